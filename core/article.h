@@ -1,0 +1,68 @@
+// An article as newsdex sees it: what the readers produce, what facet
+// extraction fills in, what the document data stores and what a search hit
+// shows. Plain value type; not thread-safe to mutate concurrently.
+#ifndef NEWSDEX_CORE_ARTICLE_H_
+#define NEWSDEX_CORE_ARTICLE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+
+namespace newsdex::core {
+
+struct CountryFacet {
+  std::string code;  // canonical key: ISO 3166-1 alpha-2 lowercase, or a
+                     // historical key such as "su", "dd", "yu", "cs", "zr".
+  std::string name;  // display name, "Iran"
+  int mentions = 0;
+  bool focus = false;  // the article is about it or reports from it
+};
+
+struct ActorFacet {
+  std::string name;     // canonical display name, "Ali Khamenei"
+  int mentions = 0;
+  std::string country;  // affiliation code, may be empty
+  std::string role;     // may be empty
+};
+
+// A date mentioned in the text, at its precision: "2025", "2025-06" or
+// "2025-08-24".
+using MentionedDate = std::string;
+
+struct Article {
+  std::string id;        // stable id; see docs/input-formats.md
+  std::string url;
+  std::string title;
+  std::string body;
+  std::string source;
+  std::string language;  // ISO 639-1; empty until detected
+  std::optional<absl::CivilDay> date;  // publication date
+  std::vector<CountryFacet> countries;
+  std::vector<ActorFacet> actors;
+  std::vector<MentionedDate> mentioned_dates;
+  // Where it came from, for messages: "file.jsonl:118". Not stored.
+  std::string origin;
+  // Facets given by the input's metadata are kept, not re-extracted.
+  bool countries_from_metadata = false;
+  bool actors_from_metadata = false;
+};
+
+// Formats a day as "YYYY-MM-DD" and "YYYYMMDD".
+std::string FormatIsoDate(absl::CivilDay day);
+std::string FormatCompactDate(absl::CivilDay day);
+// Parses "YYYY-MM-DD" or "YYYYMMDD" strictly (a real calendar day).
+std::optional<absl::CivilDay> ParseIsoDate(absl::string_view text);
+
+// Document data: the JSON object stored with every document (see
+// docs/schema.md, "Document data"). Encode never fails; Decode returns
+// kDataLoss for data that is not ours or of an unknown version.
+std::string EncodeDocData(const Article& article);
+absl::StatusOr<Article> DecodeDocData(absl::string_view data);
+
+}  // namespace newsdex::core
+
+#endif  // NEWSDEX_CORE_ARTICLE_H_
