@@ -39,6 +39,10 @@ struct Article {
   std::string title;
   std::string body;
   std::string source;
+  // The dateline as the source gives it apart from the body (Reuters
+  // <DATELINE>: "NEW YORK, March 3 - "); empty when the body holds it. Read by
+  // facet extraction; not stored.
+  std::string dateline;
   std::string language;  // ISO 639-1; empty until detected
   std::optional<absl::CivilDay> date;  // publication date
   std::vector<CountryFacet> countries;
