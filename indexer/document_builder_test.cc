@@ -1,0 +1,107 @@
+#include "indexer/document_builder.h"
+
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "core/schema.h"
+
+namespace newsdex::indexer {
+namespace {
+
+std::set<std::string> TermsOf(const Xapian::Document& doc) {
+  std::set<std::string> terms;
+  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) terms.insert(*it);
+  return terms;
+}
+
+core::Article SeedLikeArticle() {
+  core::Article a;
+  a.id = "seed";
+  a.url = "https://example.org/seed";
+  a.title = "Khamenei Rules Out Talks";
+  a.body = "Iran's leader spoke. Talks with the U.S. are off.";
+  a.source = "Example Wire";
+  a.language = "en";
+  a.date = absl::CivilDay(2025, 8, 24);
+  a.countries = {{"ir", "Iran", 2, true}, {"us", "United States", 1, false}};
+  a.actors = {{"Ali Khāmeneī", 2, "ir", ""}};
+  a.mentioned_dates = {"2025-06", "2015"};
+  return a;
+}
+
+TEST(DocumentBuilderTest, StoresTermsValuesAndData) {
+  auto analyzer = core::Analyzer::Create();
+  ASSERT_TRUE(analyzer.ok());
+  auto built = BuildDocument(SeedLikeArticle(), **analyzer, /*want_spelling=*/true);
+  ASSERT_TRUE(built.ok()) << built.status();
+  const std::set<std::string> terms = TermsOf(built->doc);
+  for (const char* expected :
+       {"Qseed", "Uhttps://example.org/seed", "Len", "XSexample-wire", "D20250824", "M202508",
+        "Y2025", "Nir", "Nus", "XNir", "XAali khamenei", "XM2015", "XM2025", "XM202506",
+        "ZSkhamenei", "ZStalk", "Ztalk", "Ziran", "Zus", "Zleader"}) {
+    EXPECT_TRUE(terms.count(expected)) << "missing term " << expected;
+  }
+  EXPECT_FALSE(terms.count("XNus")) << "us is not a focus country";
+  EXPECT_EQ(built->id_term, "Qseed");
+  using core::ValueSlot;
+  auto value = [&](ValueSlot s) { return built->doc.get_value(static_cast<Xapian::valueno>(s)); };
+  EXPECT_EQ(value(ValueSlot::kDate), "20250824");
+  EXPECT_EQ(value(ValueSlot::kCountries), "ir|us");
+  EXPECT_EQ(value(ValueSlot::kFocusCountries), "ir");
+  EXPECT_EQ(value(ValueSlot::kActors), "ali khamenei");
+  EXPECT_EQ(value(ValueSlot::kLanguage), "en");
+  EXPECT_EQ(value(ValueSlot::kCollapseKey).size(), 16u);
+  auto data = core::DecodeDocData(built->doc.get_data());
+  ASSERT_TRUE(data.ok());
+  EXPECT_EQ(data->title, "Khamenei Rules Out Talks");
+  EXPECT_EQ(data->actors.at(0).name, "Ali Khāmeneī");
+  EXPECT_TRUE(std::count(built->spelling_words.begin(), built->spelling_words.end(), "iran"));
+}
+
+TEST(DocumentBuilderTest, TitleWordsWeighMoreAndPositionsDoNotCrossIntoBody) {
+  auto analyzer = core::Analyzer::Create();
+  ASSERT_TRUE(analyzer.ok());
+  core::Article a;
+  a.id = "x";
+  a.title = "nuclear";
+  a.body = "talks nuclear";
+  a.language = "en";
+  auto built = BuildDocument(a, **analyzer, false);
+  ASSERT_TRUE(built.ok());
+  auto it = built->doc.termlist_begin();
+  it.skip_to("Znuclear");
+  ASSERT_EQ(*it, "Znuclear");
+  EXPECT_EQ(it.get_wdf(), static_cast<Xapian::termcount>(core::kTitleWdfInText + 1));
+  std::vector<Xapian::termpos> positions(it.positionlist_begin(), it.positionlist_end());
+  ASSERT_EQ(positions.size(), 2u);
+  EXPECT_EQ(positions[0], 1u);
+  EXPECT_GT(positions[1], 1u + kBodyPositionGap);
+}
+
+TEST(DocumentBuilderTest, RejectsArticleWithoutId) {
+  auto analyzer = core::Analyzer::Create();
+  ASSERT_TRUE(analyzer.ok());
+  core::Article a;
+  a.origin = "in.jsonl:3";
+  auto built = BuildDocument(a, **analyzer, false);
+  EXPECT_EQ(built.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(built.status().message().find("in.jsonl:3"), std::string::npos);
+}
+
+TEST(DocumentBuilderTest, CollapseKeyIgnoresCaseAndPunctuation) {
+  auto analyzer = core::Analyzer::Create();
+  ASSERT_TRUE(analyzer.ok());
+  auto key = [&](const std::string& title, const std::string& body) {
+    std::vector<core::Token> t, b;
+    (*analyzer)->Tokenize(title, &t);
+    (*analyzer)->Tokenize(body, &b);
+    return CollapseKey(t, b);
+  };
+  EXPECT_EQ(key("Oil prices rise", "Prices rose, sharply."), key("OIL PRICES RISE", "prices rose sharply"));
+  EXPECT_NE(key("Oil prices rise", "Prices rose."), key("Oil prices fall", "Prices rose."));
+}
+
+}  // namespace
+}  // namespace newsdex::indexer

@@ -1,0 +1,77 @@
+// Writes built documents into a newsdex Xapian database: replaces by article
+// id, skips unchanged articles, commits in batches, deletes by id.
+//
+// Crash safety: every Commit() is a Xapian transaction boundary. A run that
+// is interrupted (SIGINT, SIGTERM, kill -9) leaves a database that opens,
+// passes xapian-check and holds every batch committed before.
+//
+// Thread safety: not thread-safe; one IndexWriter per database, used by one
+// thread. Xapian allows one writer per database across processes.
+#ifndef NEWSDEX_INDEXER_INDEX_WRITER_H_
+#define NEWSDEX_INDEXER_INDEX_WRITER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <xapian.h>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "indexer/document_builder.h"
+
+namespace newsdex::indexer {
+
+struct WriterOptions {
+  // Documents per commit. Measured on Reuters (docs/benchmarks.md): 1,000 beat
+  // Xapian's default flush threshold of 10,000.
+  int batch_size = 1000;
+  // Add unstemmed words to the spelling table (for "did you mean").
+  bool spelling = true;
+  // fsync at each commit. Off trades power-loss durability (not crash
+  // safety: commits stay atomic) for speed.
+  bool fsync = true;
+};
+
+struct WriteCounts {
+  uint64_t added = 0;
+  uint64_t replaced = 0;
+  uint64_t unchanged = 0;  // same id and identical stored data: not rewritten
+  uint64_t deleted = 0;
+  uint64_t missing = 0;    // --delete of an id that is not there
+};
+
+class IndexWriter {
+ public:
+  // Opens or creates the database at `path`. Returns kFailedPrecondition if it
+  // holds another schema version, kUnavailable if another writer holds its
+  // lock, or the mapped Xapian error.
+  static absl::StatusOr<std::unique_ptr<IndexWriter>> Open(const std::string& path,
+                                                           const WriterOptions& options);
+  ~IndexWriter();
+
+  // Adds or replaces the article. Commits when the batch is full.
+  absl::Status Write(const BuiltDocument& built);
+  // Deletes the article with this id; counts it as missing if absent.
+  absl::Status Delete(absl::string_view id);
+  // Commits pending changes and stamps newsdex.last_update.
+  absl::Status Commit();
+
+  const WriteCounts& counts() const { return counts_; }
+  // Documents committed so far by this writer.
+  uint64_t committed() const { return committed_; }
+  Xapian::WritableDatabase& db() { return db_; }
+
+ private:
+  IndexWriter(Xapian::WritableDatabase db, const WriterOptions& options);
+  Xapian::WritableDatabase db_;
+  WriterOptions options_;
+  WriteCounts counts_;
+  int pending_ = 0;
+  uint64_t committed_ = 0;
+};
+
+}  // namespace newsdex::indexer
+
+#endif  // NEWSDEX_INDEXER_INDEX_WRITER_H_

@@ -1,0 +1,92 @@
+#include "indexer/index_writer.h"
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "core/schema.h"
+
+namespace newsdex::indexer {
+namespace {
+
+class IndexWriterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("index_writer_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::remove_all(dir_);
+    auto a = core::Analyzer::Create();
+    ASSERT_TRUE(a.ok());
+    analyzer_ = std::move(a).value();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  BuiltDocument Build(const std::string& id, const std::string& body) {
+    core::Article a;
+    a.id = id;
+    a.title = "Title " + id;
+    a.body = body;
+    a.language = "en";
+    auto built = BuildDocument(a, *analyzer_, true);
+    EXPECT_TRUE(built.ok());
+    return std::move(built).value();
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<core::Analyzer> analyzer_;
+};
+
+TEST_F(IndexWriterTest, ReplacesByIdAndSkipsUnchanged) {
+  WriterOptions options;
+  options.batch_size = 2;
+  {
+    auto w = IndexWriter::Open(dir_.string(), options);
+    ASSERT_TRUE(w.ok()) << w.status();
+    ASSERT_TRUE((*w)->Write(Build("a", "first text")).ok());
+    ASSERT_TRUE((*w)->Write(Build("b", "second text")).ok());
+    ASSERT_TRUE((*w)->Write(Build("a", "first text")).ok());    // unchanged
+    ASSERT_TRUE((*w)->Write(Build("b", "changed text")).ok());  // replaced
+    ASSERT_TRUE((*w)->Commit().ok());
+    EXPECT_EQ((*w)->counts().added, 2u);
+    EXPECT_EQ((*w)->counts().unchanged, 1u);
+    EXPECT_EQ((*w)->counts().replaced, 1u);
+  }
+  Xapian::Database db(dir_.string());
+  EXPECT_EQ(db.get_doccount(), 2u);
+  EXPECT_EQ(db.get_metadata(core::kSchemaVersionKey), std::to_string(core::kSchemaVersion));
+  EXPECT_FALSE(db.get_metadata(core::kLastUpdateKey).empty());
+  EXPECT_TRUE(db.term_exists("Zchang"));
+  EXPECT_FALSE(db.term_exists("Zsecond"));
+}
+
+TEST_F(IndexWriterTest, DeletesById) {
+  auto w = IndexWriter::Open(dir_.string(), WriterOptions());
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->Write(Build("a", "text")).ok());
+  ASSERT_TRUE((*w)->Delete("a").ok());
+  ASSERT_TRUE((*w)->Delete("nope").ok());
+  ASSERT_TRUE((*w)->Commit().ok());
+  EXPECT_EQ((*w)->counts().deleted, 1u);
+  EXPECT_EQ((*w)->counts().missing, 1u);
+  EXPECT_EQ((*w)->db().get_doccount(), 0u);
+}
+
+TEST_F(IndexWriterTest, RefusesAnotherSchemaVersion) {
+  {
+    Xapian::WritableDatabase db(dir_.string(), Xapian::DB_CREATE_OR_OPEN);
+    db.set_metadata(core::kSchemaVersionKey, "999");
+    db.commit();
+  }
+  auto w = IndexWriter::Open(dir_.string(), WriterOptions());
+  EXPECT_EQ(w.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(IndexWriterTest, SecondWriterIsUnavailable) {
+  auto w = IndexWriter::Open(dir_.string(), WriterOptions());
+  ASSERT_TRUE(w.ok());
+  auto w2 = IndexWriter::Open(dir_.string(), WriterOptions());
+  EXPECT_EQ(w2.status().code(), absl::StatusCode::kUnavailable) << w2.status();
+}
+
+}  // namespace
+}  // namespace newsdex::indexer

@@ -1,0 +1,245 @@
+#include "indexer/pipeline.h"
+
+#include <deque>
+#include <map>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "core/language.h"
+#include "core/status_macros.h"
+#if __has_include("indexer/facet_extractor.h")
+#include "indexer/facet_extractor.h"
+#define NEWSDEX_HAVE_FACET_EXTRACTOR 1
+#endif
+
+namespace newsdex::indexer {
+namespace {
+
+constexpr size_t kArticlesPerBatch = 64;
+
+struct Batch {
+  uint64_t seq = 0;
+  std::vector<core::Article> articles;
+};
+
+struct BuiltBatch {
+  std::vector<absl::StatusOr<BuiltDocument>> docs;
+  std::vector<core::Article> articles;  // kept for extract-only mode
+};
+
+// Shared state of one pipeline run.
+class Run {
+ public:
+  Run(const PipelineOptions& options, const ErrorCallback& on_error, bool build_documents)
+      : options_(options), on_error_(on_error), build_documents_(build_documents) {}
+
+  void ReportError(const absl::Status& status) {
+    absl::MutexLock lock(&error_mu_);
+    ++failed_;
+    on_error_(status);
+  }
+
+  // Reader thread body.
+  void ReadAll(const std::vector<std::string>& paths) {
+    Batch batch;
+    auto flush = [&] {
+      if (batch.articles.empty()) return;
+      batch.seq = next_seq_++;
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](Run* r) { return r->in_.size() < r->max_queue_ || r->aborted_; }, this));
+      in_.push_back(std::move(batch));
+      batch = Batch();
+    };
+    absl::Status status = ReadInputs(
+        paths, options_.read,
+        [&](core::Article article) -> absl::Status {
+          if (options_.stop != nullptr && options_.stop->load()) {
+            return absl::CancelledError("stopped");
+          }
+          {
+            absl::MutexLock lock(&mu_);
+            if (aborted_) return absl::CancelledError("aborted");
+          }
+          ++read_;
+          batch.articles.push_back(std::move(article));
+          if (batch.articles.size() >= kArticlesPerBatch) flush();
+          return absl::OkStatus();
+        },
+        [this](const absl::Status& s) { ReportError(s); }, &bytes_);
+    flush();
+    absl::MutexLock lock(&mu_);
+    if (absl::IsCancelled(status)) stopped_ = true;
+    reader_done_ = true;
+    total_batches_ = next_seq_;
+  }
+
+  // Worker thread body.
+  void BuildAll() {
+    auto analyzer_or = core::Analyzer::Create();
+    if (!analyzer_or.ok()) {
+      ReportError(analyzer_or.status());
+      return;
+    }
+    core::Analyzer& analyzer = **analyzer_or;
+    while (true) {
+      Batch batch;
+      {
+        absl::MutexLock lock(&mu_);
+        mu_.Await(absl::Condition(
+            +[](Run* r) { return !r->in_.empty() || r->reader_done_ || r->aborted_; }, this));
+        if (aborted_ || in_.empty()) return;
+        batch = std::move(in_.front());
+        in_.pop_front();
+      }
+      BuiltBatch built;
+      for (core::Article& article : batch.articles) {
+        PrepareArticle(&article, options_.extractor, analyzer);
+        if (build_documents_) {
+          built.docs.push_back(BuildDocument(article, analyzer, options_.spelling));
+        }
+      }
+      if (!build_documents_) built.articles = std::move(batch.articles);
+      absl::MutexLock lock(&mu_);
+      out_.emplace(batch.seq, std::move(built));
+    }
+  }
+
+  // Writer (calling thread): hands batches to `consume` in input order.
+  absl::Status ConsumeInOrder(const std::function<absl::Status(BuiltBatch&)>& consume) {
+    uint64_t next = 0;
+    absl::Time last_progress = absl::Now();
+    while (true) {
+      BuiltBatch batch;
+      {
+        absl::MutexLock lock(&mu_);
+        auto ready = [&] {
+          return out_.count(next) > 0 || (reader_done_ && next >= total_batches_);
+        };
+        mu_.Await(absl::Condition(&ready));
+        auto it = out_.find(next);
+        if (it == out_.end()) return absl::OkStatus();  // all done
+        batch = std::move(it->second);
+        out_.erase(it);
+      }
+      ++next;
+      absl::Status s = consume(batch);
+      if (!s.ok()) {
+        absl::MutexLock lock(&mu_);
+        aborted_ = true;
+        return s;
+      }
+      if (options_.progress && absl::Now() - last_progress > absl::Milliseconds(250)) {
+        last_progress = absl::Now();
+        options_.progress(written_, bytes_.load());
+      }
+    }
+  }
+
+  uint64_t written_ = 0;
+  PipelineCounts Counts() {
+    absl::MutexLock lock(&mu_);
+    absl::MutexLock elock(&error_mu_);
+    PipelineCounts c;
+    c.read = read_;
+    c.failed = failed_;
+    c.bytes = bytes_.load();
+    c.stopped = stopped_;
+    return c;
+  }
+  void Abort() {
+    absl::MutexLock lock(&mu_);
+    aborted_ = true;
+  }
+
+ private:
+  const PipelineOptions& options_;
+  const ErrorCallback& on_error_;
+  const bool build_documents_;
+  absl::Mutex error_mu_;
+  uint64_t failed_ = 0;
+  std::atomic<uint64_t> bytes_{0};
+  std::atomic<uint64_t> read_{0};
+  uint64_t next_seq_ = 0;  // reader thread only
+
+  absl::Mutex mu_;
+  std::deque<Batch> in_;
+  size_t max_queue_ = 8;
+  std::map<uint64_t, BuiltBatch> out_;
+  bool reader_done_ = false;
+  bool aborted_ = false;
+  bool stopped_ = false;
+  uint64_t total_batches_ = 0;
+};
+
+absl::StatusOr<PipelineCounts> RunPipeline(
+    const std::vector<std::string>& paths, const PipelineOptions& options,
+    const ErrorCallback& on_error, bool build_documents,
+    const std::function<absl::Status(BuiltBatch&, Run&)>& consume) {
+  Run run(options, on_error, build_documents);
+  std::thread reader([&] { run.ReadAll(paths); });
+  std::vector<std::thread> workers;
+  const int threads = std::max(1, options.threads);
+  for (int i = 0; i < threads; ++i) workers.emplace_back([&] { run.BuildAll(); });
+  absl::Status status = run.ConsumeInOrder([&](BuiltBatch& b) { return consume(b, run); });
+  if (!status.ok()) run.Abort();
+  reader.join();
+  for (std::thread& t : workers) t.join();
+  if (!status.ok()) return status;
+  return run.Counts();
+}
+
+}  // namespace
+
+void PrepareArticle(core::Article* article, const FacetExtractor* extractor,
+                    core::Analyzer& analyzer) {
+  if (article->language.empty()) {
+    article->language = core::DetectLanguage(absl::StrCat(article->title, "\n", article->body));
+  }
+#ifdef NEWSDEX_HAVE_FACET_EXTRACTOR
+  if (extractor != nullptr) extractor->Extract(article, analyzer);
+#else
+  (void)extractor;
+  (void)analyzer;
+#endif
+}
+
+absl::StatusOr<PipelineCounts> IndexPaths(const std::vector<std::string>& paths,
+                                          IndexWriter& writer,
+                                          const PipelineOptions& options,
+                                          const ErrorCallback& on_error) {
+  NEWSDEX_ASSIGN_OR_RETURN(
+      PipelineCounts counts,
+      RunPipeline(paths, options, on_error, /*build_documents=*/true,
+                  [&](BuiltBatch& batch, Run& run) -> absl::Status {
+                    for (auto& doc : batch.docs) {
+                      if (!doc.ok()) {
+                        run.ReportError(doc.status());
+                        continue;
+                      }
+                      NEWSDEX_RETURN_IF_ERROR(writer.Write(*doc));
+                      ++run.written_;
+                    }
+                    return absl::OkStatus();
+                  }));
+  NEWSDEX_RETURN_IF_ERROR(writer.Commit());
+  return counts;
+}
+
+absl::StatusOr<PipelineCounts> ExtractPaths(
+    const std::vector<std::string>& paths, const PipelineOptions& options,
+    const ErrorCallback& on_error,
+    const std::function<void(const core::Article&)>& on_article) {
+  return RunPipeline(paths, options, on_error, /*build_documents=*/false,
+                     [&](BuiltBatch& batch, Run& run) -> absl::Status {
+                       for (const core::Article& a : batch.articles) {
+                         on_article(a);
+                         ++run.written_;
+                       }
+                       return absl::OkStatus();
+                     });
+}
+
+}  // namespace newsdex::indexer

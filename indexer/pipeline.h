@@ -1,0 +1,68 @@
+// The indexing pipeline: read articles (one thread), extract facets and build
+// documents (a pool of threads, each with its own Analyzer), write them in input
+// order (the calling thread, the only one touching Xapian's writer).
+//
+// Thread safety: IndexPaths is called from one thread; callbacks it is given
+// may be invoked from any pipeline thread but never concurrently.
+#ifndef NEWSDEX_INDEXER_PIPELINE_H_
+#define NEWSDEX_INDEXER_PIPELINE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "core/analyzer.h"
+#include "core/article.h"
+#include "indexer/index_writer.h"
+#include "indexer/reader.h"
+
+namespace newsdex::indexer {
+
+class FacetExtractor;
+
+struct PipelineOptions {
+  ReadOptions read;
+  int threads = 2;                            // build threads
+  const FacetExtractor* extractor = nullptr;  // null: facets from metadata only
+  bool spelling = true;
+  // Polled between articles; when it becomes true the run stops after writing
+  // what was already built, and commits.
+  const std::atomic<bool>* stop = nullptr;
+  // Called about every 250 ms with the counts so far (from the writer thread).
+  std::function<void(uint64_t docs, uint64_t bytes)> progress;
+};
+
+struct PipelineCounts {
+  uint64_t read = 0;    // articles the readers produced
+  uint64_t failed = 0;  // bad files, records and articles that could not be built
+  uint64_t bytes = 0;   // input bytes consumed
+  bool stopped = false; // the stop flag ended the run early
+};
+
+// Runs the pipeline over `paths`, writing into `writer`, and commits at the
+// end. Bad input goes to `on_error` and is counted; only a database failure
+// returns an error (after which nothing more is written).
+absl::StatusOr<PipelineCounts> IndexPaths(const std::vector<std::string>& paths,
+                                          IndexWriter& writer,
+                                          const PipelineOptions& options,
+                                          const ErrorCallback& on_error);
+
+// Extract-only: reads `paths`, extracts facets (language detected when the
+// input gives none) and calls `on_article` in input order. No database.
+absl::StatusOr<PipelineCounts> ExtractPaths(
+    const std::vector<std::string>& paths, const PipelineOptions& options,
+    const ErrorCallback& on_error,
+    const std::function<void(const core::Article&)>& on_article);
+
+// Fills the article's language (CLD2 when not given) and its facets; used by
+// both modes above and by the daemon's write path.
+void PrepareArticle(core::Article* article, const FacetExtractor* extractor,
+                    core::Analyzer& analyzer);
+
+}  // namespace newsdex::indexer
+
+#endif  // NEWSDEX_INDEXER_PIPELINE_H_
