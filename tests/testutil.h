@@ -1,0 +1,41 @@
+// Helpers shared by the end-to-end tests: temp directories, the shared corpora,
+// running our programs as subprocesses.
+#ifndef NEWSDEX_TESTS_TESTUTIL_H_
+#define NEWSDEX_TESTS_TESTUTIL_H_
+
+#include <string>
+#include <vector>
+
+namespace newsdex::testing {
+
+// A fresh directory under the test temp dir, removed by the destructor.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& name);
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// <repo>/../shared, or empty if it is not there (tests then GTEST_SKIP).
+std::string SharedDir();
+
+// Reuters-21578 .sgm.gz files (dev then holdout), empty if absent.
+std::vector<std::string> ReutersFiles();
+
+// Unpacks the BBC tarball into `dir` (once per dir); false if shared/ is absent.
+bool UnpackBbc(const std::string& dir);
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+// Runs argv[0] with arguments, capturing stdout and stderr.
+RunResult Run(const std::vector<std::string>& argv, const std::string& stdin_data = "");
+
+}  // namespace newsdex::testing
+
+#endif  // NEWSDEX_TESTS_TESTUTIL_H_
