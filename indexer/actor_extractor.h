@@ -1,0 +1,80 @@
+// Person (actor) extraction from raw article text. Finds capitalised name
+// sequences, strips titles and honorifics ("Iran's Supreme Leader Ayatollah
+// Ali Khamenei" -> Ali Khamenei), rejects months, weekdays, places, demonyms,
+// organisations and companies, merges aliases through the actor dictionary
+// (core/actor_names.h, data/actors.tsv) and resolves later surname-only
+// mentions ("Khamenei") within the article. Upper-case (Reuters) and
+// title-case headlines only match names that are known from the body or the
+// dictionary. Persons not in the dictionary are found by given-name lists,
+// title cues ("Finance Minister ...") and reporting verbs ("..., said").
+//
+// Data files (data/): actors.tsv, person_cues.tsv, given_names.txt,
+// given_names_intl.txt, actor_places.txt; see data/README.md.
+//
+// Thread safety: an ActorExtractor is immutable after Load; Extract is const
+// and may run on many threads at once, each with its own Analyzer.
+#ifndef NEWSDEX_INDEXER_ACTOR_EXTRACTOR_H_
+#define NEWSDEX_INDEXER_ACTOR_EXTRACTOR_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "core/actor_names.h"
+#include "core/analyzer.h"
+#include "core/article.h"
+
+namespace newsdex::indexer {
+
+class ActorExtractor {
+ public:
+  // Loads the data files listed above from `data_dir`. Returns kNotFound
+  // naming the file when one is missing, kInvalidArgument naming file and
+  // line for a malformed row.
+  static absl::StatusOr<std::unique_ptr<ActorExtractor>> Load(const std::string& data_dir);
+
+  // Persons in title, dateline and body, each once with its mention count,
+  // canonical name, and the dictionary's country (ISO alpha-2 lowercase) and
+  // role when known; ordered by first mention. Uses article.date (when set) to
+  // pick among dictionary persons sharing a name. `analyzer` is the caller's
+  // per-thread Analyzer (used to fold non-ASCII words).
+  std::vector<core::ActorFacet> Extract(const core::Article& article,
+                                        core::Analyzer& analyzer) const;
+
+  const core::ActorNames& names() const { return *names_; }
+
+  // Word classes (bit set) of data/person_cues.tsv, the given-name lists and
+  // the place list, by folded word or phrase. Public for the implementation's
+  // helpers; not an API.
+  enum WordClass : uint16_t {
+    kGiven = 1 << 0,
+    kPlace = 1 << 1,
+    kTitle = 1 << 2,
+    kStrongTitle = 1 << 3,
+    kVerb = 1 << 4,
+    kNonName = 1 << 5,
+    kOrg = 1 << 6,
+    kCompanySuffix = 1 << 7,
+    kParticle = 1 << 8,
+    kSuffix = 1 << 9,
+    kFirstNameTitle = 1 << 10,
+  };
+  uint16_t Classes(absl::string_view folded) const {
+    auto it = classes_.find(folded);
+    return it == classes_.end() ? 0 : it->second;
+  }
+
+ private:
+  ActorExtractor() = default;
+
+  std::unique_ptr<core::ActorNames> names_;
+  absl::flat_hash_map<std::string, uint16_t> classes_;
+};
+
+}  // namespace newsdex::indexer
+
+#endif  // NEWSDEX_INDEXER_ACTOR_EXTRACTOR_H_
