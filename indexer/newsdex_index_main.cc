@@ -24,7 +24,7 @@
 #include "indexer/index_writer.h"
 #include "indexer/pipeline.h"
 #include "indexer/reader.h"
-#if __has_include("indexer/facet_extractor.h")
+#ifdef NEWSDEX_WITH_FACETS
 #include "indexer/facet_extractor.h"
 #define NEWSDEX_HAVE_FACET_EXTRACTOR 1
 #endif

@@ -9,7 +9,7 @@
 #include "absl/time/clock.h"
 #include "core/language.h"
 #include "core/status_macros.h"
-#if __has_include("indexer/facet_extractor.h")
+#ifdef NEWSDEX_WITH_FACETS
 #include "indexer/facet_extractor.h"
 #define NEWSDEX_HAVE_FACET_EXTRACTOR 1
 #endif

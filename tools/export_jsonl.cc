@@ -17,7 +17,7 @@
 #include "core/data_path.h"
 #include "indexer/pipeline.h"
 #include "indexer/reader.h"
-#if __has_include("indexer/facet_extractor.h")
+#ifdef NEWSDEX_WITH_FACETS
 #include "indexer/facet_extractor.h"
 #define NEWSDEX_HAVE_FACET_EXTRACTOR 1
 #endif
