@@ -54,6 +54,8 @@ bool UnpackBbc(const std::string& dir) {
   if (fs::exists(fs::path(dir) / "business")) return true;
   fs::create_directories(dir);
   RunResult r = Run({"tar", "xzf", shared + "/corpora/bbc/bbc.tar.gz", "-C", dir});
+  // The dataset's own README.TXT is not an article.
+  fs::remove(fs::path(dir) / "README.TXT");
   return r.exit_code == 0;
 }
 

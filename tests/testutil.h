@@ -25,7 +25,8 @@ std::string SharedDir();
 // Reuters-21578 .sgm.gz files (dev then holdout), empty if absent.
 std::vector<std::string> ReutersFiles();
 
-// Unpacks the BBC tarball into `dir` (once per dir); false if shared/ is absent.
+// Unpacks the BBC tarball's 2,225 articles into `dir` (its README.TXT is
+// removed); false if shared/ is absent.
 bool UnpackBbc(const std::string& dir);
 
 struct RunResult {
