@@ -17,7 +17,7 @@ if [[ "${1:-}" == "--bench" ]]; then
   packages+=(
     liblucene++-dev libboost-filesystem-dev libboost-thread-dev
     libboost-date-time-dev libboost-iostreams-dev
-    hyperfine wrk linux-perf valgrind
+    hyperfine wrk linux-perf valgrind time
   )
 fi
 

@@ -1,0 +1,94 @@
+// Country facet extraction: finds every country an article refers to (names,
+// short forms, demonyms, capitals and large cities, US/Canadian states, the
+// dateline), resolves ambiguous names from context and the publication date,
+// and marks the countries the article is about (focus).
+//
+// Matching runs over the analyzer's tokens (the same folding as the index),
+// looking up token n-grams in one hash table built at load time from
+// core::CountryNames and data/places.tsv; longest match first. Case is checked
+// on the original text ("us" is not "US", "turkey" is not "Turkey").
+//
+// Thread safety: a loaded CountryExtractor is immutable; Extract is const and
+// may run in many threads at once, each with its own Analyzer.
+#ifndef NEWSDEX_INDEXER_COUNTRY_EXTRACTOR_H_
+#define NEWSDEX_INDEXER_COUNTRY_EXTRACTOR_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "core/analyzer.h"
+#include "core/article.h"
+#include "core/country_names.h"
+
+namespace newsdex::indexer {
+
+// One piece of an article's text with its tokens.
+struct TextZone {
+  enum Kind { kTitle, kDateline, kBody };
+  Kind kind = kBody;
+  absl::string_view text;
+  std::vector<core::Token> tokens;
+  // Most letters are capitals (Reuters titles, datelines): case says nothing.
+  bool all_caps = false;
+  // Byte offsets in `text` where the lead (first sentence) and the second
+  // sentence end; body only.
+  size_t lead_end = 0;
+  size_t second_sentence_end = 0;
+};
+
+// Fills zone->all_caps and zone->lead_end from zone->text.
+void AnalyzeZoneText(TextZone* zone);
+
+class CountryExtractor {
+ public:
+  // Loads the country names (core::CountryNames::Load) and places.tsv from
+  // `data_dir`. Errors name the file and line.
+  static absl::StatusOr<std::unique_ptr<CountryExtractor>> Load(const std::string& data_dir);
+  ~CountryExtractor();
+
+  // Countries referred to by the zones (title, dateline, body; tokens filled),
+  // with mentions and focus, for an article published on `date` (nullopt:
+  // unknown; historical keys are then not chosen). Sorted by key.
+  std::vector<core::CountryFacet> Extract(const std::vector<TextZone>& zones,
+                                          std::optional<absl::CivilDay> date) const;
+
+  // For debugging and tests: each accepted match as "surface=key" in text
+  // order ("U.S.=us", "PORTLAND, Ore.=us"); evidence words end in "?".
+  std::vector<std::string> Explain(const std::vector<TextZone>& zones,
+                                   std::optional<absl::CivilDay> date) const;
+
+  const core::CountryNames& names() const { return *names_; }
+
+ private:
+  CountryExtractor() = default;
+  struct Phrase;
+  struct Match;
+  absl::Status LoadPlaces(const std::string& path, core::Analyzer& analyzer);
+  void AddAlias(const core::CountryAlias& alias, core::Analyzer& analyzer);
+  const Phrase* Lookup(absl::string_view folded) const;
+  void MatchZone(const TextZone& zone, std::vector<Match>* out) const;
+  void Qualify(const TextZone& zone, size_t i, size_t len, bool allow_country, Match* match,
+               size_t* consumed) const;
+  // Resolves every match to its final key (ambiguity, succession).
+  std::vector<std::string> ResolveKeys(const std::vector<Match>& matches,
+                                       std::optional<absl::CivilDay> date) const;
+
+  std::unique_ptr<core::CountryNames> names_;
+  std::vector<std::vector<core::CountryCandidate>> candidate_sets_;
+  std::vector<Phrase> phrases_;
+  absl::flat_hash_map<std::string, uint32_t> phrase_index_;
+  // First token of any phrase -> the most tokens a phrase starting with it has.
+  absl::flat_hash_map<std::string, uint8_t> first_tokens_;
+};
+
+}  // namespace newsdex::indexer
+
+#endif  // NEWSDEX_INDEXER_COUNTRY_EXTRACTOR_H_

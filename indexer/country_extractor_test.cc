@@ -1,0 +1,166 @@
+#include "indexer/country_extractor.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_join.h"
+#include "gtest/gtest.h"
+#include "indexer/facet_extractor.h"
+
+namespace newsdex::indexer {
+namespace {
+
+const FacetExtractor& Extractor() {
+  static const FacetExtractor* ex = [] {
+    auto loaded = FacetExtractor::Load(std::string(NEWSDEX_SOURCE_DIR) + "/data");
+    EXPECT_TRUE(loaded.ok()) << loaded.status();
+    return loaded.ok() ? loaded->release() : nullptr;
+  }();
+  return *ex;
+}
+
+core::Analyzer& TestAnalyzer() {
+  static core::Analyzer* a = core::Analyzer::Create().value().release();
+  return *a;
+}
+
+core::Article ExtractFrom(const std::string& title, const std::string& body,
+                  std::optional<absl::CivilDay> date) {
+  core::Article a;
+  a.title = title;
+  a.body = body;
+  a.date = date;
+  a.actors_from_metadata = true;  // actors are tested by their own suite
+  Extractor().Extract(&a, TestAnalyzer());
+  return a;
+}
+
+std::string Codes(const core::Article& a, bool focus_only = false) {
+  std::vector<std::string> codes;
+  for (const core::CountryFacet& c : a.countries) {
+    if (!focus_only || c.focus) codes.push_back(c.code);
+  }
+  return absl::StrJoin(codes, ",");
+}
+
+// The ambiguity table of issue 3: each text alone in a body, with a date.
+TEST(CountryExtractorTest, ResolvesAmbiguousNames) {
+  const absl::CivilDay k2020(2020, 6, 1), k1987(1987, 3, 2);
+  struct Case {
+    const char* body;
+    absl::CivilDay date;
+    const char* want;  // sorted codes
+  } cases[] = {
+      {"Protests spread across Georgia and Tbilisi stayed tense.", k2020, "ge"},
+      {"Peach growers in Atlanta, Georgia, expect a record crop.", k2020, "us"},
+      {"Farmers in Georgia planted more soybeans this spring.", k1987, "us"},
+      {"The Georgian government met Russian envoys.", k2020, "ge,ru"},
+      {"Michael Jordan scored forty points last night.", k2020, ""},
+      {"Officials in Jordan said talks would resume.", k2020, "jo"},
+      {"Jordan Ellis won the half marathon in record time.", k2020, ""},
+      {"Chad Smith said the plant would open soon.", k2020, ""},
+      {"The plant will be built in Chad next year.", k2020, "td"},
+      {"Families bought a turkey for the holiday dinner.", k2020, ""},
+      {"Officials said Turkey would raise tariffs.", k2020, "tr"},
+      {"Turkey farmers expect higher feed costs.", k2020, ""},
+      {"Turkey farmers in Ankara expect higher feed costs.", k2020, "tr"},
+      {"Let us know what you think, he told us.", k2020, ""},
+      {"The US said it would respond.", k2020, "us"},
+      {"Washington said it would impose sanctions.", k2020, "us"},
+      {"The actor Denzel Washington gave a speech.", k2020, ""},
+      {"Voters in New Mexico went to the polls.", k2020, "us"},
+      {"Voters in Mexico went to the polls.", k2020, "mx"},
+      {"Papua New Guinea signed the accord.", k2020, "pg"},
+      {"The government of Guinea signed the accord.", k2020, "gn"},
+      {"Equatorial Guinea signed the accord.", k2020, "gq"},
+      {"Niger closed its border with Nigeria.", k2020, "ne,ng"},
+      {"Rebels advanced in eastern Congo.", k2020, "cd"},
+      {"The government of Congo raised oil output.", k1987, "cg"},
+      {"Officials in Brazzaville said Congo would pay.", k2020, "cg"},
+      {"Pyongyang fired a missile; Korea remains divided.", k2020, "kp"},
+      {"Korea exported more chips.", k2020, "kr"},
+      {"The film festival in Paris, Texas, opened on Friday.", k2020, "us"},
+      {"The music festival in Paris drew crowds.", k2020, "fr"},
+      {"The UN and the EU urged Nato and the European powers to act.", k2020, ""},
+      {"Trade officials in Moscow said grain imports rose.", k1987, "su"},
+      {"Trade officials in Moscow said grain imports rose.", k2020, "ru"},
+      {"Officials in Bonn said the mark would stay firm.", k1987, "wg"},
+      {"West German and East German officials met.", k1987, "dd,wg"},
+      {"German exports rose.", k1987, "wg"},
+      {"German exports rose.", k2020, "de"},
+      {"The Soviet Union and Yugoslavia signed a trade pact.", k1987, "su,yu"},
+      {"Mining output in Zaire and Burma fell.", k1987, "bu,zr"},
+      {"Mining output in Burma fell.", k2020, "mm"},
+      {"A plant near Kinshasa closed.", k1987, "zr"},
+      {"Czechoslovakia signed the accord.", k1987, "cs"},
+      {"Iranian and Israeli officials traded threats.", k2020, "il,ir"},
+      {"Shares of <SYDNEY DEVELOPMENT CORP> rose.", k2020, ""},
+      {"The GAO report was released.", k2020, ""},
+      {"Secretary of State George Shultz arrived.", k1987, ""},
+      {"Latin American debtors met in the Persian Gulf state.", k1987, ""},
+  };
+  for (const Case& c : cases) {
+    core::Article a = ExtractFrom("", c.body, c.date);
+    core::Article plain;
+    plain.body = c.body;
+    plain.date = c.date;
+    EXPECT_EQ(Codes(a), c.want)
+        << c.body << " (" << c.date << "): "
+        << absl::StrJoin(Extractor().ExplainCountries(plain, TestAnalyzer()), " | ");
+  }
+}
+
+TEST(CountryExtractorTest, DatelinePlaceWithStateQualifier) {
+  core::Article a;
+  a.id = "d";
+  a.body = "The company said profits rose.";
+  a.dateline = "PORTLAND, Ore., March 3 - ";
+  a.date = absl::CivilDay(1987, 3, 3);
+  a.actors_from_metadata = true;
+  Extractor().Extract(&a, TestAnalyzer());
+  EXPECT_EQ(Codes(a, /*focus_only=*/true), "us");
+  // In the body text: "PORTLAND, Ore. (AP) -" is found as a dateline too.
+  core::Article b = ExtractFrom("", "PORTLAND, Ore. (AP) - The company said profits rose.", std::nullopt);
+  EXPECT_EQ(Codes(b, true), "us");
+}
+
+TEST(CountryExtractorTest, FocusAndMentions) {
+  core::Article a = ExtractFrom("Iran rejects talks",
+                        "Iran said on Sunday it would not talk. Iran blamed others. "
+                        "The statement came as Japan hosted a conference on trade.",
+                        absl::CivilDay(2020, 1, 5));
+  ASSERT_EQ(Codes(a), "ir,jp");
+  EXPECT_EQ(Codes(a, true), "ir");
+  EXPECT_EQ(a.countries[0].mentions, 3);
+  EXPECT_EQ(a.countries[0].name, "Iran");
+  EXPECT_EQ(a.countries[1].mentions, 1);
+  EXPECT_FALSE(a.countries[1].focus);
+}
+
+TEST(CountryExtractorTest, NewsHubDatelineIsNotFocusOfForeignStory) {
+  core::Article a;
+  a.id = "h";
+  a.title = "IRAN ANNOUNCES END OF OFFENSIVE";
+  a.dateline = "LONDON, Feb 26 - ";
+  a.body = "Iran said its offensive had ended, the official news agency reported.";
+  a.date = absl::CivilDay(1987, 2, 26);
+  a.actors_from_metadata = true;
+  Extractor().Extract(&a, TestAnalyzer());
+  EXPECT_EQ(Codes(a, true), "ir");
+  EXPECT_EQ(Codes(a), "gb,ir");
+}
+
+TEST(CountryExtractorTest, MetadataCountriesAreKept) {
+  core::Article a;
+  a.id = "m";
+  a.body = "France and Spain signed the accord.";
+  a.countries_from_metadata = true;
+  a.countries.push_back(core::CountryFacet{"it", "Italy", 1, true});
+  a.actors_from_metadata = true;
+  Extractor().Extract(&a, TestAnalyzer());
+  ASSERT_EQ(a.countries.size(), 1u);
+  EXPECT_EQ(a.countries[0].code, "it");
+}
+
+}  // namespace
+}  // namespace newsdex::indexer

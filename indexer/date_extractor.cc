@@ -1,0 +1,380 @@
+#include "indexer/date_extractor.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "absl/strings/match.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
+
+namespace newsdex::indexer {
+namespace {
+
+constexpr int kMinYear = 1900;
+constexpr int kMaxYear = 2099;
+
+// English month names and the abbreviations news uses ("Sept.", "Aug").
+int MonthOf(absl::string_view term) {
+  static const auto* months = new absl::flat_hash_map<std::string, int>{
+      {"january", 1}, {"jan", 1},   {"february", 2}, {"feb", 2},  {"march", 3},
+      {"mar", 3},     {"april", 4}, {"apr", 4},      {"may", 5},  {"june", 6},
+      {"jun", 6},     {"july", 7},  {"jul", 7},      {"august", 8}, {"aug", 8},
+      {"september", 9}, {"sep", 9}, {"sept", 9},     {"october", 10}, {"oct", 10},
+      {"november", 11}, {"nov", 11}, {"december", 12}, {"dec", 12}};
+  auto it = months->find(term);
+  return it == months->end() ? 0 : it->second;
+}
+
+// 0 Monday .. 6 Sunday; -1 if not a weekday name.
+int WeekdayOf(absl::string_view term) {
+  static const auto* days = new absl::flat_hash_map<std::string, int>{
+      {"monday", 0}, {"tuesday", 1}, {"wednesday", 2}, {"thursday", 3},
+      {"friday", 4}, {"saturday", 5}, {"sunday", 6}};
+  auto it = days->find(term);
+  return it == days->end() ? -1 : it->second;
+}
+
+bool IsDigits(absl::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!absl::ascii_isdigit(c)) return false;
+  }
+  return true;
+}
+
+// A day of month: "24", "3", "24th", "1st".
+int DayOf(absl::string_view term) {
+  absl::string_view digits = term;
+  if (digits.size() > 2 && (absl::EndsWith(digits, "st") || absl::EndsWith(digits, "nd") ||
+                            absl::EndsWith(digits, "rd") || absl::EndsWith(digits, "th"))) {
+    digits.remove_suffix(2);
+  }
+  if (digits.size() > 2 || !IsDigits(digits)) return 0;
+  int d = 0;
+  if (!absl::SimpleAtoi(digits, &d) || d < 1 || d > 31) return 0;
+  return d;
+}
+
+// Words after which a bare year or month is a date: "in 2015", "since June".
+bool IsDatePreposition(absl::string_view term) {
+  static const auto* words = new absl::flat_hash_set<std::string>{
+      "in", "since", "by", "until", "till", "from", "during", "before", "after",
+      "early", "late", "mid", "through", "throughout", "of", "last", "next",
+      "this", "between", "year", "fiscal", "for", "until", "to", "around", "circa", "end", "beginning",
+      "summer", "winter", "spring", "autumn", "fall"};
+  return words->contains(term);
+}
+
+// Words after a four-digit number that make it a quantity, not a year.
+bool IsQuantityWord(absl::string_view term) {
+  static const auto* words = new absl::flat_hash_set<std::string>{
+      "people", "civilians", "persons", "troops", "soldiers", "tonnes", "tons",
+      "dlrs", "dollars", "barrels", "bpd", "shares", "pct", "percent", "mln",
+      "billion", "million", "units", "cars", "jobs", "workers", "employees",
+      "acres", "hectares", "kilos", "kg", "km", "miles", "metres", "meters",
+      "feet", "bags", "bales", "ounces", "points", "votes", "deaths", "dead",
+      "killed", "cases", "homes", "houses", "students", "members", "stores",
+      "yen", "marks", "francs", "pounds", "lire", "rupees", "euros", "yuan",
+      "hours", "minutes", "days", "times", "words", "pages", "tonne", "dlr"};
+  return words->contains(term);
+}
+
+bool ValidDay(int y, int m, int d) {
+  if (y < kMinYear || y > kMaxYear || m < 1 || m > 12 || d < 1) return false;
+  absl::CivilDay day(y, m, d);
+  return day.year() == y && day.month() == m && day.day() == d;
+}
+
+bool ParseYear(absl::string_view term, int* year) {
+  if (term.size() != 4 || !IsDigits(term)) return false;
+  int y = 0;
+  if (!absl::SimpleAtoi(term, &y) || y < kMinYear || y > kMaxYear) return false;
+  *year = y;
+  return true;
+}
+
+struct DateHit {
+  enum Precision { kYear, kMonth, kDay };
+  Precision precision = kDay;
+  int year = 0;  // 0: needs the publication year
+  int month = 0;
+  int day = 0;
+  // For relative expressions: which way from the publication date.
+  enum Direction { kNearest, kPast, kFuture } direction = kNearest;
+};
+
+class Scanner {
+ public:
+  explicit Scanner(const TextZone& zone) : zone_(zone), t_(zone.tokens) {}
+
+  // The original text of token i.
+  absl::string_view Raw(size_t i) const {
+    return zone_.text.substr(t_[i].begin, t_[i].end - t_[i].begin);
+  }
+  absl::string_view Between(size_t i) const {  // text between token i and i+1
+    return zone_.text.substr(t_[i].end, t_[i + 1].begin - t_[i].end);
+  }
+  bool Capitalized(size_t i) const {
+    char c = zone_.text[t_[i].begin];
+    return zone_.all_caps || (c >= 'A' && c <= 'Z');
+  }
+  const std::string& Term(size_t i) const { return t_[i].term; }
+  size_t size() const { return t_.size(); }
+
+  // A year token: exactly four digits in the text, not money or a quantity.
+  bool YearAt(size_t i, int* year) const {
+    if (!ParseYear(Term(i), year) || Raw(i).size() != 4) return false;
+    const size_t b = t_[i].begin;
+    if (b > 0) {
+      char prev = zone_.text[b - 1];
+      if (prev == '$' || prev == '#' || prev == '.' || prev == ',' || prev == '/') return false;
+      if (b >= 2 && static_cast<unsigned char>(zone_.text[b - 1]) >= 0x80) {
+        // "£2015", "€2015": a currency sign right before the digits.
+        return false;
+      }
+    }
+    const size_t e = t_[i].end;
+    if (e < zone_.text.size() && zone_.text[e] == '%') return false;
+    return true;
+  }
+
+  // Tries to read a date at token i; on success sets *hit and *next (first
+  // token after it).
+  bool Read(size_t i, DateHit* hit, size_t* next) const {
+    const size_t n = size();
+    int y = 0;
+    // ISO 8601: 2025-08-24.
+    if (YearAt(i, &y) && i + 2 < n && Between(i) == "-" && Between(i + 1) == "-" &&
+        Raw(i + 1).size() == 2 && Raw(i + 2).size() == 2 && IsDigits(Term(i + 1)) &&
+        IsDigits(Term(i + 2))) {
+      int m = 0, d = 0;
+      if (absl::SimpleAtoi(Term(i + 1), &m) && absl::SimpleAtoi(Term(i + 2), &d) &&
+          ValidDay(y, m, d)) {
+        *hit = DateHit{DateHit::kDay, y, m, d};
+        *next = i + 3;
+        return true;
+      }
+    }
+    // Month first: "August 24, 2025", "Aug. 24", "June 2025", "in June".
+    if (int m = MonthOf(Term(i)); m != 0 && Capitalized(i)) {
+      if (i + 1 < n) {
+        if (int d = DayOf(Term(i + 1)); d != 0 && Raw(i + 1).size() <= 4) {
+          int yy = 0;
+          if (i + 2 < n && YearAt(i + 2, &yy) &&
+              (Between(i + 1) == ", " || Between(i + 1) == " ")) {
+            if (ValidDay(yy, m, d)) {
+              *hit = DateHit{DateHit::kDay, yy, m, d};
+              *next = i + 3;
+              return true;
+            }
+            return false;
+          }
+          *hit = DateHit{DateHit::kDay, 0, m, d};
+          *next = i + 2;
+          return true;
+        }
+        int yy = 0;
+        if (YearAt(i + 1, &yy) && (Between(i) == " " || Between(i) == ", ")) {
+          *hit = DateHit{DateHit::kMonth, yy, m, 0};
+          *next = i + 2;
+          return true;
+        }
+      }
+      // A bare month after a preposition ("in June", "last March"); "May" is
+      // too often a verb to stand alone.
+      if (m != 5 && i > 0 && IsDatePreposition(Term(i - 1)) && Term(i).size() > 3) {
+        DateHit h{DateHit::kMonth, 0, m, 0};
+        if (Term(i - 1) == "last" || Term(i - 1) == "since") h.direction = DateHit::kPast;
+        if (Term(i - 1) == "next") h.direction = DateHit::kFuture;
+        *hit = h;
+        *next = i + 1;
+        return true;
+      }
+      return false;
+    }
+    // Day first: "24 Aug 2025", "3 March".
+    if (int d = DayOf(Term(i)); d != 0 && i + 1 < n && Between(i) == " ") {
+      if (int m = MonthOf(Term(i + 1)); m != 0 && Capitalized(i + 1)) {
+        int yy = 0;
+        if (i + 2 < n && YearAt(i + 2, &yy)) {
+          if (ValidDay(yy, m, d)) {
+            *hit = DateHit{DateHit::kDay, yy, m, d};
+            *next = i + 3;
+            return true;
+          }
+          return false;
+        }
+        *hit = DateHit{DateHit::kDay, 0, m, d};
+        *next = i + 2;
+        return true;
+      }
+    }
+    // A year in a date context: "in 2015", "the 2015 nuclear deal".
+    if (YearAt(i, &y)) {
+      const bool quantity = i + 1 < n && Between(i) == " " && IsQuantityWord(Term(i + 1));
+      if (quantity) return false;
+      bool context = i > 0 && IsDatePreposition(Term(i - 1));
+      if (!context && i > 0 && (Term(i - 1) == "the" || Term(i - 1) == "a" ||
+                                Term(i - 1) == "its" || Term(i - 1) == "their") &&
+          i + 1 < n && absl::ascii_isalpha(zone_.text[t_[i + 1].begin]) && Between(i) == " ") {
+        context = true;  // "the 2015 nuclear deal", "the 2026 Winter Games"
+      }
+      // "2015-16", "1986/87": a season or fiscal span names its first year.
+      if (!context) return false;
+      *hit = DateHit{DateHit::kYear, y, 0, 0};
+      *next = i + 1;
+      return true;
+    }
+    // Relative days.
+    const std::string& term = Term(i);
+    if (term == "yesterday" || term == "today" || term == "tomorrow") {
+      *hit = DateHit{DateHit::kDay, 0, 0, term == "yesterday" ? -1 : term == "today" ? 0 : 1};
+      hit->direction = DateHit::kNearest;
+      hit->month = -1;  // marks an offset in days from publication
+      *next = i + 1;
+      return true;
+    }
+    if (int w = WeekdayOf(term); w >= 0 && Capitalized(i)) {
+      DateHit h{DateHit::kDay, 0, -2, w};  // month -2 marks a weekday
+      h.direction = DateHit::kPast;
+      if (i > 0 && (Term(i - 1) == "next" || Term(i - 1) == "this" || Term(i - 1) == "until")) {
+        h.direction = DateHit::kFuture;
+      }
+      if (i > 0 && Term(i - 1) == "last") h.direction = DateHit::kNearest;  // strictly before
+      *hit = h;
+      *next = i + 1;
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  const TextZone& zone_;
+  const std::vector<core::Token>& t_;
+};
+
+// Resolves a hit without a year against the publication day.
+std::optional<DateHit> Resolve(DateHit hit, std::optional<absl::CivilDay> published) {
+  if (hit.year != 0) return hit;
+  if (!published) return std::nullopt;
+  const absl::CivilDay pub = *published;
+  if (hit.month == -1) {  // yesterday / today / tomorrow
+    absl::CivilDay d = pub + hit.day;
+    return DateHit{DateHit::kDay, static_cast<int>(d.year()), d.month(), d.day()};
+  }
+  if (hit.month == -2) {  // weekday
+    const int pub_wd = (static_cast<int>(absl::GetWeekday(pub)));  // Monday == 0
+    int back = (pub_wd - hit.day + 7) % 7;
+    absl::CivilDay d = pub - back;  // on or before
+    if (hit.direction == DateHit::kNearest && back == 0) d = pub - 7;  // "last Tuesday"
+    if (hit.direction == DateHit::kFuture) {
+      int ahead = (hit.day - pub_wd + 7) % 7;
+      d = pub + (ahead == 0 ? 7 : ahead);
+    }
+    return DateHit{DateHit::kDay, static_cast<int>(d.year()), d.month(), d.day()};
+  }
+  int year = static_cast<int>(pub.year());
+  if (hit.precision == DateHit::kMonth) {
+    const int diff = hit.month - pub.month();
+    if (hit.direction == DateHit::kPast) {
+      if (diff > 0) --year;
+    } else if (hit.direction == DateHit::kFuture) {
+      if (diff <= 0) ++year;
+    } else if (diff > 3) {
+      --year;
+    } else if (diff < -9) {
+      ++year;
+    }
+    return DateHit{DateHit::kMonth, year, hit.month, 0};
+  }
+  // A day without a year: the nearest such day, at most ~3 months ahead.
+  if (!ValidDay(year, hit.month, hit.day)) {
+    if (hit.month == 2 && hit.day == 29) return std::nullopt;
+    return std::nullopt;
+  }
+  absl::CivilDay d(year, hit.month, hit.day);
+  if (d - pub > 92) {
+    d = absl::CivilDay(year - 1, hit.month, hit.day);
+  } else if (pub - d > 273) {
+    d = absl::CivilDay(year + 1, hit.month, hit.day);
+  }
+  return DateHit{DateHit::kDay, static_cast<int>(d.year()), d.month(), d.day()};
+}
+
+std::string Format(const DateHit& h) {
+  switch (h.precision) {
+    case DateHit::kYear:
+      return absl::StrFormat("%04d", h.year);
+    case DateHit::kMonth:
+      return absl::StrFormat("%04d-%02d", h.year, h.month);
+    case DateHit::kDay:
+      break;
+  }
+  return absl::StrFormat("%04d-%02d-%02d", h.year, h.month, h.day);
+}
+
+}  // namespace
+
+bool IsMonthName(absl::string_view term) { return MonthOf(term) != 0; }
+
+std::optional<absl::CivilDay> DatelineDate(const TextZone& dateline,
+                                           std::optional<int> year_hint) {
+  Scanner s(dateline);
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (MonthOf(s.Term(i)) == 0 && DayOf(s.Term(i)) == 0 && !IsDigits(s.Term(i))) continue;
+    DateHit hit;
+    size_t next = 0;
+    if (!s.Read(i, &hit, &next) || hit.precision != DateHit::kDay || hit.month <= 0) continue;
+    if (hit.year == 0) {
+      if (!year_hint) return std::nullopt;
+      hit.year = *year_hint;
+    }
+    if (!ValidDay(hit.year, hit.month, hit.day)) return std::nullopt;
+    return absl::CivilDay(hit.year, hit.month, hit.day);
+  }
+  return std::nullopt;
+}
+
+std::optional<absl::CivilDay> FirstFullDate(const TextZone& body, size_t max_bytes) {
+  Scanner s(body);
+  for (size_t i = 0; i < s.size() && body.tokens[i].begin < max_bytes; ++i) {
+    DateHit hit;
+    size_t next = 0;
+    if (s.Read(i, &hit, &next) && hit.precision == DateHit::kDay && hit.year != 0 &&
+        hit.month > 0) {
+      return absl::CivilDay(hit.year, hit.month, hit.day);
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> MentionedDates(const std::vector<TextZone>& zones,
+                                        std::optional<absl::CivilDay> published) {
+  std::vector<std::string> out;
+  for (const TextZone& zone : zones) {
+    Scanner s(zone);
+    for (size_t i = 0; i < s.size();) {
+      DateHit hit;
+      size_t next = 0;
+      if (!s.Read(i, &hit, &next)) {
+        ++i;
+        continue;
+      }
+      i = next;
+      if (std::optional<DateHit> resolved = Resolve(hit, published)) {
+        if (resolved->year >= kMinYear && resolved->year <= kMaxYear) {
+          out.push_back(Format(*resolved));
+        }
+      }
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace newsdex::indexer

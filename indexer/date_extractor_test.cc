@@ -1,0 +1,111 @@
+#include "indexer/date_extractor.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_join.h"
+#include "gtest/gtest.h"
+#include "indexer/facet_extractor.h"
+
+namespace newsdex::indexer {
+namespace {
+
+core::Analyzer& TestAnalyzer() {
+  static core::Analyzer* a = core::Analyzer::Create().value().release();
+  return *a;
+}
+
+TextZone Zone(TextZone::Kind kind, absl::string_view text) {
+  TextZone z;
+  z.kind = kind;
+  z.text = text;
+  TestAnalyzer().Tokenize(text, &z.tokens);
+  AnalyzeZoneText(&z);
+  return z;
+}
+
+std::string Mentioned(absl::string_view body, std::optional<absl::CivilDay> pub) {
+  std::vector<TextZone> zones;
+  zones.push_back(Zone(TextZone::kBody, body));
+  return absl::StrJoin(MentionedDates(zones, pub), ",");
+}
+
+TEST(DateExtractorTest, NormalizesMentionedDatesToTheirPrecision) {
+  const absl::CivilDay pub(2025, 8, 24);  // a Sunday
+  struct Case {
+    const char* text;
+    const char* want;
+  } cases[] = {
+      {"On August 24, 2025, he spoke.", "2025-08-24"},
+      {"It was signed on 24 Aug 2025 in Vienna.", "2025-08-24"},
+      {"The filing is dated 2025-08-24.", "2025-08-24"},
+      {"A conflict in June 2025 ended quickly.", "2025-06"},
+      {"The deal was signed in 2015.", "2015"},
+      {"Under the 2015 nuclear deal, sanctions ended.", "2015"},
+      {"Prices have risen since 2019 and by 2030 may double.", "2019,2030"},
+      {"He spoke yesterday.", "2025-08-23"},
+      {"He will speak tomorrow.", "2025-08-25"},
+      {"He spoke last Tuesday.", "2025-08-19"},
+      {"He spoke on Friday.", "2025-08-22"},
+      {"The vote was held on Feb 26.", "2025-02-26"},
+      {"The vote was held on Aug 2.", "2025-08-02"},
+      {"Talks were held in June and will resume next March.", "2025-06,2026-03"},
+      {"Over 1,000 civilians died.", ""},
+      {"It cost $2015 in all.", ""},
+      {"Some 2015 people attended.", ""},
+      {"He sold 2015 shares.", ""},
+      {"In 1850 the town was founded.", ""},
+      {"The road is 2100 km long.", ""},
+      {"May I ask a question?", ""},
+      {"It was the largest in the region since 2015.", "2015"},
+      {"Athletes arrived ahead of the 2026 Winter Games.", "2026"},
+      {"Work began on a stadium for the 2030 World Cup.", "2030"},
+      {"The map was printed in 1885.", ""},
+      {"It was the largest of its kind in the region since 2015.\nSoldiers slept in tents.", "2015"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(Mentioned(c.text, pub), c.want) << c.text;
+  }
+}
+
+TEST(DateExtractorTest, RelativeDatesNeedAPublicationDate) {
+  EXPECT_EQ(Mentioned("He spoke yesterday, on Feb 26, and in 2015.", std::nullopt), "2015");
+}
+
+TEST(DateExtractorTest, DatelineDateUsesYearHintOnlyWhenNeeded) {
+  TextZone full = Zone(TextZone::kDateline, "WASHINGTON, Aug. 24, 2025 - ");
+  EXPECT_EQ(DatelineDate(full, std::nullopt), absl::CivilDay(2025, 8, 24));
+  TextZone short_form = Zone(TextZone::kDateline, "NEW YORK, March 3 - ");
+  EXPECT_EQ(DatelineDate(short_form, std::nullopt), std::nullopt);
+  EXPECT_EQ(DatelineDate(short_form, 1987), absl::CivilDay(1987, 3, 3));
+}
+
+TEST(DateExtractorTest, PublicationDateFromLeadOrNothing) {
+  auto ex = FacetExtractor::Load(std::string(NEWSDEX_SOURCE_DIR) + "/data");
+  ASSERT_TRUE(ex.ok()) << ex.status();
+  core::Article a;
+  a.id = "a";
+  a.body = "On March 3, 2024, the council met. It met again on April 9, 2024.";
+  a.actors_from_metadata = true;
+  (*ex)->Extract(&a, TestAnalyzer());
+  EXPECT_EQ(a.date, absl::CivilDay(2024, 3, 3));
+
+  core::Article b;  // a full date only late in the text: no publication date
+  b.id = "b";
+  b.body = "The council met. Members argued at length about budgets and roads and "
+           "parks. The next meeting is on April 9, 2024.";
+  b.actors_from_metadata = true;
+  (*ex)->Extract(&b, TestAnalyzer());
+  EXPECT_FALSE(b.date.has_value());
+
+  core::Article c;  // metadata wins
+  c.id = "c";
+  c.date = absl::CivilDay(2020, 1, 1);
+  c.body = "On March 3, 2024, the council met.";
+  c.actors_from_metadata = true;
+  (*ex)->Extract(&c, TestAnalyzer());
+  EXPECT_EQ(c.date, absl::CivilDay(2020, 1, 1));
+}
+
+}  // namespace
+}  // namespace newsdex::indexer

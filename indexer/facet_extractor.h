@@ -1,0 +1,69 @@
+// Facet extraction for one article: composes the country, date and actor
+// extractors. The indexer calls Extract on every article that lacks facets in
+// its metadata; --extract-only prints the result with ExtractionJson.
+//
+// Order: the text is split into zones (title, dateline: the source's or one
+// found at the start of the body, body) and tokenized once; the publication
+// date comes first (metadata, else dateline, else the first full date of the
+// lead), because countries (Moscow 1987 -> Soviet Union), actors and relative
+// dates ("yesterday") depend on it.
+//
+// Thread safety: a loaded FacetExtractor is immutable; Extract is const and may
+// run in many threads at once, each with its own Analyzer.
+#ifndef NEWSDEX_INDEXER_FACET_EXTRACTOR_H_
+#define NEWSDEX_INDEXER_FACET_EXTRACTOR_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "core/analyzer.h"
+#include "core/article.h"
+#include "core/data_path.h"
+#include "indexer/country_extractor.h"
+#include "indexer/extract_json.h"
+
+namespace newsdex::indexer {
+
+class ActorExtractor;
+
+class FacetExtractor {
+ public:
+  // Loads gazetteers from data_dir (core::DataDir() by default). Errors name
+  // the file and line (kNotFound for a missing file, kInvalidArgument for a
+  // bad row).
+  static absl::StatusOr<std::unique_ptr<FacetExtractor>> Load(
+      const std::string& data_dir = core::DataDir());
+  ~FacetExtractor();
+
+  // Fills article->countries (unless countries_from_metadata), ->actors (unless
+  // actors_from_metadata), ->mentioned_dates, and ->date when it is unset.
+  // Thread-safe (const); `analyzer` is the caller's per-thread Analyzer.
+  void Extract(core::Article* article, core::Analyzer& analyzer) const;
+
+  // For debugging: the country matches of `article` as "surface=key" (see
+  // CountryExtractor::Explain). Uses article.date as is.
+  std::vector<std::string> ExplainCountries(const core::Article& article,
+                                            core::Analyzer& analyzer) const;
+
+  const CountryExtractor& countries() const { return *countries_; }
+
+ private:
+  FacetExtractor() = default;
+  // Title, dateline (the source's, else one found at the start of the body) and
+  // body zones of `article`, tokenized; empty zones are left out.
+  static std::vector<TextZone> BuildZones(const core::Article& article,
+                                          core::Analyzer& analyzer);
+  std::unique_ptr<CountryExtractor> countries_;
+  std::unique_ptr<ActorExtractor> actors_;
+};
+
+// Length of a dateline at the start of `body` ("PORTLAND, Ore. (AP) - ",
+// "TEHRAN, Aug 24 (Reuters) - "), including the separator; 0 if none.
+size_t BodyDatelineLength(absl::string_view body);
+
+}  // namespace newsdex::indexer
+
+#endif  // NEWSDEX_INDEXER_FACET_EXTRACTOR_H_

@@ -1,0 +1,197 @@
+#include "indexer/facet_extractor.h"
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_join.h"
+#include "gtest/gtest.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace newsdex::indexer {
+namespace {
+
+const FacetExtractor& Extractor() {
+  static const FacetExtractor* ex = [] {
+    auto loaded = FacetExtractor::Load(std::string(NEWSDEX_SOURCE_DIR) + "/data");
+    EXPECT_TRUE(loaded.ok()) << loaded.status();
+    return loaded.ok() ? loaded->release() : nullptr;
+  }();
+  return *ex;
+}
+
+core::Analyzer& TestAnalyzer() {
+  static core::Analyzer* a = core::Analyzer::Create().value().release();
+  return *a;
+}
+
+bool ReadFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream s;
+  s << in.rdbuf();
+  *out = s.str();
+  return true;
+}
+
+// Plain-text article layout (docs/input-formats.md): the first non-blank line
+// is the title, the other non-blank lines the body. The text reader does the
+// same; this test links only the facet sources.
+bool SplitTitleAndBody(absl::string_view text, core::Article* a) {
+  std::vector<std::string> lines;
+  for (absl::string_view l : absl::StrSplit(text, '\n')) {
+    l = absl::StripAsciiWhitespace(l);
+    if (!l.empty()) lines.emplace_back(l);
+  }
+  if (lines.empty()) return false;
+  a->title = lines[0];
+  lines.erase(lines.begin());
+  a->body = absl::StrJoin(lines, "\n");
+  return true;
+}
+
+std::vector<std::string> SortedCodes(const core::Article& a, bool focus_only) {
+  std::vector<std::string> codes;
+  for (const core::CountryFacet& c : a.countries) {
+    if (!focus_only || c.focus) codes.push_back(c.code);
+  }
+  std::sort(codes.begin(), codes.end());
+  return codes;
+}
+
+TEST(FacetExtractorTest, SeedArticle) {
+  const std::string path =
+      std::string(NEWSDEX_SHARED_DIR) + "/seeds/000_dd03e79a823c37cd.txt";
+  std::string text;
+  if (!ReadFile(path, &text)) GTEST_SKIP() << "seed article not found: " << path;
+  core::Article a;
+  a.id = "seed";
+  ASSERT_TRUE(SplitTitleAndBody(text, &a));
+  Extractor().Extract(&a, TestAnalyzer());
+  EXPECT_EQ(absl::StrJoin(SortedCodes(a, false), ","), "de,fr,gb,il,ir,us");
+  ASSERT_TRUE(a.date.has_value());
+  EXPECT_EQ(core::FormatIsoDate(*a.date), "2025-08-24");
+  for (const char* d : {"2015", "2025-03", "2025-06", "2025-08-24"}) {
+    EXPECT_NE(std::find(a.mentioned_dates.begin(), a.mentioned_dates.end(), d),
+              a.mentioned_dates.end())
+        << d << " missing from " << absl::StrJoin(a.mentioned_dates, ",");
+  }
+  EXPECT_TRUE(std::is_sorted(a.mentioned_dates.begin(), a.mentioned_dates.end()));
+  // Iran is the focus (title, lead, many mentions); so is the U.S.
+  std::vector<std::string> focus = SortedCodes(a, true);
+  EXPECT_NE(std::find(focus.begin(), focus.end(), "ir"), focus.end());
+  EXPECT_NE(std::find(focus.begin(), focus.end(), "us"), focus.end());
+}
+
+// data/sample/: articles we wrote, labelled by hand in expected_facets.jsonl.
+// Checks countries, focus, dates (`actors` false) or actors (`actors` true).
+void CheckSamples(bool actors_only) {
+  const std::string dir = std::string(NEWSDEX_SOURCE_DIR) + "/data/sample";
+  std::ifstream expected(dir + "/expected_facets.jsonl");
+  if (!expected) GTEST_SKIP() << "no " << dir << "/expected_facets.jsonl";
+  std::string line;
+  int files = 0;
+  while (std::getline(expected, line)) {
+    if (line.empty()) continue;
+    nlohmann::json want = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    ASSERT_FALSE(want.is_discarded()) << line;
+    const std::string file = want.value("file", "");
+    std::string text;
+    ASSERT_TRUE(ReadFile(dir + "/" + file, &text)) << file;
+    core::Article a;
+    a.id = file;
+    ASSERT_TRUE(SplitTitleAndBody(text, &a)) << file;
+    Extractor().Extract(&a, TestAnalyzer());
+    ++files;
+    if (actors_only) {
+      std::vector<std::string> actors =
+          want.value("actors", std::vector<std::string>{});
+      std::vector<std::string> got;
+      for (const core::ActorFacet& f : a.actors) got.push_back(f.name);
+      std::sort(actors.begin(), actors.end());
+      std::sort(got.begin(), got.end());
+      EXPECT_EQ(absl::StrJoin(got, ","), absl::StrJoin(actors, ",")) << file << ": actors";
+      continue;
+    }
+    std::vector<std::string> countries = want.value("countries", std::vector<std::string>{});
+    std::vector<std::string> focus = want.value("focus", std::vector<std::string>{});
+    std::sort(countries.begin(), countries.end());
+    std::sort(focus.begin(), focus.end());
+    EXPECT_EQ(absl::StrJoin(SortedCodes(a, false), ","), absl::StrJoin(countries, ","))
+        << file << ": countries; matches: "
+        << absl::StrJoin(Extractor().ExplainCountries(a, TestAnalyzer()), " | ");
+    EXPECT_EQ(absl::StrJoin(SortedCodes(a, true), ","), absl::StrJoin(focus, ","))
+        << file << ": focus";
+    const std::string date = want["date"].is_string() ? want["date"].get<std::string>() : "";
+    EXPECT_EQ(a.date ? core::FormatIsoDate(*a.date) : "", date) << file << ": date";
+    std::vector<std::string> dates = want.value("dates", std::vector<std::string>{});
+    EXPECT_EQ(absl::StrJoin(a.mentioned_dates, ","), absl::StrJoin(dates, ","))
+        << file << ": dates";
+  }
+  EXPECT_GT(files, 0);
+}
+
+TEST(FacetExtractorTest, HandLabelledSamplesCountriesAndDates) { CheckSamples(false); }
+
+// Actor extraction (indexer/actor_extractor.*) through the composer.
+TEST(FacetExtractorTest, HandLabelledSamplesActors) { CheckSamples(true); }
+
+TEST(FacetExtractorTest, FindsDatelineAtStartOfBody) {
+  struct Case {
+    const char* body;
+    const char* dateline;
+  } cases[] = {
+      {"PORTLAND, Ore. (AP) - The mill closed.", "PORTLAND, Ore. (AP) - "},
+      {"TEHRAN, Aug 24 (Reuters) - Iran said.", "TEHRAN, Aug 24 (Reuters) - "},
+      {"NEW YORK, March 3 \xE2\x80\x94 Stocks rose.", "NEW YORK, March 3 \xE2\x80\x94 "},
+      {"FEDERAL RESERVE REPORT - figures follow", ""},
+      {"The mill closed - for good.", ""},
+      {"", ""},
+  };
+  for (const Case& c : cases) {
+    absl::string_view body = c.body;
+    EXPECT_EQ(body.substr(0, BodyDatelineLength(body)), c.dateline) << c.body;
+  }
+}
+
+TEST(FacetExtractorTest, ExtractionJsonHasTheDocumentedShape) {
+  core::Article a;
+  a.id = "x1";
+  a.title = "T\xFC";  // invalid UTF-8 must not throw
+  a.language = "en";
+  a.date = absl::CivilDay(2025, 8, 24);
+  a.countries.push_back(core::CountryFacet{"ir", "Iran", 3, true});
+  a.actors.push_back(core::ActorFacet{"Ali Khamenei", 2, "ir", "leader"});
+  a.mentioned_dates = {"2015", "2025-06"};
+  const std::string line = ExtractionJson(a);
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  nlohmann::json j = nlohmann::json::parse(line);
+  EXPECT_EQ(j["id"], "x1");
+  EXPECT_EQ(j["date"], "2025-08-24");
+  EXPECT_EQ(j["language"], "en");
+  EXPECT_EQ(j["countries"][0]["code"], "ir");
+  EXPECT_EQ(j["countries"][0]["name"], "Iran");
+  EXPECT_EQ(j["countries"][0]["mentions"], 3);
+  EXPECT_EQ(j["countries"][0]["focus"], true);
+  EXPECT_EQ(j["actors"][0]["name"], "Ali Khamenei");
+  EXPECT_EQ(j["actors"][0]["country"], "ir");
+  EXPECT_EQ(j["dates"][1], "2025-06");
+  core::Article empty;
+  nlohmann::json e = nlohmann::json::parse(ExtractionJson(empty));
+  EXPECT_TRUE(e["date"].is_null());
+  EXPECT_TRUE(e["countries"].is_array());
+}
+
+TEST(FacetExtractorTest, MissingDataDirNamesTheFile) {
+  auto ex = FacetExtractor::Load("/nonexistent-newsdex-data");
+  ASSERT_FALSE(ex.ok());
+  EXPECT_EQ(ex.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(ex.status().message().find("country_extra.tsv"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace newsdex::indexer

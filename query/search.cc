@@ -1,0 +1,756 @@
+#include "query/search.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "core/log.h"
+#include "core/schema.h"
+#include "core/status_macros.h"
+#include "core/xapian_status.h"
+#include "query/query_parser.h"
+#include "query/snippet.h"
+
+namespace newsdex::query {
+namespace {
+
+using core::FieldId;
+using core::ValueSlot;
+
+Xapian::valueno Slot(ValueSlot slot) { return static_cast<Xapian::valueno>(slot); }
+
+// The facets with a filter of their own (date is handled apart).
+constexpr FacetField kFilterFacets[] = {FacetField::kActor, FacetField::kCountry,
+                                        FacetField::kAbout, FacetField::kLanguage,
+                                        FacetField::kSource};
+
+FieldId FieldOf(FacetField f) {
+  switch (f) {
+    case FacetField::kActor: return FieldId::kActor;
+    case FacetField::kCountry: return FieldId::kCountry;
+    case FacetField::kAbout: return FieldId::kFocusCountry;
+    case FacetField::kLanguage: return FieldId::kLanguage;
+    case FacetField::kSource: return FieldId::kSource;
+    case FacetField::kDate: return FieldId::kDay;
+  }
+  return FieldId::kText;
+}
+
+ValueSlot SlotOf(FacetField f) {
+  switch (f) {
+    case FacetField::kActor: return ValueSlot::kActors;
+    case FacetField::kCountry: return ValueSlot::kCountries;
+    case FacetField::kAbout: return ValueSlot::kFocusCountries;
+    case FacetField::kLanguage: return ValueSlot::kLanguage;
+    case FacetField::kSource: return ValueSlot::kSource;
+    case FacetField::kDate: return ValueSlot::kDate;
+  }
+  return ValueSlot::kDate;
+}
+
+bool IsMultiValued(FacetField f) {
+  return f == FacetField::kActor || f == FacetField::kCountry || f == FacetField::kAbout;
+}
+
+int FacetIndex(FacetField f) { return static_cast<int>(f); }
+
+// core::CallXapian wraps a lambda returning StatusOr<T> into
+// StatusOr<StatusOr<T>> (its is_constructible test does not recognize
+// StatusOr); flatten it here.
+template <typename Fn>
+auto CallXapianOr(absl::string_view context, Fn&& fn) -> std::invoke_result_t<Fn> {
+  auto r = core::CallXapian(context, std::forward<Fn>(fn));
+  if (!r.ok()) return r.status();
+  return *std::move(r);
+}
+
+// Accepts only default-field stemmed terms ("Z" + stem; not "ZS" title terms
+// nor boolean terms) for "more like this".
+class DefaultFieldTerms : public Xapian::ExpandDecider {
+ public:
+  bool operator()(const std::string& term) const override {
+    return term.size() > 1 && term[0] == 'Z' && !(term[1] >= 'A' && term[1] <= 'Z');
+  }
+};
+
+std::optional<absl::CivilDay> DayFromCompact(absl::string_view compact) {
+  return core::ParseIsoDate(compact);
+}
+
+Hit HitFromArticle(core::Article&& a) {
+  Hit h;
+  h.id = std::move(a.id);
+  h.title = std::move(a.title);
+  h.url = std::move(a.url);
+  h.date = a.date;
+  h.source = std::move(a.source);
+  h.lang = std::move(a.language);
+  h.countries = std::move(a.countries);
+  h.actors = std::move(a.actors);
+  return h;
+}
+
+}  // namespace
+
+absl::string_view SortOrderName(SortOrder sort) {
+  switch (sort) {
+    case SortOrder::kRelevance: return "relevance";
+    case SortOrder::kNewest: return "newest";
+    case SortOrder::kOldest: return "oldest";
+    case SortOrder::kRelevanceRecency: return "recency";
+  }
+  return "relevance";
+}
+
+absl::StatusOr<SortOrder> ParseSortOrder(absl::string_view name) {
+  for (SortOrder s : {SortOrder::kRelevance, SortOrder::kNewest, SortOrder::kOldest,
+                      SortOrder::kRelevanceRecency}) {
+    if (SortOrderName(s) == name) return s;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "sort: unknown order \"", name, "\" (expected relevance, newest, oldest or recency)"));
+}
+
+class Searcher::Impl {
+ public:
+  Impl(Xapian::Database db, const SearcherOptions& options,
+       std::unique_ptr<core::Analyzer> analyzer)
+      : db_(std::move(db)), options_(options), analyzer_(std::move(analyzer)) {
+    if (options_.resolver == nullptr) options_.resolver = MakeFacetResolver();
+    if (options_.language.empty()) options_.language = "en";
+    ResetEnquires();
+    newest_first_.add_value(Slot(ValueSlot::kDate), /*reverse=*/true, /*defvalue=*/"");
+    // Undated documents sort after dated ones in both directions.
+    oldest_first_.add_value(Slot(ValueSlot::kDate), /*reverse=*/false, /*defvalue=*/"~");
+  }
+
+  void ResetEnquires() {
+    enquire_ = std::make_unique<Xapian::Enquire>(db_);
+    enquire_->set_docid_order(Xapian::Enquire::ASCENDING);
+    count_enquire_ = std::make_unique<Xapian::Enquire>(db_);
+    count_enquire_->set_weighting_scheme(Xapian::BoolWeight());
+    count_enquire_->set_docid_order(Xapian::Enquire::DONT_CARE);
+    recency_query_.reset();
+  }
+
+  absl::StatusOr<SearchResponse> Search(const SearchRequest& request);
+  absl::StatusOr<SearchResponse> SearchOnce(const SearchRequest& request,
+                                            absl::Time start);
+  absl::StatusOr<Xapian::docid> FindId(absl::string_view id);
+  absl::StatusOr<core::Article> GetArticle(absl::string_view id);
+  absl::StatusOr<std::vector<Hit>> Related(absl::string_view id, int limit);
+  absl::StatusOr<std::vector<FacetValue>> FacetValues(absl::string_view field,
+                                                      absl::string_view prefix, int limit);
+  absl::StatusOr<bool> Reopen();
+  absl::StatusOr<IndexStats> Stats();
+
+ private:
+  Xapian::Query RecencyQuery();
+  FacetCounts CountsFromSpy(FacetField field, const Xapian::ValueCountMatchSpy& spy,
+                            int limit) const;
+  FacetCounts CountsFromTerms(FacetField field, int limit) const;
+  FacetCounts TopValues(FacetField field, const absl::flat_hash_map<std::string, uint64_t>& counts,
+                        int limit) const;
+  DateHistogram HistogramFromSpy(const Xapian::ValueCountMatchSpy& spy,
+                                 const SearchRequest& request) const;
+  DateHistogram HistogramFromTerms(const SearchRequest& request) const;
+  DateHistogram HistogramFromDays(const std::map<absl::CivilDay, uint64_t>& days,
+                                  const SearchRequest& request) const;
+  std::string Suggest(const SearchRequest& request, const ParsedQuery& parsed);
+
+  Xapian::Database db_;
+  SearcherOptions options_;
+  std::unique_ptr<core::Analyzer> analyzer_;
+  std::unique_ptr<Xapian::Enquire> enquire_;        // BM25, for ranked pages
+  std::unique_ptr<Xapian::Enquire> count_enquire_;  // BoolWeight, counts only
+  Xapian::MultiValueKeyMaker newest_first_, oldest_first_;
+  std::optional<Xapian::Query> recency_query_;     // cached per database revision
+};
+
+// score = BM25 + weight * 0.5^(age_days / half_life), as a stock
+// ValueMapPostingSource over the date slot (it runs on remote shards too): one
+// mapping per distinct publication day, age counted back from the newest day
+// in the index so results do not drift with the wall clock.
+Xapian::Query Searcher::Impl::RecencyQuery() {
+  if (recency_query_) return *recency_query_;
+  const std::string day_prefix = core::BooleanTerm(FieldId::kDay, "");
+  std::vector<std::string> days;
+  for (auto it = db_.allterms_begin(day_prefix); it != db_.allterms_end(day_prefix); ++it) {
+    days.push_back((*it).substr(day_prefix.size()));
+  }
+  auto* source = new Xapian::ValueMapPostingSource(Slot(ValueSlot::kDate));
+  source->set_default_weight(0.0);
+  std::optional<absl::CivilDay> newest;
+  for (auto it = days.rbegin(); it != days.rend() && !newest; ++it) newest = DayFromCompact(*it);
+  if (newest) {
+    for (const std::string& d : days) {
+      std::optional<absl::CivilDay> day = DayFromCompact(d);
+      if (!day) continue;
+      const double age = static_cast<double>(*newest - *day);
+      const double w = options_.recency_weight *
+                       std::pow(0.5, std::max(0.0, age) / std::max(1e-9, options_.recency_half_life_days));
+      if (w > 1e-6) source->add_mapping(d, w);
+    }
+  }
+  recency_query_ = Xapian::Query(source->release());
+  return *recency_query_;
+}
+
+FacetCounts Searcher::Impl::CountsFromSpy(FacetField field, const Xapian::ValueCountMatchSpy& spy,
+                                          int limit) const {
+  absl::flat_hash_map<std::string, uint64_t> counts;
+  for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+    const std::string value = *it;
+    const uint64_t n = it.get_termfreq();
+    if (IsMultiValued(field)) {
+      // Combined keys "gb|ir|us": each value counts once per document, and a
+      // document holds each value at most once in its packed list, so the sum
+      // over combined keys is the exact document count per value.
+      for (const std::string& v : core::UnpackValues(value)) {
+        if (!v.empty()) counts[v] += n;
+      }
+    } else if (!value.empty()) {
+      counts[value] += n;
+    }
+  }
+  return TopValues(field, counts, limit);
+}
+
+// Over the whole database a value's document count is its boolean term's
+// frequency: no document is visited (used for an empty query without filters).
+FacetCounts Searcher::Impl::CountsFromTerms(FacetField field, int limit) const {
+  absl::flat_hash_map<std::string, uint64_t> counts;
+  const std::string prefix = core::BooleanTerm(FieldOf(field), "");
+  for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
+    counts[(*it).substr(prefix.size())] = it.get_termfreq();
+  }
+  return TopValues(field, counts, limit);
+}
+
+FacetCounts Searcher::Impl::TopValues(FacetField field,
+                                      const absl::flat_hash_map<std::string, uint64_t>& counts,
+                                      int limit) const {
+  FacetCounts out;
+  out.field = std::string(FacetFieldName(field));
+  out.distinct = counts.size();
+  std::vector<std::pair<std::string, uint64_t>> sorted(counts.begin(), counts.end());
+  auto better = [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  };
+  const size_t n = std::min(sorted.size(), static_cast<size_t>(std::max(0, limit)));
+  std::partial_sort(sorted.begin(), sorted.begin() + static_cast<ptrdiff_t>(n), sorted.end(),
+                    better);
+  for (size_t i = 0; i < n; ++i) {
+    out.values.push_back(FacetValue{sorted[i].first,
+                                    options_.resolver->DisplayName(field, sorted[i].first),
+                                    sorted[i].second});
+  }
+  return out;
+}
+
+// Buckets follow the span of the matched dates: up to 92 days by day, up to 6
+// years by month, else by year.
+DateHistogram Searcher::Impl::HistogramFromSpy(const Xapian::ValueCountMatchSpy& spy,
+                                               const SearchRequest& request) const {
+  std::map<absl::CivilDay, uint64_t> days;
+  for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+    std::optional<absl::CivilDay> d = DayFromCompact(*it);
+    if (d) days[*d] += it.get_termfreq();
+  }
+  return HistogramFromDays(days, request);
+}
+
+DateHistogram Searcher::Impl::HistogramFromTerms(const SearchRequest& request) const {
+  std::map<absl::CivilDay, uint64_t> days;
+  const std::string prefix = core::BooleanTerm(FieldId::kDay, "");
+  for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) {
+    std::optional<absl::CivilDay> d = DayFromCompact((*it).substr(prefix.size()));
+    if (d) days[*d] += it.get_termfreq();
+  }
+  return HistogramFromDays(days, request);
+}
+
+DateHistogram Searcher::Impl::HistogramFromDays(const std::map<absl::CivilDay, uint64_t>& days,
+                                                const SearchRequest& request) const {
+  DateHistogram h;
+  h.bucket = "day";
+  if (days.empty()) return h;
+  absl::CivilDay lo = days.begin()->first, hi = days.rbegin()->first;
+  if (request.from && request.to) {
+    lo = std::min(lo, *request.from);
+    hi = std::max(hi, *request.to);
+  }
+  const int64_t span = hi - lo;
+  if (span > 6 * 366) {
+    h.bucket = "year";
+  } else if (span > 92) {
+    h.bucket = "month";
+  }
+  std::map<std::string, uint64_t> buckets;
+  for (const auto& [day, n] : days) {
+    std::string key = core::FormatIsoDate(day);
+    if (h.bucket == "year") key = key.substr(0, 4);
+    if (h.bucket == "month") key = key.substr(0, 7);
+    buckets[key] += n;
+  }
+  for (auto& [key, n] : buckets) h.buckets.push_back(DateBucket{key, n});
+  return h;
+}
+
+std::string Searcher::Impl::Suggest(const SearchRequest& request, const ParsedQuery& parsed) {
+  std::string out;
+  size_t pos = 0;
+  bool changed = false;
+  for (const ParsedQuery::Word& w : parsed.words) {
+    if (w.begin < pos || w.end > request.q.size()) continue;
+    if (db_.get_termfreq(w.term) > 0) continue;
+    std::string s = db_.get_spelling_suggestion(w.normalized, 2);
+    if (s.empty() || s == w.normalized) continue;
+    out.append(request.q, pos, w.begin - pos);
+    out += s;
+    pos = w.end;
+    changed = true;
+  }
+  if (!changed) return std::string();
+  out.append(request.q, pos, std::string::npos);
+  return out;
+}
+
+absl::StatusOr<SearchResponse> Searcher::Impl::Search(const SearchRequest& request) {
+  const absl::Time start = absl::Now();
+  absl::StatusOr<SearchResponse> r = SearchOnce(request, start);
+  if (r.status().code() == absl::StatusCode::kAborted) {
+    // The database was modified under us: reopen and retry once.
+    absl::StatusOr<bool> reopened = Reopen();
+    if (!reopened.ok()) return reopened.status();
+    r = SearchOnce(request, start);
+  }
+  return r;
+}
+
+absl::StatusOr<SearchResponse> Searcher::Impl::SearchOnce(const SearchRequest& request,
+                                                          absl::Time start) {
+  // Validate the request.
+  if (request.offset < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("offset: must be >= 0, got ", request.offset));
+  }
+  if (request.limit < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("limit: must be >= 0, got ", request.limit));
+  }
+  if (request.from && request.to && *request.from > *request.to) {
+    return absl::InvalidArgumentError(absl::StrCat("from: ", core::FormatIsoDate(*request.from),
+                                                   " is after to: ",
+                                                   core::FormatIsoDate(*request.to)));
+  }
+  std::vector<FacetField> facets;
+  bool want_dates = false;
+  for (const std::string& name : request.facets) {
+    FacetField f;
+    if (!ParseFacetField(name, &f)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "facets: unknown facet \"", name,
+          "\" (expected actor, country, about, lang, source or date)"));
+    }
+    if (f == FacetField::kDate) {
+      want_dates = true;
+    } else if (std::find(facets.begin(), facets.end(), f) == facets.end()) {
+      facets.push_back(f);
+    }
+  }
+  const int limit = std::min(request.limit, kMaxLimit);
+  const int facet_limit = std::clamp(request.facet_limit, 0, kMaxFacetLimit);
+
+  SearchResponse resp;
+  resp.offset = request.offset;
+  resp.limit = limit;
+
+  // Parse.
+  QueryParser parser(*analyzer_, *options_.resolver, options_.language);
+  ParsedQuery parsed;
+  if (absl::StatusOr<ParsedQuery> p = parser.Parse(request.q); p.ok()) {
+    parsed = *std::move(p);
+  } else if (request.fallback_to_words && p.status().code() == absl::StatusCode::kInvalidArgument) {
+    resp.query_warning = std::string(p.status().message());
+    parsed = parser.ParseAsWords(request.q);
+  } else {
+    return p.status();
+  }
+
+  // Facet filters: values of one facet ORed.
+  std::optional<Xapian::Query> filters[6];
+  auto add_filter = [&](FacetField f, const std::vector<std::string>& values) {
+    std::vector<Xapian::Query> terms;
+    for (const std::string& v : values) {
+      std::string key = options_.resolver->Resolve(f, v, *analyzer_);
+      if (key.empty()) continue;
+      terms.emplace_back(core::BooleanTerm(FieldOf(f), key));
+    }
+    if (!values.empty()) {
+      // Values that all fold to nothing match nothing rather than everything.
+      filters[FacetIndex(f)] =
+          terms.empty() ? Xapian::Query()
+                        : Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    }
+  };
+  add_filter(FacetField::kActor, request.actors);
+  add_filter(FacetField::kCountry, request.countries);
+  add_filter(FacetField::kAbout, request.about_countries);
+  add_filter(FacetField::kLanguage, request.languages);
+  add_filter(FacetField::kSource, request.sources);
+  std::optional<Xapian::Query> date_filter;
+  {
+    const Xapian::valueno slot = Slot(ValueSlot::kDate);
+    if (request.from && request.to) {
+      date_filter = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot,
+                                  core::FormatCompactDate(*request.from),
+                                  core::FormatCompactDate(*request.to));
+    } else if (request.from) {
+      date_filter = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot,
+                                  core::FormatCompactDate(*request.from));
+    } else if (request.to) {
+      date_filter = Xapian::Query(Xapian::Query::OP_VALUE_LE, slot,
+                                  core::FormatCompactDate(*request.to));
+    }
+  }
+  // The query with every filter except `skip`'s (disjunctive counts).
+  auto build = [&](std::optional<FacetField> skip) {
+    std::vector<Xapian::Query> fs;
+    for (FacetField f : kFilterFacets) {
+      if (skip && *skip == f) continue;
+      if (filters[FacetIndex(f)]) fs.push_back(*filters[FacetIndex(f)]);
+    }
+    if (date_filter) fs.push_back(*date_filter);
+    if (fs.empty()) return parsed.query;
+    Xapian::Query filter = fs.size() == 1 ? fs[0]
+                                          : Xapian::Query(Xapian::Query::OP_AND, fs.begin(), fs.end());
+    if (parsed.query.get_type() == Xapian::Query::LEAF_MATCH_ALL) return filter;
+    return Xapian::Query(Xapian::Query::OP_FILTER, parsed.query, filter);
+  };
+
+  return CallXapianOr("search", [&]() -> absl::StatusOr<SearchResponse> {
+    const Xapian::doccount doccount = db_.get_doccount();
+    const bool exact = !facets.empty() || want_dates || request.exact_total;
+    const double time_limit =
+        request.time_limit == absl::InfiniteDuration()
+            ? 0.0
+            : std::max(1e-3, absl::ToDoubleSeconds(request.time_limit));
+
+    // Which facets are counted in the main pass and which need their own
+    // pass without their filter.
+    std::vector<FacetField> main_facets, own_pass;
+    for (FacetField f : facets) {
+      (filters[FacetIndex(f)] ? own_pass : main_facets).push_back(f);
+    }
+
+    // Main pass: the page of hits, the total, the non-disjunctive facets and
+    // the date histogram.
+    Xapian::Query main_query = build(std::nullopt);
+    const bool ranked = limit > 0;
+    Xapian::Enquire& enquire = ranked ? *enquire_ : *count_enquire_;
+    if (ranked && request.sort == SortOrder::kRelevanceRecency) {
+      main_query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, main_query, RecencyQuery());
+    }
+    enquire.set_query(main_query);
+    if (ranked) {
+      switch (request.sort) {
+        case SortOrder::kRelevance:
+        case SortOrder::kRelevanceRecency:
+          enquire.set_sort_by_relevance();
+          break;
+        case SortOrder::kNewest:
+          enquire.set_sort_by_key_then_relevance(&newest_first_, false);
+          break;
+        case SortOrder::kOldest:
+          enquire.set_sort_by_key_then_relevance(&oldest_first_, false);
+          break;
+      }
+    }
+    enquire.set_collapse_key(request.collapse ? Slot(ValueSlot::kCollapseKey) : Xapian::BAD_VALUENO);
+    enquire.set_time_limit(time_limit);
+    enquire.clear_matchspies();
+    // The whole database matches: facet counts are term frequencies, no spy.
+    const bool whole_db = !request.collapse && build(std::nullopt).get_type() ==
+                                                   Xapian::Query::LEAF_MATCH_ALL;
+    std::vector<FacetCounts> counted(6);
+    if (whole_db) {
+      for (FacetField f : main_facets) counted[FacetIndex(f)] = CountsFromTerms(f, facet_limit);
+      main_facets.clear();
+    }
+    // A ranked page with spies runs as two passes: the page with BM25 and no
+    // check_at_least (the matcher can skip), then the counts with BoolWeight
+    // over every match. Measured on 95k Reuters copies: p50 of top-10 + all
+    // facets 12.8 ms in one pass vs 7.7 ms for the counting pass alone.
+    const bool needs_spies = !main_facets.empty() || (want_dates && !whole_db);
+    const bool split = ranked && needs_spies;
+    Xapian::Enquire& spy_enquire = split ? *count_enquire_ : enquire;
+    spy_enquire.clear_matchspies();
+    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+    for (FacetField f : main_facets) {
+      spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(Slot(SlotOf(f))));
+      spy_enquire.add_matchspy(spies.back().get());
+    }
+    std::unique_ptr<Xapian::ValueCountMatchSpy> date_spy;
+    if (want_dates && whole_db) {
+      resp.dates = HistogramFromTerms(request);
+    } else if (want_dates) {
+      date_spy = std::make_unique<Xapian::ValueCountMatchSpy>(Slot(ValueSlot::kDate));
+      spy_enquire.add_matchspy(date_spy.get());
+    }
+    Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
+                                         static_cast<Xapian::doccount>(limit),
+                                         exact && !whole_db && !split ? doccount : 0);
+    const Xapian::MSet* totals = &mset;
+    Xapian::MSet counts;
+    if (split) {
+      count_enquire_->set_query(build(std::nullopt));
+      count_enquire_->set_collapse_key(request.collapse ? Slot(ValueSlot::kCollapseKey)
+                                                        : Xapian::BAD_VALUENO);
+      count_enquire_->set_time_limit(time_limit);
+      counts = count_enquire_->get_mset(0, 0, doccount);
+      totals = &counts;
+    }
+    spy_enquire.clear_matchspies();
+    resp.total = totals->get_matches_estimated();
+    resp.total_lower = totals->get_matches_lower_bound();
+    resp.total_upper = totals->get_matches_upper_bound();
+    resp.total_exact = resp.total_lower == resp.total_upper;
+    // Collapsing makes Xapian's count an estimate even when every match was
+    // checked; only a lost exactness without collapsing means the limit hit.
+    if (exact && !resp.total_exact && time_limit > 0 && !request.collapse) resp.timed_out = true;
+
+    // Hits: only the displayed documents' data is read.
+    HighlightSpec spec;
+    spec.phrases = parsed.highlight_phrases;
+    spec.prefixes = parsed.highlight_prefixes;
+    spec.language = options_.language;
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      Xapian::Document doc = it.get_document();
+      absl::StatusOr<core::Article> a = core::DecodeDocData(doc.get_data());
+      if (!a.ok()) {
+        return absl::DataLossError(absl::StrCat("document ", *it, ": ", a.status().message()));
+      }
+      std::string body = std::move(a->body);
+      Hit h = HitFromArticle(*std::move(a));
+      h.score = it.get_weight();
+      h.rank = it.get_rank();
+      h.snippet = MakeSnippet(*analyzer_, body, spec, request.highlight);
+      if (request.collapse) h.duplicates = it.get_collapse_count();
+      resp.hits.push_back(std::move(h));
+    }
+
+    for (size_t i = 0; i < main_facets.size(); ++i) {
+      counted[FacetIndex(main_facets[i])] = CountsFromSpy(main_facets[i], *spies[i], facet_limit);
+    }
+    if (date_spy) resp.dates = HistogramFromSpy(*date_spy, request);
+
+    // Disjunctive passes: one per facet that has a filter of its own.
+    for (FacetField f : own_pass) {
+      const Xapian::Query q = build(f);
+      if (!request.collapse && q.get_type() == Xapian::Query::LEAF_MATCH_ALL) {
+        counted[FacetIndex(f)] = CountsFromTerms(f, facet_limit);
+        counted[FacetIndex(f)].disjunctive = true;
+        continue;
+      }
+      count_enquire_->set_query(q);
+      count_enquire_->set_collapse_key(request.collapse ? Slot(ValueSlot::kCollapseKey)
+                                                        : Xapian::BAD_VALUENO);
+      count_enquire_->set_time_limit(time_limit);
+      count_enquire_->clear_matchspies();
+      Xapian::ValueCountMatchSpy spy(Slot(SlotOf(f)));
+      count_enquire_->add_matchspy(&spy);
+      Xapian::MSet pass = count_enquire_->get_mset(0, 0, doccount);
+      count_enquire_->clear_matchspies();
+      if (time_limit > 0 && !request.collapse &&
+          pass.get_matches_lower_bound() != pass.get_matches_upper_bound())
+        resp.timed_out = true;
+      counted[FacetIndex(f)] = CountsFromSpy(f, spy, facet_limit);
+      counted[FacetIndex(f)].disjunctive = true;
+    }
+    for (FacetField f : facets) resp.facets.push_back(std::move(counted[FacetIndex(f)]));
+
+    if (!parsed.words.empty()) resp.suggestion = Suggest(request, parsed);
+    resp.elapsed = absl::Now() - start;
+    // Without exact counting there is nothing the limit could cut short but
+    // the time itself.
+    if (time_limit > 0 && !exact && resp.elapsed > request.time_limit) resp.timed_out = true;
+    return resp;
+  });
+}
+
+absl::StatusOr<Xapian::docid> Searcher::Impl::FindId(absl::string_view id) {
+  const std::string term = core::BooleanTerm(FieldId::kId, id);
+  NEWSDEX_ASSIGN_OR_RETURN(Xapian::docid did, core::CallXapian("looking up id", [&] {
+                             Xapian::PostingIterator it = db_.postlist_begin(term);
+                             return it == db_.postlist_end(term) ? Xapian::docid{0} : *it;
+                           }));
+  if (did == 0) return absl::NotFoundError(absl::StrCat("no article with id \"", id, "\""));
+  return did;
+}
+
+absl::StatusOr<core::Article> Searcher::Impl::GetArticle(absl::string_view id) {
+  NEWSDEX_ASSIGN_OR_RETURN(Xapian::docid did, FindId(id));
+  NEWSDEX_ASSIGN_OR_RETURN(std::string data, core::CallXapian("reading article", [&] {
+                             return db_.get_document(did).get_data();
+                           }));
+  return core::DecodeDocData(data);
+}
+
+absl::StatusOr<std::vector<Hit>> Searcher::Impl::Related(absl::string_view id, int limit) {
+  limit = std::clamp(limit, 0, kMaxLimit);
+  NEWSDEX_ASSIGN_OR_RETURN(Xapian::docid did, FindId(id));
+  return CallXapianOr("related articles", [&]() -> absl::StatusOr<std::vector<Hit>> {
+    std::vector<Hit> hits;
+    if (limit == 0) return hits;
+    Xapian::RSet rset;
+    rset.add_document(did);
+    DefaultFieldTerms decider;
+    enquire_->set_query(Xapian::Query(core::BooleanTerm(FieldId::kId, id)));
+    Xapian::ESet eset = enquire_->get_eset(25, rset, &decider);
+    if (eset.empty()) return hits;
+    std::vector<Xapian::Query> terms;
+    for (auto it = eset.begin(); it != eset.end(); ++it) terms.emplace_back(*it);
+    Xapian::Query q(Xapian::Query::OP_AND_NOT,
+                    Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+                    Xapian::Query(core::BooleanTerm(FieldId::kId, id)));
+    enquire_->set_query(q);
+    enquire_->set_sort_by_relevance();
+    enquire_->set_collapse_key(Xapian::BAD_VALUENO);
+    enquire_->set_time_limit(0.0);
+    enquire_->clear_matchspies();
+    Xapian::MSet mset = enquire_->get_mset(0, static_cast<Xapian::doccount>(limit));
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      absl::StatusOr<core::Article> a = core::DecodeDocData(it.get_document().get_data());
+      if (!a.ok()) continue;
+      a->body.clear();
+      Hit h = HitFromArticle(*std::move(a));
+      h.score = it.get_weight();
+      h.rank = it.get_rank();
+      hits.push_back(std::move(h));
+    }
+    return hits;
+  });
+}
+
+absl::StatusOr<std::vector<FacetValue>> Searcher::Impl::FacetValues(absl::string_view field,
+                                                                    absl::string_view prefix,
+                                                                    int limit) {
+  FacetField f;
+  if (!ParseFacetField(field, &f) || f == FacetField::kDate) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "field: unknown facet \"", field, "\" (expected actor, country, about, lang or source)"));
+  }
+  limit = std::clamp(limit, 0, kMaxFacetLimit);
+  const std::string folded = prefix.empty() ? std::string() : analyzer_->FoldKey(prefix);
+  const std::string resolved =
+      prefix.empty() ? std::string() : options_.resolver->Resolve(f, prefix, *analyzer_);
+  const std::string term_prefix = core::BooleanTerm(FieldOf(f), "");
+  return CallXapianOr("facet values", [&]() -> absl::StatusOr<std::vector<FacetValue>> {
+    std::vector<FacetValue> out;
+    for (auto it = db_.allterms_begin(term_prefix); it != db_.allterms_end(term_prefix); ++it) {
+      std::string key = (*it).substr(term_prefix.size());
+      // A word of the key (or, for countries, of the display name) starts
+      // with the prefix. Actor and source keys already are folded names, so
+      // only the few hundred country names are folded here.
+      auto word_starts = [&](const std::string& text) {
+        for (size_t p = 0; p < text.size();) {
+          if (text.compare(p, folded.size(), folded) == 0) return true;
+          p = text.find_first_of(" -", p);
+          if (p == std::string::npos) break;
+          ++p;
+        }
+        return false;
+      };
+      bool match = folded.empty() || key == resolved || word_starts(key);
+      std::string name;
+      if (!match && (f == FacetField::kCountry || f == FacetField::kAbout)) {
+        name = options_.resolver->DisplayName(f, key);
+        match = word_starts(analyzer_->FoldKey(name));
+      }
+      if (!match) continue;
+      if (name.empty()) name = options_.resolver->DisplayName(f, key);
+      out.push_back(FacetValue{key, std::move(name), it.get_termfreq()});
+    }
+    std::sort(out.begin(), out.end(), [](const FacetValue& a, const FacetValue& b) {
+      return a.count != b.count ? a.count > b.count : a.value < b.value;
+    });
+    if (out.size() > static_cast<size_t>(limit)) out.resize(static_cast<size_t>(limit));
+    return out;
+  });
+}
+
+absl::StatusOr<bool> Searcher::Impl::Reopen() {
+  NEWSDEX_ASSIGN_OR_RETURN(bool changed, core::CallXapian("reopening database",
+                                                          [&] { return db_.reopen(); }));
+  NEWSDEX_RETURN_IF_ERROR(core::CallXapian("reopening database", [&] { ResetEnquires(); }));
+  return changed;
+}
+
+absl::StatusOr<IndexStats> Searcher::Impl::Stats() {
+  return CallXapianOr("index stats", [&]() -> absl::StatusOr<IndexStats> {
+    IndexStats s;
+    s.documents = db_.get_doccount();
+    s.last_update = db_.get_metadata(core::kLastUpdateKey);
+    const std::string day_prefix = core::BooleanTerm(FieldId::kDay, "");
+    for (auto it = db_.allterms_begin(day_prefix); it != db_.allterms_end(day_prefix); ++it) {
+      std::optional<absl::CivilDay> d = DayFromCompact((*it).substr(day_prefix.size()));
+      if (!d) continue;
+      if (!s.first_date) s.first_date = d;
+      s.last_date = d;
+    }
+    for (FacetField f : kFilterFacets) {
+      const std::string prefix = core::BooleanTerm(FieldOf(f), "");
+      uint64_t n = 0;
+      for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix); ++it) ++n;
+      s.facet_cardinalities.emplace_back(std::string(FacetFieldName(f)), n);
+    }
+    return s;
+  });
+}
+
+// Searcher forwards to Impl.
+
+Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Searcher::~Searcher() = default;
+
+absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const std::string& db_path,
+                                                         const SearcherOptions& options) {
+  NEWSDEX_ASSIGN_OR_RETURN(Xapian::Database db,
+                           core::CallXapian(absl::StrCat("opening ", db_path),
+                                            [&] { return Xapian::Database(db_path); }));
+  NEWSDEX_RETURN_IF_ERROR(core::CheckSchemaVersion(db, db_path));
+  return FromDatabase(std::move(db), options);
+}
+
+absl::StatusOr<std::unique_ptr<Searcher>> Searcher::FromDatabase(Xapian::Database db,
+                                                                 const SearcherOptions& options) {
+  NEWSDEX_RETURN_IF_ERROR(core::CheckSchemaVersion(db, "database"));
+  NEWSDEX_ASSIGN_OR_RETURN(std::unique_ptr<core::Analyzer> analyzer, core::Analyzer::Create());
+  NEWSDEX_ASSIGN_OR_RETURN(std::unique_ptr<Impl> impl,
+                           core::CallXapian("preparing searcher", [&] {
+                             return std::make_unique<Impl>(std::move(db), options,
+                                                           std::move(analyzer));
+                           }));
+  return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
+}
+
+absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
+  return impl_->Search(request);
+}
+absl::StatusOr<core::Article> Searcher::GetArticle(absl::string_view id) {
+  return impl_->GetArticle(id);
+}
+absl::StatusOr<std::vector<Hit>> Searcher::Related(absl::string_view id, int limit) {
+  return impl_->Related(id, limit);
+}
+absl::StatusOr<std::vector<FacetValue>> Searcher::FacetValues(absl::string_view field,
+                                                              absl::string_view prefix,
+                                                              int limit) {
+  return impl_->FacetValues(field, prefix, limit);
+}
+absl::StatusOr<bool> Searcher::Reopen() { return impl_->Reopen(); }
+absl::StatusOr<IndexStats> Searcher::Stats() { return impl_->Stats(); }
+
+}  // namespace newsdex::query

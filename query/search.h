@@ -1,0 +1,217 @@
+// The newsdex query API: one call answers a search request (query language,
+// facet filters, date range, sort, paging) with hits, snippets, exact facet
+// counts, a date histogram and a spelling suggestion. The daemon (server/) and
+// newsdex-search both call it; SearchResponseJson is the JSON body the daemon
+// returns (docs/api.md, "Search response").
+//
+// Thread safety: a Searcher is NOT thread-safe (it owns a Xapian::Database, an
+// Enquire and an Analyzer). Use one per thread; Open() costs a few ms. The
+// FacetResolver in SearcherOptions is shared and must be immutable.
+#ifndef NEWSDEX_QUERY_SEARCH_H_
+#define NEWSDEX_QUERY_SEARCH_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <xapian.h>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "core/analyzer.h"
+#include "core/article.h"
+#include "query/resolver.h"
+
+namespace newsdex::query {
+
+// Largest page size; SearchRequest::limit above it is capped (not an error).
+// The depth (offset) is not capped.
+inline constexpr int kMaxLimit = 100;
+// Largest facet_limit; above it is capped.
+inline constexpr int kMaxFacetLimit = 1000;
+
+enum class SortOrder {
+  kRelevance,         // BM25, ties by docid
+  kNewest,            // publication date descending, then relevance, docid
+  kOldest,            // publication date ascending, then relevance, docid
+  kRelevanceRecency,  // BM25 + recency boost (docs/query-syntax.md, "Sorting")
+};
+
+// "relevance", "newest", "oldest", "recency".
+absl::string_view SortOrderName(SortOrder sort);
+// Accepts the names above; kInvalidArgument names the bad value otherwise.
+absl::StatusOr<SortOrder> ParseSortOrder(absl::string_view name);
+
+struct SearchRequest {
+  // Query language (docs/query-syntax.md). Empty matches every document.
+  std::string q;
+  // Facet filters. Values are codes, names or aliases, resolved by the
+  // Searcher's FacetResolver. Several values of one facet are ORed; different
+  // facets (and the date range and q) are ANDed.
+  std::vector<std::string> actors, countries, about_countries, languages, sources;
+  // Publication date range, inclusive at both ends; either may be absent.
+  std::optional<absl::CivilDay> from, to;
+  // Facets to count: "actor", "country", "about", "lang", "source", "date"
+  // ("date" is the histogram). Unknown names are kInvalidArgument.
+  std::vector<std::string> facets;
+  int facet_limit = 10;  // top-N values per facet, capped at kMaxFacetLimit
+  SortOrder sort = SortOrder::kRelevance;
+  int offset = 0;
+  int limit = 10;  // capped at kMaxLimit; 0 = counts and facets only
+  bool highlight = true;  // snippets with <b> (else plain escaped snippets)
+  bool collapse = false;  // collapse near-identical copies (Hit::duplicates)
+  // Compute the total exactly even when no facet is asked for (facets always
+  // make it exact).
+  bool exact_total = false;
+  // If q does not parse, search its words instead of failing (the response
+  // then carries the parse error in `query_warning`).
+  bool fallback_to_words = false;
+  // Per-search time limit of the matcher (Enquire::set_time_limit): once
+  // reached, exact counting stops, the counts become estimates and timed_out
+  // is set.
+  absl::Duration time_limit = absl::InfiniteDuration();
+};
+
+struct Hit {
+  std::string id;
+  std::string title;
+  std::string url;
+  std::optional<absl::CivilDay> date;
+  std::string source;
+  std::string lang;
+  std::vector<core::CountryFacet> countries;
+  std::vector<core::ActorFacet> actors;
+  double score = 0;   // the ranking score (BM25, plus the boost for kRelevanceRecency)
+  uint64_t rank = 0;  // 0-based position in the whole result list
+  // A window of the body, HTML-escaped, matched words (and phrases as a
+  // whole) wrapped in <b>...</b>. Plain escaped text when highlight is off.
+  std::string snippet;
+  // Other near-identical copies collapsed into this hit (collapse only; a
+  // lower bound, see Xapian::MSetIterator::get_collapse_count). Facet counts
+  // still count every copy; the total becomes an estimate with bounds.
+  uint64_t duplicates = 0;
+};
+
+struct FacetValue {
+  std::string value;  // stored key: "gb", "ali khamenei", "en", "reuters"
+  std::string name;   // display name: "United Kingdom", "Ali Khamenei"
+  uint64_t count = 0;
+};
+
+struct FacetCounts {
+  std::string field;               // "actor", "country", ...
+  std::vector<FacetValue> values;  // top facet_limit, count desc then value asc
+  uint64_t distinct = 0;           // distinct values in the counted set ("of 143")
+  // Counted without this facet's own filter (disjunctive counts).
+  bool disjunctive = false;
+};
+
+struct DateBucket {
+  std::string key;  // "2025", "2025-06" or "2025-06-14"
+  uint64_t count = 0;
+};
+
+struct DateHistogram {
+  std::string bucket;  // "year", "month" or "day"
+  std::vector<DateBucket> buckets;  // ascending, empty buckets omitted
+};
+
+struct SearchResponse {
+  // Matching documents (after collapsing, when collapse is on).
+  uint64_t total = 0;
+  bool total_exact = false;
+  uint64_t total_lower = 0, total_upper = 0;
+  int offset = 0, limit = 0;  // as applied (limit after capping)
+  std::vector<Hit> hits;
+  std::vector<FacetCounts> facets;  // in request order, without "date"
+  std::optional<DateHistogram> dates;  // when "date" was asked for
+  std::string suggestion;  // "did you mean" query text; empty if none
+  std::string query_warning;  // parse error when fallback_to_words was used
+  bool timed_out = false;
+  absl::Duration elapsed;
+};
+
+struct IndexStats {
+  uint64_t documents = 0;
+  std::string last_update;  // metadata newsdex.last_update, may be empty
+  std::optional<absl::CivilDay> first_date, last_date;
+  // Distinct values per facet field ("actor", "country", "about", "lang",
+  // "source"), in that order.
+  std::vector<std::pair<std::string, uint64_t>> facet_cardinalities;
+};
+
+struct SearcherOptions {
+  // Resolves facet filter values and names facet keys. Null = MakeFacetResolver().
+  std::shared_ptr<const FacetResolver> resolver;
+  // Stemming language for query words.
+  std::string language = "en";
+  // kRelevanceRecency: score = BM25 + recency_weight * 0.5^(age / half_life),
+  // age counted in days back from the newest publication date in the index.
+  double recency_weight = 2.0;
+  double recency_half_life_days = 30.0;
+};
+
+class Searcher {
+ public:
+  // Opens the index at `db_path` (a glass directory or a stub file listing
+  // shards, local or remote). Returns kNotFound if it does not exist,
+  // kFailedPrecondition for a schema version mismatch, kUnavailable for a
+  // network/lock problem, kInternal for ICU failures.
+  static absl::StatusOr<std::unique_ptr<Searcher>> Open(const std::string& db_path,
+                                                        const SearcherOptions& options);
+  // Wraps an open database (tests: in-memory). Checks the schema version.
+  static absl::StatusOr<std::unique_ptr<Searcher>> FromDatabase(
+      Xapian::Database db, const SearcherOptions& options);
+  ~Searcher();
+  Searcher(const Searcher&) = delete;
+  Searcher& operator=(const Searcher&) = delete;
+
+  // Runs `request`. kInvalidArgument for a query that does not parse
+  // ("query:12: unbalanced parenthesis"), an unknown facet name or from > to;
+  // kAborted if the database changed underneath (call Reopen and retry);
+  // kUnavailable / kDataLoss / kInternal from Xapian otherwise.
+  absl::StatusOr<SearchResponse> Search(const SearchRequest& request);
+
+  // The stored article with `id`, or kNotFound.
+  absl::StatusOr<core::Article> GetArticle(absl::string_view id);
+
+  // Up to `limit` (capped at kMaxLimit) articles most like `id`, excluding
+  // it ("more like this" over its stemmed words). kNotFound for an unknown id.
+  // Hits carry no snippet.
+  absl::StatusOr<std::vector<Hit>> Related(absl::string_view id, int limit);
+
+  // Values of facet `field` ("actor", "country", "about", "lang", "source")
+  // whose key or display name starts with `prefix` (folded; empty = all), by
+  // document count desc, at most `limit` (capped at kMaxFacetLimit).
+  // kInvalidArgument for an unknown field.
+  absl::StatusOr<std::vector<FacetValue>> FacetValues(absl::string_view field,
+                                                      absl::string_view prefix, int limit);
+
+  // Picks up commits made since Open or the last Reopen. Returns true if the
+  // database changed.
+  absl::StatusOr<bool> Reopen();
+
+  absl::StatusOr<IndexStats> Stats();
+
+ private:
+  class Impl;
+  explicit Searcher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The JSON of docs/api.md, "Search response" (and the pieces it is made of).
+std::string SearchResponseJson(const SearchResponse& response);
+std::string HitsJson(const std::vector<Hit>& hits);  // {"hits":[...]}
+std::string FacetValuesJson(absl::string_view field, const std::vector<FacetValue>& values);
+std::string IndexStatsJson(const IndexStats& stats);
+std::string ArticleJson(const core::Article& article);  // the full stored article
+
+}  // namespace newsdex::query
+
+#endif  // NEWSDEX_QUERY_SEARCH_H_

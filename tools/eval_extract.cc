@@ -1,0 +1,320 @@
+// eval_extract: scores newsdex facet extraction against the human labels of
+// Reuters-21578 (dev part): PLACES against our FOCUS countries, PEOPLE against
+// our actors. Prints micro precision, recall and F1 per field, the 20 worst
+// misses (false negatives and false positives, with counts), and extraction
+// speed.
+//
+// Usage: eval_extract [--data_dir=DIR] [--no_actors] [--dump=N] [--explain=NEWID]
+//                     [FILE.sgm[.gz]...]
+// --dump=N prints N documents with wrong places (--dump=-N: wrong people);
+// --explain=NEWID prints that document's country matches.
+// Default files: ../shared/corpora/reuters21578/dev/*.sgm.gz next to the repo.
+//
+// Scoring rules (also in docs/input-formats.md):
+//  - A field's recall AND precision count only documents with at least one
+//    label in that field: Reuters' indexers labelled focus places only and
+//    left many stories unlabelled, so predictions on unlabelled documents
+//    cannot be judged. Their number is printed separately.
+//  - Reuters place labels are mapped to our keys by name (core::CountryNames)
+//    plus a fixed table for the Reuters spellings (usa, uk, ussr,
+//    west-germany...); labels that are no country in our scheme stay
+//    unmatched and count as misses (their number is printed).
+//  - An actor matches a PEOPLE label if its folded last name, its hyphenated
+//    surname, or "first-last" equals the label.
+// Never run this on the holdout part: it has no labels by design.
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "core/analyzer.h"
+#include "core/data_path.h"
+#include "indexer/facet_extractor.h"
+#include "indexer/reader.h"
+
+namespace newsdex::tools {
+namespace {
+
+// Reuters spellings that are not a name or alias of the country in our data.
+const absl::flat_hash_map<std::string, std::string>& ReutersPlaceKeys() {
+  static const auto* table = new absl::flat_hash_map<std::string, std::string>{
+      {"usa", "us"},
+      {"uk", "gb"},
+      {"ussr", "su"},
+      {"west-germany", "wg"},
+      {"east-germany", "dd"},
+      {"yemen-arab-republic", "ye"},
+      {"yemen-demo-republic", "yd"},
+      {"uae", "ae"},
+      {"trinidad-tobago", "tt"},
+      {"kampuchea", "kh"},
+      {"us-virgin-islands", "vi"},
+      {"burma", "bu"},
+      {"congo", "cg"},  // 1987: the Republic of the Congo (Zaire is "zaire")
+      {"south-korea", "kr"},
+      {"north-korea", "kp"},
+  };
+  return *table;
+}
+
+struct FieldScore {
+  long tp = 0, fp = 0, fn = 0;
+  long docs = 0;
+  long unlabelled_predictions = 0;
+  std::map<std::string, long> misses;  // "FN usa" / "FP gb" -> count
+  void Print(const char* field) const {
+    const double p = tp + fp > 0 ? double(tp) / (tp + fp) : 0;
+    const double r = tp + fn > 0 ? double(tp) / (tp + fn) : 0;
+    const double f = p + r > 0 ? 2 * p * r / (p + r) : 0;
+    std::printf("%-8s docs %ld  tp %ld fp %ld fn %ld  P %.3f  R %.3f  F1 %.3f"
+                "  (predictions in unlabelled docs, not scored: %ld)\n",
+                field, docs, tp, fp, fn, p, r, f, unlabelled_predictions);
+  }
+  void PrintWorst(const char* field, int n) const {
+    std::vector<std::pair<long, std::string>> v;
+    for (const auto& [k, c] : misses) v.emplace_back(c, k);
+    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    std::printf("%s: %d worst misses (FN = label we missed, FP = focus we gave wrongly)\n",
+                field, n);
+    for (int i = 0; i < n && i < static_cast<int>(v.size()); ++i) {
+      std::printf("  %5ld  %s\n", v[i].first, v[i].second.c_str());
+    }
+  }
+};
+
+// Keys of a Reuters doc's places; unmapped labels go to *unmapped as "?label".
+std::vector<std::string> PlaceKeys(const std::vector<std::string>& labels,
+                                   const core::CountryNames& names,
+                                   absl::flat_hash_map<std::string, long>* unmapped) {
+  std::vector<std::string> keys;
+  for (const std::string& label : labels) {
+    std::string key;
+    auto it = ReutersPlaceKeys().find(label);
+    if (it != ReutersPlaceKeys().end()) {
+      key = it->second;
+    } else if (auto r = names.Resolve(absl::StrReplaceAll(label, {{"-", " "}}))) {
+      key = *r;
+    } else {
+      ++(*unmapped)[label];
+      key = "?" + label;
+    }
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+  }
+  return keys;
+}
+
+// The forms of an actor's name a Reuters PEOPLE label may take.
+std::vector<std::string> ActorLabelForms(core::Analyzer& analyzer, const std::string& name) {
+  std::vector<std::string> words = absl::StrSplit(analyzer.FoldKey(name), ' ',
+                                                  absl::SkipEmpty());
+  // "James A. Baker III" -> james baker: suffixes and initials are not in labels.
+  while (!words.empty() && (words.back() == "jr" || words.back() == "sr" ||
+                            words.back() == "ii" || words.back() == "iii" ||
+                            words.back() == "iv")) {
+    words.pop_back();
+  }
+  words.erase(std::remove_if(words.begin(), words.end(),
+                             [](const std::string& w) { return w.size() == 1; }),
+              words.end());
+  std::vector<std::string> forms;
+  if (words.empty()) return forms;
+  forms.push_back(words.back());
+  if (words.size() >= 2) {
+    forms.push_back(words[words.size() - 2] + "-" + words.back());
+    forms.push_back(words.front() + "-" + words.back());
+  }
+  forms.push_back(absl::StrJoin(words, "-"));
+  return forms;
+}
+
+int Main(int argc, char** argv) {
+  std::string data_dir;
+  bool no_actors = false;
+  int dump = 0;
+  std::string explain_id;
+  std::vector<std::string> files;
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view a = argv[i];
+    if (absl::ConsumePrefix(&a, "--data_dir=")) {
+      data_dir = std::string(a);
+    } else if (absl::ConsumePrefix(&a, "--explain=")) {
+      explain_id = std::string(a);
+    } else if (a == "--no_actors") {
+      no_actors = true;
+    } else if (absl::ConsumePrefix(&a, "--dump=")) {
+      if (!absl::SimpleAtoi(a, &dump)) dump = 0;
+    } else if (absl::StartsWith(a, "--")) {
+      std::fprintf(stderr, "eval_extract: unknown flag %s\n", argv[i]);
+      return 2;
+    } else {
+      files.emplace_back(a);
+    }
+  }
+  if (!data_dir.empty()) core::SetDataDir(data_dir);
+  if (files.empty()) {
+    const std::filesystem::path dev = std::filesystem::path(NEWSDEX_SOURCE_DIR) /
+                                      "../shared/corpora/reuters21578/dev";
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dev, ec)) {
+      if (absl::EndsWith(e.path().string(), ".sgm.gz")) files.push_back(e.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    if (files.empty()) {
+      std::fprintf(stderr, "eval_extract: no Reuters files given and none in %s\n",
+                   dev.c_str());
+      return 2;
+    }
+  }
+  auto extractor = indexer::FacetExtractor::Load(core::DataDir());
+  if (!extractor.ok()) {
+    std::fprintf(stderr, "eval_extract: %s\n", std::string(extractor.status().message()).c_str());
+    return 2;
+  }
+  auto analyzer_or = core::Analyzer::Create();
+  if (!analyzer_or.ok()) return 2;
+  core::Analyzer& analyzer = **analyzer_or;
+  const core::CountryNames& names = (*extractor)->countries().names();
+
+  FieldScore places, people;
+  absl::flat_hash_map<std::string, long> unmapped;
+  long docs = 0, dumped = 0;
+  double extract_seconds = 0;
+  for (const std::string& file : files) {
+    absl::Status s = indexer::ReadReutersFile(
+        file,
+        [&](indexer::ReutersDocument doc) -> absl::Status {
+          ++docs;
+          core::Article& a = doc.article;
+          if (no_actors) a.actors_from_metadata = true;
+          if (!explain_id.empty() && a.id == explain_id) {
+            std::printf("EXPLAIN %s: %s\n", a.id.c_str(),
+                        absl::StrJoin((*extractor)->ExplainCountries(a, analyzer), " | ").c_str());
+          }
+          // Thread CPU time: the machine is shared, wall time would measure
+          // other people's load.
+          timespec t0, t1;
+          clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+          (*extractor)->Extract(&a, analyzer);
+          clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+          extract_seconds += (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
+          // Places.
+          std::vector<std::string> predicted;
+          for (const core::CountryFacet& c : a.countries) {
+            if (c.focus) predicted.push_back(c.code);
+          }
+          if (doc.places.empty()) {
+            places.unlabelled_predictions += static_cast<long>(predicted.size());
+          } else {
+            ++places.docs;
+            std::vector<std::string> gold = PlaceKeys(doc.places, names, &unmapped);
+            bool wrong = false;
+            for (const std::string& g : gold) {
+              if (std::find(predicted.begin(), predicted.end(), g) != predicted.end()) {
+                ++places.tp;
+              } else {
+                ++places.fn;
+                ++places.misses["FN " + g];
+                wrong = true;
+              }
+            }
+            for (const std::string& p : predicted) {
+              if (std::find(gold.begin(), gold.end(), p) == gold.end()) {
+                ++places.fp;
+                ++places.misses["FP " + p];
+                wrong = true;
+              }
+            }
+            if (wrong && dump > 0 && dumped < dump) {
+              ++dumped;
+              std::string got;
+              for (const core::CountryFacet& c : a.countries) {
+                absl::StrAppend(&got, c.code, c.focus ? "*" : "", c.mentions, " ");
+              }
+              std::printf("DUMP %s | gold %s | got %s | %s | %s\n", a.id.c_str(),
+                          absl::StrJoin(gold, ",").c_str(), got.c_str(), a.dateline.c_str(),
+                          a.title.c_str());
+            }
+          }
+          // People.
+          if (!no_actors) {
+            if (doc.people.empty()) {
+              people.unlabelled_predictions += static_cast<long>(a.actors.size());
+            } else {
+              ++people.docs;
+              std::vector<bool> used(doc.people.size(), false);
+              for (const core::ActorFacet& actor : a.actors) {
+                bool matched = false;
+                for (const std::string& form : ActorLabelForms(analyzer, actor.name)) {
+                  for (size_t i = 0; i < doc.people.size() && !matched; ++i) {
+                    if (!used[i] && doc.people[i] == form) used[i] = matched = true;
+                  }
+                }
+                if (matched) {
+                  ++people.tp;
+                } else {
+                  ++people.fp;
+                  ++people.misses["FP " + actor.name];
+                }
+              }
+              if (dump < 0 && dumped < -dump &&
+                  std::find(used.begin(), used.end(), false) != used.end()) {
+                ++dumped;
+                std::string got;
+                for (const core::ActorFacet& actor : a.actors) absl::StrAppend(&got, actor.name, "; ");
+                std::printf("DUMP-PEOPLE %s | gold %s | got %s\n", a.id.c_str(),
+                            absl::StrJoin(doc.people, ",").c_str(), got.c_str());
+              }
+              for (size_t i = 0; i < doc.people.size(); ++i) {
+                if (!used[i]) {
+                  ++people.fn;
+                  ++people.misses["FN " + doc.people[i]];
+                }
+              }
+            }
+          }
+          return absl::OkStatus();
+        },
+        [](const absl::Status& e) {
+          std::fprintf(stderr, "eval_extract: skipped: %s\n", std::string(e.message()).c_str());
+        });
+    if (!s.ok()) {
+      std::fprintf(stderr, "eval_extract: %s\n", std::string(s.message()).c_str());
+      return 1;
+    }
+  }
+  std::printf("Reuters-21578, Distribution 1.0: %ld documents from %zu files\n", docs,
+              files.size());
+  std::printf("Scoring: precision and recall over documents with >= 1 label in the field; "
+              "places = FOCUS countries vs PLACES; people = actors vs PEOPLE.\n");
+  places.Print("places");
+  long unmapped_total = 0;
+  for (const auto& [label, n] : unmapped) unmapped_total += n;
+  std::printf("  place labels that are no country in our scheme (counted as misses): %ld (%zu "
+              "distinct)\n",
+              unmapped_total, unmapped.size());
+  if (!no_actors) people.Print("people");
+  places.PrintWorst("places", 20);
+  if (!no_actors) people.PrintWorst("people", 20);
+  std::printf("extraction speed: %.0f docs/s per core, CPU time (%.2f s for %ld docs; %s)\n",
+              extract_seconds > 0 ? docs / extract_seconds : 0.0, extract_seconds, docs,
+              no_actors ? "countries + dates" : "countries + dates + actors");
+  return 0;
+}
+
+}  // namespace
+}  // namespace newsdex::tools
+
+int main(int argc, char** argv) { return newsdex::tools::Main(argc, argv); }

@@ -1,0 +1,226 @@
+#include "tools/peers/peer_common.h"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace newsdex::tools {
+namespace {
+
+std::vector<std::string> SplitWords(absl::string_view text) {
+  std::vector<std::string> out;
+  for (absl::string_view w : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
+    out.push_back(absl::AsciiStrToLower(w));
+  }
+  return out;
+}
+
+// "2025-08-24...", "20250824" -> "20250824"; else "".
+std::string CompactDate(absl::string_view s) {
+  if (s.size() >= 10 && s[4] == '-' && s[7] == '-') {
+    const std::string d = absl::StrCat(s.substr(0, 4), s.substr(5, 2), s.substr(8, 2));
+    return std::all_of(d.begin(), d.end(), absl::ascii_isdigit) ? d : "";
+  }
+  if (s.size() == 8 && std::all_of(s.begin(), s.end(), absl::ascii_isdigit)) return std::string(s);
+  return "";
+}
+
+}  // namespace
+
+absl::StatusOr<BenchQuery> ParseQueryLine(absl::string_view line) {
+  BenchQuery q;
+  q.text = std::string(absl::StripAsciiWhitespace(line));
+  absl::string_view rest = q.text;
+  while (!rest.empty()) {
+    rest = absl::StripLeadingAsciiWhitespace(rest);
+    if (rest.empty()) break;
+    if (rest[0] == '"') {
+      const size_t close = rest.find('"', 1);
+      if (close == absl::string_view::npos) {
+        return absl::InvalidArgumentError(absl::StrCat("unterminated phrase in \"", q.text, "\""));
+      }
+      std::vector<std::string> words = SplitWords(rest.substr(1, close - 1));
+      if (words.size() == 1) {
+        q.words.push_back(words[0]);
+      } else if (!words.empty()) {
+        q.phrases.push_back(std::move(words));
+      }
+      rest.remove_prefix(close + 1);
+      continue;
+    }
+    const size_t end = std::min(rest.find(' '), rest.size());
+    const absl::string_view token = rest.substr(0, end);
+    rest.remove_prefix(end);
+    const size_t colon = token.find(':');
+    if (colon != absl::string_view::npos && colon > 0) {
+      const absl::string_view field = token.substr(0, colon);
+      const absl::string_view value = token.substr(colon + 1);
+      if (field == "country") {
+        if (value.empty()) return absl::InvalidArgumentError("country: needs a code, e.g. country:fr");
+        q.countries.push_back(absl::AsciiStrToLower(value));
+      } else if (field == "year") {
+        int year = 0;
+        if (!absl::SimpleAtoi(value, &year) || year < 1000 || year > 9999) {
+          return absl::InvalidArgumentError(absl::StrCat("year: expected YYYY, got \"", value, "\""));
+        }
+        q.year = year;
+      } else {
+        return absl::InvalidArgumentError(absl::StrCat("unknown filter field \"", field, "\" in \"", q.text,
+                                                       "\" (known: country, year)"));
+      }
+      continue;
+    }
+    q.words.push_back(absl::AsciiStrToLower(token));
+  }
+  if (q.words.empty() && q.phrases.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("query \"", q.text, "\" has no word or phrase"));
+  }
+  return q;
+}
+
+absl::StatusOr<std::vector<BenchQuery>> ReadQueryFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
+  std::vector<BenchQuery> queries;
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    const absl::string_view stripped = absl::StripAsciiWhitespace(line);
+    if (stripped.empty() || stripped[0] == '#') continue;
+    absl::StatusOr<BenchQuery> q = ParseQueryLine(stripped);
+    if (!q.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ":", number, ": ", q.status().message()));
+    }
+    queries.push_back(*std::move(q));
+  }
+  return queries;
+}
+
+std::string FormatQuery(const BenchQuery& query) {
+  std::vector<std::string> parts = query.words;
+  for (const auto& phrase : query.phrases) parts.push_back(absl::StrCat("\"", absl::StrJoin(phrase, " "), "\""));
+  for (const auto& c : query.countries) parts.push_back(absl::StrCat("country:", c));
+  if (query.year) parts.push_back(absl::StrCat("year:", *query.year));
+  return absl::StrJoin(parts, " ");
+}
+
+absl::Status ReadPeerJsonl(const std::string& path, const std::function<absl::Status(PeerDoc)>& on_doc,
+                           uint64_t* bytes_read, uint64_t* bad_lines) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
+  *bytes_read = 0;
+  *bad_lines = 0;
+  std::string line;
+  uint64_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    *bytes_read += line.size() + 1;
+    if (absl::StripAsciiWhitespace(line).empty()) continue;
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!j.is_object()) {
+      ++*bad_lines;
+      continue;
+    }
+    PeerDoc doc;
+    auto get = [&](const char* key) -> std::string {
+      auto it = j.find(key);
+      return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    doc.id = get("id");
+    if (doc.id.empty()) doc.id = absl::StrCat(path, ":", number);
+    doc.title = get("title");
+    doc.body = get("body");
+    if (doc.body.empty()) doc.body = get("text");
+    std::string date = get("date");
+    if (date.empty()) date = get("published");
+    doc.date = CompactDate(date);
+    for (const char* field : {"countries", "actors"}) {
+      auto it = j.find(field);
+      if (it == j.end() || !it->is_array()) continue;
+      for (const auto& v : *it) {
+        std::string value;
+        if (v.is_string()) {
+          value = v.get<std::string>();
+        } else if (v.is_object()) {
+          const char* key = field[0] == 'c' && v.contains("code") ? "code" : "name";
+          if (v.contains(key) && v[key].is_string()) value = v[key].get<std::string>();
+        }
+        if (value.empty()) continue;
+        if (field[0] == 'c') {
+          doc.countries.push_back(absl::AsciiStrToLower(value));
+        } else {
+          doc.actors.push_back(value);
+        }
+      }
+    }
+    absl::Status status = on_doc(std::move(doc));
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+LatencySummary SummarizeLatencies(std::vector<uint64_t> micros) {
+  LatencySummary s;
+  s.count = micros.size();
+  if (micros.empty()) return s;
+  std::sort(micros.begin(), micros.end());
+  auto rank = [&](double p) {
+    size_t r = static_cast<size_t>(p * static_cast<double>(micros.size()) + 0.999999);
+    r = std::clamp<size_t>(r, 1, micros.size());
+    return micros[r - 1];
+  };
+  double sum = 0;
+  for (uint64_t m : micros) sum += static_cast<double>(m);
+  s.mean_us = sum / static_cast<double>(micros.size());
+  s.p50_us = rank(0.50);
+  s.p95_us = rank(0.95);
+  s.p99_us = rank(0.99);
+  s.max_us = micros.back();
+  return s;
+}
+
+uint64_t PeakRssKb() {
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<uint64_t>(usage.ru_maxrss);
+}
+
+uint64_t DiskUsageBytes(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_regular_file(path, ec)) return fs::file_size(path, ec);
+  uint64_t total = 0;
+  for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (it->is_regular_file(ec)) total += it->file_size(ec);
+  }
+  return total;
+}
+
+uint64_t NowMicros() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch())
+                                   .count());
+}
+
+void PrintQueryLine(size_t qid, uint64_t latency_us, int64_t total, const std::vector<std::string>& ids) {
+  std::string line = absl::StrCat("Q\t", qid, "\t", latency_us, "\t", total, "\t", absl::StrJoin(ids, ","), "\n");
+  std::fwrite(line.data(), 1, line.size(), stdout);
+}
+
+}  // namespace newsdex::tools
