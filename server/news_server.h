@@ -1,0 +1,136 @@
+// newsdexd's HTTP API (docs/api.md, docs/openapi.yaml) as a library, so tests
+// can run the real server in-process on a free loopback port.
+//
+// Serving model: httplib accepts connections on one thread and hands each to a
+// WorkerPool thread; every worker owns its query::Searcher, so searches and
+// JSON rendering run without any lock shared between workers. An IndexWatcher
+// polls the index revision (every reopen_interval) and workers reopen before
+// their next request, so commits by newsdex-index are served within about
+// reopen_interval without a restart or a failed request.
+//
+// Thread safety: Serve() runs on one thread; Stop() and the accessors may be
+// called from any other thread. Request handlers never throw out of the
+// server: the handler wrapper holds the daemon's only catch-all (500).
+#ifndef NEWSDEX_SERVER_NEWS_SERVER_H_
+#define NEWSDEX_SERVER_NEWS_SERVER_H_
+
+#include <atomic>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "query/search.h"
+#include "server/metrics.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace newsdex::indexer {
+class FacetExtractor;
+}
+
+namespace newsdex::server {
+
+class ArticleWriter;
+class IndexWatcher;
+
+struct ServerOptions {
+  std::string db_path;          // REQUIRES: an existing newsdex index
+  std::string host = "127.0.0.1";
+  int port = 8080;              // 0 binds any free port (see NewsServer::port)
+  // Workers, each with its own Searcher; 0 = max(32, 4 x hardware threads).
+  // httplib keeps a worker busy for as long as a keep-alive connection is
+  // open (up to keep_alive_timeout idle), so size it for concurrent connections.
+  int threads = 0;
+  // Empty: POST/DELETE /articles answer 403. Otherwise they require
+  // "Authorization: Bearer <admin_token>" (401 without it).
+  std::string admin_token;
+  // Empty: no CORS headers. Otherwise Access-Control-Allow-Origin is set to it
+  // ("*" or one origin) and OPTIONS preflights are answered.
+  std::string cors_origin;
+  // One JSON line per request goes here; empty = standard error. "off"
+  // disables the access log.
+  std::string access_log = "";
+  absl::Duration search_time_limit = absl::Seconds(2);
+  absl::Duration reopen_interval = absl::Milliseconds(200);
+  size_t max_body_bytes = 32 << 20;     // larger bodies: 413
+  size_t max_article_bytes = 4 << 20;   // one JSON line of POST /articles
+  absl::Duration read_timeout = absl::Seconds(5);
+  absl::Duration write_timeout = absl::Seconds(5);
+  absl::Duration keep_alive_timeout = absl::Seconds(2);
+  int keep_alive_max_count = 1000;
+  query::SearcherOptions searcher;
+  // Facet extraction for POST /articles; null = facets from metadata only.
+  // Not owned; must outlive the server.
+  const indexer::FacetExtractor* extractor = nullptr;
+};
+
+class NewsServer {
+ public:
+  // Checks the options and that the index opens (kNotFound, kFailedPrecondition
+  // or kInvalidArgument otherwise), opens the access log, binds the listening
+  // socket (kUnavailable if the address is taken) and starts the index watcher.
+  static absl::StatusOr<std::unique_ptr<NewsServer>> Create(ServerOptions options);
+  ~NewsServer();
+  NewsServer(const NewsServer&) = delete;
+  NewsServer& operator=(const NewsServer&) = delete;
+
+  // The bound port (the chosen one when options.port was 0).
+  int port() const { return port_; }
+
+  // Serves until Stop(). Returns after every accepted request has been
+  // answered. Call once.
+  absl::Status Serve();
+
+  // Stops accepting, lets in-flight requests finish, makes Serve() return.
+  // Safe from any thread, any time (also before Serve starts); idempotent.
+  void Stop();
+
+  const Metrics& metrics() const { return metrics_; }
+
+ private:
+  explicit NewsServer(ServerOptions options);
+  void SetUpRoutes();
+  // Counts the request in metrics_ (handlers call it before the answer is
+  // written; the access logger counts requests httplib answered itself).
+  void RecordMetrics(int status);
+  void WriteAccessLog(const httplib::Request& req, const httplib::Response& res);
+
+  // Handlers, each filling `res` (status, body, content type).
+  void HandleSearch(const httplib::Request& req, httplib::Response& res);
+  void HandleArticle(const httplib::Request& req, httplib::Response& res);
+  void HandleRelated(const httplib::Request& req, httplib::Response& res);
+  void HandleFacetValues(const httplib::Request& req, httplib::Response& res);
+  void HandleHealth(const httplib::Request& req, httplib::Response& res);
+  void HandleStats(const httplib::Request& req, httplib::Response& res);
+  void HandleMetrics(const httplib::Request& req, httplib::Response& res);
+  void HandlePostArticles(const httplib::Request& req, const std::string& body,
+                          httplib::Response& res);
+  void HandleDeleteArticle(const httplib::Request& req, httplib::Response& res);
+  // 403 when writes are off, 401 on a missing or wrong token; else OK.
+  absl::Status CheckAdmin(const httplib::Request& req) const;
+
+  const ServerOptions options_;
+  const absl::Time started_;
+  Metrics metrics_;
+  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<IndexWatcher> watcher_;
+  std::unique_ptr<ArticleWriter> writer_;
+  int port_ = 0;
+  int access_log_fd_ = -1;  // -1: off
+  bool owns_access_log_fd_ = false;
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<bool> serving_{false};
+  std::mutex stop_mu_;  // orders Stop() against Serve() start
+};
+
+}  // namespace newsdex::server
+
+#endif  // NEWSDEX_SERVER_NEWS_SERVER_H_

@@ -1,0 +1,236 @@
+// newsdexd: the newsdex query daemon. Serves the HTTP/JSON API of docs/api.md
+// over an index that newsdex-index may keep updating. See --help.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "core/data_path.h"
+#include "core/log.h"
+#include "core/status_macros.h"
+#include "server/news_server.h"
+// newsdex_indexer defines NEWSDEX_WITH_FACETS when it is built with facet
+// extraction (indexer/CMakeLists.txt).
+#ifdef NEWSDEX_WITH_FACETS
+#include "indexer/facet_extractor.h"
+#define NEWSDEX_HAVE_FACET_EXTRACTOR 1
+#endif
+
+namespace newsdex::server {
+namespace {
+
+constexpr char kUsage[] = R"(newsdexd: the newsdex query daemon (HTTP/JSON API, docs/api.md).
+
+Usage:
+  newsdexd --db DIR [options]
+
+Serves GET /search, /articles/{id}, /articles/{id}/related, /facets/{field},
+/health, /stats and /metrics. Commits made by newsdex-index to DIR are served
+within about --reopen_interval_ms, without a restart. SIGTERM or SIGINT stop
+accepting connections and let in-flight requests finish.
+
+Options:
+  --db DIR                 the index to serve (required; must exist)
+  --listen HOST:PORT       address to listen on (default 127.0.0.1:8080; port 0 = any free port)
+  --threads N              worker threads, each with its own index reader; an
+                           open connection holds one, so allow for the expected
+                           concurrent connections (default: max(32, 4 x cores))
+  --admin_token TOKEN      enable POST /articles and DELETE /articles/{id}, which
+                           then require "Authorization: Bearer TOKEN"
+                           (without it they answer 403)
+  --admin_token_file FILE  the same, token read from FILE (first line; keeps it
+                           out of the process list)
+  --cors_origin ORIGIN     send Access-Control-Allow-Origin: ORIGIN ("*" or one
+                           origin) and answer CORS preflights (default: off)
+  --access_log FILE        one JSON line per request to FILE (default: stderr;
+                           "off" disables it)
+  --time_limit_ms N        a search stops after N ms and returns what it has,
+                           flagged "timed_out" (default 2000)
+  --reopen_interval_ms N   how often to check for a new index revision (default 200)
+  --max_body_bytes N       larger request bodies answer 413 (default 33554432)
+  --data_dir DIR           where the gazetteer files are (default: the build's data/)
+  --help                   this text
+
+The chosen address is printed on stdout once listening:
+  newsdexd: listening on http://127.0.0.1:8080
+Exit status: 0 after a clean shutdown; 2 on a usage error or if the index
+cannot be opened or the address cannot be bound.
+)";
+
+struct Flags {
+  ServerOptions options;
+  std::string admin_token_file;
+  std::string data_dir;
+};
+
+absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
+  Flags f;
+  f.options.host = "127.0.0.1";
+  f.options.port = 8080;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::string inline_value;
+    bool has_inline = false;
+    if (size_t eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
+      inline_value = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+      has_inline = true;
+    }
+    auto value = [&]() -> absl::StatusOr<std::string> {
+      if (has_inline) return inline_value;
+      if (i + 1 >= argc) return absl::InvalidArgumentError(absl::StrCat(arg, " needs a value"));
+      return std::string(argv[++i]);
+    };
+    auto int_value = [&](int min, int max, int* out) -> absl::Status {
+      NEWSDEX_ASSIGN_OR_RETURN(std::string v, value());
+      if (!absl::SimpleAtoi(v, out) || *out < min || *out > max) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(arg, ": expected an integer in [", min, ", ", max, "], got \"", v, "\""));
+      }
+      return absl::OkStatus();
+    };
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      std::exit(0);
+    } else if (arg == "--db") {
+      NEWSDEX_ASSIGN_OR_RETURN(f.options.db_path, value());
+    } else if (arg == "--listen") {
+      NEWSDEX_ASSIGN_OR_RETURN(std::string listen, value());
+      size_t colon = listen.rfind(':');
+      int port = 0;
+      if (colon == std::string::npos || colon == 0 ||
+          !absl::SimpleAtoi(listen.substr(colon + 1), &port) || port < 0 || port > 65535) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--listen: expected HOST:PORT, got \"", listen, "\""));
+      }
+      f.options.host = listen.substr(0, colon);
+      if (f.options.host.size() > 2 && f.options.host.front() == '[') {
+        f.options.host = f.options.host.substr(1, f.options.host.size() - 2);  // [::1]
+      }
+      f.options.port = port;
+    } else if (arg == "--threads") {
+      NEWSDEX_RETURN_IF_ERROR(int_value(1, 1024, &f.options.threads));
+    } else if (arg == "--admin_token") {
+      NEWSDEX_ASSIGN_OR_RETURN(f.options.admin_token, value());
+      if (f.options.admin_token.empty()) {
+        return absl::InvalidArgumentError("--admin_token: empty token");
+      }
+    } else if (arg == "--admin_token_file") {
+      NEWSDEX_ASSIGN_OR_RETURN(f.admin_token_file, value());
+    } else if (arg == "--cors_origin") {
+      NEWSDEX_ASSIGN_OR_RETURN(f.options.cors_origin, value());
+    } else if (arg == "--access_log") {
+      NEWSDEX_ASSIGN_OR_RETURN(f.options.access_log, value());
+    } else if (arg == "--time_limit_ms") {
+      int ms = 0;
+      NEWSDEX_RETURN_IF_ERROR(int_value(1, 600000, &ms));
+      f.options.search_time_limit = absl::Milliseconds(ms);
+    } else if (arg == "--reopen_interval_ms") {
+      int ms = 0;
+      NEWSDEX_RETURN_IF_ERROR(int_value(10, 600000, &ms));
+      f.options.reopen_interval = absl::Milliseconds(ms);
+    } else if (arg == "--max_body_bytes") {
+      int n = 0;
+      NEWSDEX_RETURN_IF_ERROR(int_value(1024, 1 << 30, &n));
+      f.options.max_body_bytes = static_cast<size_t>(n);
+    } else if (arg == "--data_dir") {
+      NEWSDEX_ASSIGN_OR_RETURN(f.data_dir, value());
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("unknown flag ", arg, " (see --help)"));
+    }
+  }
+  if (f.options.db_path.empty()) {
+    return absl::InvalidArgumentError("--db DIR is required (see --help)");
+  }
+  if (!f.admin_token_file.empty()) {
+    if (!f.options.admin_token.empty()) {
+      return absl::InvalidArgumentError("give --admin_token or --admin_token_file, not both");
+    }
+    std::ifstream in(f.admin_token_file);
+    std::string token;
+    if (!in || !std::getline(in, token)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--admin_token_file: cannot read ", f.admin_token_file));
+    }
+    token = std::string(absl::StripAsciiWhitespace(token));
+    if (token.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--admin_token_file: ", f.admin_token_file, " holds no token"));
+    }
+    f.options.admin_token = token;
+  }
+  return f;
+}
+
+int Main(int argc, char** argv) {
+  absl::StatusOr<Flags> flags = ParseFlags(argc, argv);
+  if (!flags.ok()) {
+    std::cerr << "newsdexd: " << flags.status().message() << "\n";
+    return 2;
+  }
+  if (!flags->data_dir.empty()) core::SetDataDir(flags->data_dir);
+
+  // Block the stop signals in every thread; one thread waits for them with
+  // sigwait, so no work happens in a signal handler.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGUSR1);  // our own wake-up after Serve returns
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+#ifdef NEWSDEX_HAVE_FACET_EXTRACTOR
+  std::unique_ptr<indexer::FacetExtractor> extractor;
+  if (!flags->options.admin_token.empty()) {
+    absl::StatusOr<std::unique_ptr<indexer::FacetExtractor>> e =
+        indexer::FacetExtractor::Load(core::DataDir());
+    if (e.ok()) {
+      extractor = *std::move(e);
+      flags->options.extractor = extractor.get();
+    } else {
+      NEWSDEX_LOG(WARNING) << "facet extraction off for POST /articles: " << e.status().message();
+    }
+  }
+#endif
+
+  absl::StatusOr<std::unique_ptr<NewsServer>> server = NewsServer::Create(flags->options);
+  if (!server.ok()) {
+    std::cerr << "newsdexd: " << server.status().message() << "\n";
+    return 2;
+  }
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    if (sig == SIGUSR1) return;  // woken by our own shutdown below
+    NEWSDEX_LOG(INFO) << "newsdexd: signal " << sig << ", finishing in-flight requests";
+    (*server)->Stop();
+  });
+  std::cout << "newsdexd: listening on http://" << flags->options.host << ":" << (*server)->port()
+            << std::endl;
+  absl::Status served = (*server)->Serve();
+  // Wake the signal thread if Serve ended for another reason.
+  pthread_kill(signal_thread.native_handle(), SIGUSR1);
+  signal_thread.join();
+  server->reset();
+  if (!served.ok()) {
+    std::cerr << "newsdexd: " << served.message() << "\n";
+    return 1;
+  }
+  NEWSDEX_LOG(INFO) << "newsdexd: stopped";
+  return 0;
+}
+
+}  // namespace
+}  // namespace newsdex::server
+
+int main(int argc, char** argv) { return newsdex::server::Main(argc, argv); }

@@ -1,0 +1,159 @@
+#include "server/worker_pool.h"
+
+#include <utility>
+
+#include "core/log.h"
+#include "core/xapian_status.h"
+
+namespace newsdex::server {
+namespace {
+
+struct ThreadContext {
+  WorkerState state;
+  const std::string* db_path = nullptr;
+  const query::SearcherOptions* options = nullptr;
+  const IndexWatcher* watcher = nullptr;
+  Metrics* metrics = nullptr;
+};
+
+// Set by each worker thread for its lifetime; null on other threads.
+thread_local ThreadContext* current_context = nullptr;
+
+}  // namespace
+
+IndexWatcher::IndexWatcher(std::string db_path, absl::Duration interval)
+    : db_path_(std::move(db_path)), interval_(interval), thread_([this] { Run(); }) {}
+
+IndexWatcher::~IndexWatcher() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void IndexWatcher::Run() {
+  std::optional<Xapian::Database> db;
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stop_) {
+    lock.unlock();
+    // reopen() returns true only when a newer revision was loaded, for a single
+    // database and for a stub listing shards alike.
+    absl::StatusOr<bool> changed = core::CallXapian("watching index", [&]() -> bool {
+      if (!db) {
+        db.emplace(db_path_);
+        return true;
+      }
+      return db->reopen();
+    });
+    if (!changed.ok()) {
+      // A failed reopen leaves the old handle in an unknown state: start over.
+      db.reset();
+    } else if (*changed) {
+      generation_.fetch_add(1, std::memory_order_acq_rel);
+    }
+    lock.lock();
+    cv_.wait_for(lock, absl::ToChronoMilliseconds(interval_), [this] { return stop_; });
+  }
+}
+
+WorkerPool::WorkerPool(int threads, std::string db_path, query::SearcherOptions options,
+                       const IndexWatcher* watcher, Metrics* metrics)
+    : db_path_(std::move(db_path)),
+      options_(std::move(options)),
+      watcher_(watcher),
+      metrics_(metrics) {
+  if (threads < 1) threads = 1;
+  threads_.reserve(threads);
+  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { WorkerLoop(); });
+}
+
+WorkerPool::~WorkerPool() { shutdown(); }
+
+void WorkerPool::enqueue(std::function<void()> fn) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (shutdown_) return;  // httplib stops accepting before shutdown; defensive
+    jobs_.push_back(std::move(fn));
+  }
+  cv_.notify_one();
+}
+
+void WorkerPool::shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (shutdown_ && threads_.empty()) return;
+    shutdown_ = true;
+  }
+  cv_.notify_all();
+  for (std::thread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+void WorkerPool::WorkerLoop() {
+  ThreadContext context;
+  context.db_path = &db_path_;
+  context.options = &options_;
+  context.watcher = watcher_;
+  context.metrics = metrics_;
+  current_context = &context;
+  for (;;) {
+    std::function<void()> job;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return shutdown_ || !jobs_.empty(); });
+      // Drain the queue before leaving: accepted connections still get answers.
+      if (jobs_.empty()) break;
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    job();
+  }
+  current_context = nullptr;
+}
+
+absl::StatusOr<query::Searcher*> WorkerPool::CurrentSearcher() {
+  ThreadContext* c = current_context;
+  if (c == nullptr) {
+    return absl::FailedPreconditionError("CurrentSearcher called outside a worker thread");
+  }
+  const uint64_t generation = c->watcher != nullptr ? c->watcher->generation() : 0;
+  if (c->state.searcher == nullptr) {
+    absl::StatusOr<std::unique_ptr<query::Searcher>> searcher =
+        query::Searcher::Open(*c->db_path, *c->options);
+    if (!searcher.ok()) return searcher.status();
+    c->state.searcher = *std::move(searcher);
+    c->state.generation = generation;
+  } else if (generation != c->state.generation) {
+    // Read the generation before reopening: a commit landing meanwhile bumps
+    // it again and the next request reopens once more.
+    absl::StatusOr<bool> reopened = c->state.searcher->Reopen();
+    if (!reopened.ok()) {
+      // Start from a fresh handle on the next request.
+      c->state.searcher.reset();
+      return reopened.status();
+    }
+    c->state.generation = generation;
+    if (c->metrics != nullptr) c->metrics->RecordReopen();
+  }
+  return c->state.searcher.get();
+}
+
+absl::Status WorkerPool::ReopenCurrent() {
+  ThreadContext* c = current_context;
+  if (c == nullptr || c->state.searcher == nullptr) {
+    return absl::FailedPreconditionError("no searcher on this thread");
+  }
+  absl::StatusOr<bool> reopened = c->state.searcher->Reopen();
+  if (!reopened.ok()) {
+    c->state.searcher.reset();
+    return reopened.status();
+  }
+  if (c->metrics != nullptr) c->metrics->RecordReopen();
+  return absl::OkStatus();
+}
+
+}  // namespace newsdex::server
