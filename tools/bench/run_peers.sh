@@ -2,7 +2,8 @@
 # Runs the benchmark peers (scriptindex + xapian-query, fts5-peer, lucene-peer)
 # on one JSONL corpus and one query file, side by side.
 #   tools/bench/run_peers.sh BIN_DIR CORPUS.jsonl QUERIES.txt WORK_DIR [peer...]
-# peers: xapian fts5 lucene (default: all three). Indexes go to WORK_DIR/<peer>.
+# peers: newsdex newsdex-facets xapian fts5 lucene (default: the last three;
+# newsdex-facets reuses newsdex's index and adds exact counts of every facet). Indexes go to WORK_DIR/<peer>.
 # Stdout: a TSV header, then one line per peer:
 #   peer docs index_wall_s index_cpu_s docs_per_s docs_per_cpu_s mb_per_s index_bytes
 #   index_peak_rss_kb queries p50_us p95_us p99_us query_peak_rss_kb zero_hit_queries
@@ -40,6 +41,18 @@ for peer in "${peers[@]}"; do
   db="$work/$peer"
   rm -rf "$db"
   case $peer in
+    newsdex|newsdex-facets)
+      # Indexing includes facet extraction (countries, actors, dates).
+      if [[ $peer == newsdex ]]; then
+        timed "$work/$peer.index.time" "$bin/newsdex-index" --quiet --format jsonl --db "$db" "$corpus"
+      else
+        cp -r "$work/newsdex" "$db" 2>/dev/null || \
+          timed "$work/$peer.index.time" "$bin/newsdex-index" --quiet --format jsonl --db "$db" "$corpus"
+        [[ -f "$work/$peer.index.time" ]] || cp "$work/newsdex.index.time" "$work/$peer.index.time"
+      fi
+      qcmd=("$bin/newsdex-query-bench" "$db" "$queries" --warmup)
+      [[ $peer == newsdex-facets ]] && qcmd+=(--facets)
+      ;;
     xapian)
       timed "$work/$peer.index.time" bash -c \
         '"$1/jsonl-to-scriptindex" "$2" - 2>/dev/null | scriptindex --overwrite "$3" "$4" >/dev/null' \
