@@ -28,7 +28,11 @@ find_library(HTTPLIB_LIBRARY cpp-httplib REQUIRED)
 add_library(newsdex::httplib INTERFACE IMPORTED)
 target_include_directories(newsdex::httplib INTERFACE ${HTTPLIB_INCLUDE_DIR})
 target_link_libraries(newsdex::httplib INTERFACE ${HTTPLIB_LIBRARY} Threads::Threads)
-target_compile_definitions(newsdex::httplib INTERFACE CPPHTTPLIB_ZLIB_SUPPORT)
+# Debian builds libcpp-httplib with zlib, OpenSSL and Brotli support; its
+# classes change layout with these macros, so every includer must define all
+# three exactly as the library was built (see cpp-httplib.pc).
+target_compile_definitions(newsdex::httplib INTERFACE
+  CPPHTTPLIB_ZLIB_SUPPORT CPPHTTPLIB_OPENSSL_SUPPORT CPPHTTPLIB_BROTLI_SUPPORT)
 
 add_library(newsdex::json INTERFACE IMPORTED)
 target_link_libraries(newsdex::json INTERFACE nlohmann_json::nlohmann_json)

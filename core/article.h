@@ -61,8 +61,8 @@ std::string FormatCompactDate(absl::CivilDay day);
 // Parses "YYYY-MM-DD" or "YYYYMMDD" strictly (a real calendar day).
 std::optional<absl::CivilDay> ParseIsoDate(absl::string_view text);
 
-// Document data: the JSON object stored with every document (see
-// docs/schema.md, "Document data"). Encode never fails; Decode returns
+// Document data: one line of JSON metadata, a newline, then the body as raw
+// UTF-8 (see docs/schema.md, "Document data"). Encode never fails; Decode returns
 // kDataLoss for data that is not ours or of an unknown version.
 std::string EncodeDocData(const Article& article);
 absl::StatusOr<Article> DecodeDocData(absl::string_view data);

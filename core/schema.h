@@ -27,8 +27,8 @@ inline constexpr char kSchemaVersionKey[] = "newsdex.schema_version";
 // Metadata: time of the last commit by newsdex-index, RFC 3339 UTC.
 inline constexpr char kLastUpdateKey[] = "newsdex.last_update";
 
-// Version of the JSON document data (field "v").
-inline constexpr int kDocDataVersion = 1;
+// Version of the document data layout (field "v" of its metadata line).
+inline constexpr int kDocDataVersion = 2;
 
 // Value slots. Stored in every index. Never renumber.
 enum class ValueSlot : Xapian::valueno {

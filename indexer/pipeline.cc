@@ -1,5 +1,6 @@
 #include "indexer/pipeline.h"
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <thread>

@@ -536,7 +536,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::SearchOnce(const SearchRequest& r
       Hit h = HitFromArticle(*std::move(a));
       h.score = it.get_weight();
       h.rank = it.get_rank();
-      h.snippet = MakeSnippet(*analyzer_, body, spec, request.highlight);
+      if (request.snippets) h.snippet = MakeSnippet(*analyzer_, body, spec, request.highlight);
       if (request.collapse) h.duplicates = it.get_collapse_count();
       resp.hits.push_back(std::move(h));
     }

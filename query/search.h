@@ -65,6 +65,7 @@ struct SearchRequest {
   int offset = 0;
   int limit = 10;  // capped at kMaxLimit; 0 = counts and facets only
   bool highlight = true;  // snippets with <b> (else plain escaped snippets)
+  bool snippets = true;   // false: hits carry no snippet (ids and metadata only)
   bool collapse = false;  // collapse near-identical copies (Hit::duplicates)
   // Compute the total exactly even when no facet is asked for (facets always
   // make it exact).

@@ -72,7 +72,20 @@ std::string MakeSnippet(core::Analyzer& analyzer, absl::string_view body,
   stems.reserve(tokens.size());
   const bool any = !by_first_stem.empty() || !spec.prefixes.empty();
   if (any) {
-    for (const core::Token& t : tokens) stems.push_back(analyzer.Stem(t.term, spec.language));
+    // Stemming every word of the body dominated query time (perf: ~40% of a
+    // top-10 query). Snowball stemmers rewrite suffixes only, so a word can
+    // stem to a query stem only if both start with the same two bytes: stem
+    // just those words and leave the rest unmatched.
+    absl::flat_hash_set<std::string> heads;
+    auto head = [](absl::string_view w) { return std::string(w.substr(0, 2)); };
+    for (const auto& phrase : spec.phrases) {
+      for (const std::string& stem : phrase) heads.insert(head(stem));
+    }
+    for (const std::string& prefix : spec.prefixes) heads.insert(head(prefix));
+    for (const core::Token& t : tokens) {
+      stems.push_back(heads.contains(head(t.term)) ? analyzer.Stem(t.term, spec.language)
+                                                   : std::string());
+    }
   }
   std::vector<Span> spans;
   for (size_t i = 0; any && i < tokens.size(); ++i) {

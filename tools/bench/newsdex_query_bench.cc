@@ -71,6 +71,9 @@ int Main(int argc, char** argv) {
     }
     r.limit = 10;
     r.highlight = false;
+    // The peers return ids only; so does this side (snippets are measured by
+    // the daemon benchmark).
+    r.snippets = false;
     r.exact_total = exact_total;
     if (facets) r.facets = {"actor", "country", "about", "lang", "source", "date"};
     requests.push_back(std::move(r));
