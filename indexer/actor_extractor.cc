@@ -81,6 +81,21 @@ const absl::flat_hash_set<std::string>& DotAbbreviations() {
   return *s;
 }
 
+// Second parts of hyphenated compound adjectives after a capitalised word
+// ("Paris-based", "Iranian-backed"), lower case.
+bool IsCompoundSuffix(absl::string_view w) {
+  static const auto* s = new absl::flat_hash_set<std::string>{
+      "based", "born", "bred", "led", "backed", "owned", "run", "made", "built", "era",
+      "style", "type", "like", "wide", "level", "controlled", "sponsored", "funded",
+      "held", "linked", "registered", "listed", "bound", "speaking", "language",
+      "american", "inspired", "designed", "focused", "oriented", "centric", "area",
+      "grown", "produced", "flagged", "dominated", "supported", "allied", "appointed",
+      "educated", "trained", "related", "specific", "friendly", "free", "only", "class",
+      "sized", "scale", "and", "or", "to", "in", "on", "the", "year", "day", "week",
+      "month", "time", "old", "long", "term", "wise", "ward", "wards", "winning"};
+  return s->contains(w);
+}
+
 // Splits `text` into word tokens with shapes, gaps and sentence starts.
 // ASCII words are folded here (as Analyzer::FoldKey does, with hyphens
 // becoming spaces); other words go through the Analyzer.
@@ -156,6 +171,18 @@ void Tokenize(absl::string_view text, core::Analyzer& analyzer, const ActorExtra
         if (cp == '-' && next < 0x80 && absl::ascii_isupper(static_cast<char>(next))) {
           i += 1;
           continue;
+        }
+        // A capitalised word's lower-case hyphenated part is one name
+        // ("Min-jun", "Soo-yeon"), unless it makes a compound adjective
+        // ("Paris-based", "Soviet-era").
+        if (cp == '-' && next < 0x80 && absl::ascii_islower(static_cast<char>(next)) &&
+            absl::ascii_isupper(text[start])) {
+          size_t k = i + 1;
+          while (k < n && absl::ascii_isalpha(text[k])) ++k;
+          if (k - i - 1 >= 2 && !IsCompoundSuffix(text.substr(i + 1, k - i - 1))) {
+            i = k;
+            continue;
+          }
         }
       }
       break;
@@ -279,17 +306,63 @@ class ArticleState {
     Mention(&e, order);
   }
 
+  // Which of two candidates a name at `order` refers to: the one mentioned
+  // last before it, else the one mentioned first after it. A total order, so
+  // the result never depends on the hash map's iteration order (it must not:
+  // re-indexing an unchanged article has to give identical data).
+  static bool Prefer(const Entity& e, const Entity& best, uint32_t order) {
+    const bool e_before = e.first < order, best_before = best.first < order;
+    if (e_before != best_before) return e_before;
+    if (e.first != best.first) return e_before ? e.first > best.first : e.first < best.first;
+    return e.key < best.key;
+  }
   // Finds a known person whose surname is `key` (the one mentioned last
   // before `order` when several share it).
   Entity* BySurname(absl::string_view key, uint32_t order) {
     Entity* best = nullptr;
     for (auto& [k, e] : entities_) {
       if (std::find(e.surnames.begin(), e.surnames.end(), key) == e.surnames.end()) continue;
-      if (best == nullptr || (e.first < order && (best->first > order || e.first > best->first)))
-        best = &e;
+      if (best == nullptr || Prefer(e, *best, order)) best = &e;
     }
     return best;
   }
+  // A person of this article written family name first ("Kim Min-jun",
+  // later "Kim"): not in the dictionary, `key` is the first of its words.
+  Entity* ByFirstWord(absl::string_view key, uint32_t order) {
+    Entity* best = nullptr;
+    for (auto& [k, e] : entities_) {
+      if (e.dict_id >= 0 || e.key.size() <= key.size() || e.key[key.size()] != ' ' ||
+          !absl::StartsWith(e.key, key))
+        continue;
+      if (best == nullptr || Prefer(e, *best, order)) best = &e;
+    }
+    return best;
+  }
+  // True if `word` is any part of the name of a person of this article.
+  bool IsNamePart(absl::string_view word) const {
+    for (const auto& [k, e] : entities_) {
+      for (absl::string_view part : absl::StrSplit(e.key, ' ')) {
+        if (part == word) return true;
+      }
+    }
+    return false;
+  }
+  // Two or three capitalised words without a person cue, by surname: a person
+  // if a later lone surname has one.
+  struct Pending {
+    std::string key;
+    std::string display;
+    uint32_t order;
+  };
+  void AddPending(const std::string& surname, const std::string& key, const std::string& display,
+                  uint32_t order) {
+    pending_.emplace(surname, Pending{key, display, order});
+  }
+  const Pending* FindPending(absl::string_view surname) const {
+    auto it = pending_.find(surname);
+    return it == pending_.end() ? nullptr : &it->second;
+  }
+
   Entity* ByKey(absl::string_view key) {
     for (auto& [k, e] : entities_) {
       if (e.key == key) return &e;
@@ -322,6 +395,7 @@ class ArticleState {
   std::vector<Single> singles_;
   absl::flat_hash_map<std::string, int> single_counts_;
   absl::flat_hash_set<std::string> org_keys_;
+  absl::flat_hash_map<std::string, Pending> pending_;
 };
 
 std::string DisplayWord(absl::string_view raw) {
@@ -335,6 +409,21 @@ std::string DisplayWord(absl::string_view raw) {
 }
 
 bool NameIsh(const Tok& t) { return t.shape == Shape::kCap || t.shape == Shape::kInitial; }
+
+// "..., a fisherman who", "..., a rice farmer,": after the comma that ends
+// a name at toks[e - 1], "a"/"an" and one or two lower-case words closed by
+// a comma or "who".
+bool RoleAppositionAt(const std::vector<Tok>& toks, size_t e) {
+  const size_t n = toks.size();
+  if (e == 0 || e + 2 >= n || toks[e - 1].gap != Gap::kComma) return false;
+  if (toks[e].key != "a" && toks[e].key != "an") return false;
+  for (size_t k = e + 1; k <= e + 2 && k < n; ++k) {
+    if (toks[k].shape != Shape::kLower || toks[k - 1].gap == Gap::kStop) return false;
+    if (toks[k].gap == Gap::kComma) return true;
+    if (toks[k].gap == Gap::kSpace && k + 1 < n && toks[k + 1].key == "who") return true;
+  }
+  return false;
+}
 
 // Mixed-case text: capitalised sequences are person candidates.
 void ScanMixedCase(absl::string_view text, const std::vector<Tok>& toks, const WC& ex,
@@ -374,16 +463,33 @@ void ScanMixedCase(absl::string_view text, const std::vector<Tok>& toks, const W
       title = true;
       strong = (toks[s - 1].classes & WC::kStrongTitle) != 0;
     }
+    // Person cues around the sequence: a reporting verb right after or
+    // before it ("Ann Lee said", "said Ann Lee"), a relative clause ("Ann
+    // Lee, who runs ...") or a role apposition ("Ann Lee, a farmer, ...").
+    const Tok& last = toks[e - 1];
+    const bool verb_after = e < n && last.gap != Gap::kStop && (toks[e].classes & WC::kVerb) &&
+                            toks[e].shape == Shape::kLower;
+    const bool verb_before = s > 0 && toks[s - 1].gap != Gap::kStop &&
+                             (toks[s - 1].classes & WC::kVerb) &&
+                             toks[s - 1].shape == Shape::kLower;
+    // A relative clause or role apposition is said of persons only; a
+    // reporting verb also of companies ("Southwestern Bell said").
+    const bool described = e < n && last.gap == Gap::kComma &&
+                           (toks[e].key == "who" || RoleAppositionAt(toks, e));
+    const bool reported = verb_after || verb_before || described;
     // Leading words that are not names: function words, demonyms/places,
-    // unknown sentence-initial words.
+    // unknown sentence-initial words (kept when exactly two words are
+    // described as a person: "Achta Mahamat, who runs ...").
     while (b < e) {
       const Tok& t = toks[b];
       const bool given = (t.classes & WC::kGiven) != 0;
       if ((t.classes & (WC::kNonName | WC::kParticle | WC::kSuffix)) ||
           ((t.classes & WC::kPlace) && !given) || (t.classes & WC::kTitle)) {
         ++b;
+      } else if (t.shape == Shape::kCap && t.end - t.begin == 1 && e - b >= 3) {
+        ++b;  // a one-letter honorific: "U Tin Maung"
       } else if (t.sentence_start && b == s && e - b >= 2 && !given &&
-                 !capitalised_inside.contains(t.key)) {
+                 !capitalised_inside.contains(t.key) && !(described && e - b == 2)) {
         ++b;
       } else {
         break;
@@ -391,7 +497,11 @@ void ScanMixedCase(absl::string_view text, const std::vector<Tok>& toks, const W
     }
     // "Exchequer Nigel Lawson", "Agriculture Richard Lyng": office words
     // before a given name that is not the last word.
-    for (size_t k = b + 1; k + 1 < e; ++k) {
+    // Not right after a lower-case title: "Factory manager Nguyen Thi Lan"
+    // keeps its family name.
+    const bool after_title = b == s && s > 0 && toks[s - 1].shape == Shape::kLower &&
+                             (toks[s - 1].classes & WC::kTitle) && toks[s - 1].gap == Gap::kSpace;
+    for (size_t k = b + 1; !after_title && k + 1 < e; ++k) {
       if ((toks[k].classes & WC::kGiven) && !(toks[b].classes & WC::kGiven) &&
           toks[k].shape == Shape::kCap) {
         b = k;
@@ -434,12 +544,6 @@ void ScanMixedCase(absl::string_view text, const std::vector<Tok>& toks, const W
       st->org_keys().insert(key);
       continue;
     }
-    const Tok& last = toks[e - 1];
-    const bool verb_after = e < n && last.gap != Gap::kStop && (toks[e].classes & WC::kVerb) &&
-                            toks[e].shape == Shape::kLower;
-    const bool verb_before = s > 0 && toks[s - 1].gap != Gap::kStop &&
-                             (toks[s - 1].classes & WC::kVerb) &&
-                             toks[s - 1].shape == Shape::kLower;
     const uint32_t order = order_base + static_cast<uint32_t>(b);
     const size_t words = std::count(key.begin(), key.end(), ' ') + 1;
     if (words == 1) {
@@ -452,7 +556,7 @@ void ScanMixedCase(absl::string_view text, const std::vector<Tok>& toks, const W
         st->AddUnknown(key, display, order);
         continue;
       }
-      Single one{key, display, strong, verb_after || verb_before, order};
+      Single one{key, display, strong, reported, order};
       ++st->single_counts()[key];
       st->singles().push_back(std::move(one));
       continue;
@@ -472,10 +576,18 @@ void ScanMixedCase(absl::string_view text, const std::vector<Tok>& toks, const W
     }
     if (ex.Classes(key) & (WC::kPlace | WC::kOrg | WC::kNonName)) continue;
     const bool given = (toks[b].classes & WC::kGiven) != 0;
-    const bool cue = title || verb_after || verb_before;
-    if (!given && !cue) continue;
+    const bool cue = title || reported;
+    if (!given && !cue) {
+      // "guitarist Ousmane Diallo drew a crowd ... Diallo said": kept in case
+      // a later lone surname with a cue confirms it.
+      if (f - b >= 2 && words <= 3 && !(ex.Classes(surname) & (WC::kPlace | WC::kOrg | WC::kTitle)))
+        st->AddPending(surname, key, display, order);
+      continue;
+    }
     const uint16_t last_classes = ex.Classes(surname);
-    if ((last_classes & WC::kPlace) && !(given && cue)) continue;
+    // A surname that is also a place ("Santos") needs a cue and a given name,
+    // or a cue and a surname also listed as a name.
+    if ((last_classes & WC::kPlace) && !(cue && (given || (last_classes & WC::kGiven)))) continue;
     if (last_classes & (WC::kOrg | WC::kTitle)) continue;
     st->AddUnknown(key, display, order);
   }
@@ -619,8 +731,23 @@ std::vector<core::ActorFacet> ActorExtractor::Extract(const core::Article& artic
       st.Mention(e, one.order);
       continue;
     }
+    if (Entity* e = st.ByFirstWord(one.key, one.order)) {
+      st.Mention(e, one.order);
+      continue;
+    }
     const bool cue = one.strong_title || one.verb || st.single_counts()[one.key] >= 2;
     if (!cue) continue;
+    if (one.verb || one.strong_title) {
+      if (const ArticleState::Pending* p = st.FindPending(one.key)) {
+        const ArticleState::Pending promoted = *p;
+        st.AddUnknown(promoted.key, promoted.display, promoted.order);
+        st.AddUnknown(promoted.key, promoted.display, one.order);
+        continue;
+      }
+    }
+    // Never a dictionary person when the word belongs to another name here
+    // ("Kim" of "Kim Min-jun" is not Kim Jong Un).
+    if (st.IsNamePart(one.key)) continue;
     absl::Span<const core::ActorId> exact = names_->FindByKey(one.key);
     absl::Span<const core::ActorId> by_surname = names_->FindBySurname(one.key);
     // With a date: the one bearer in office on that day, and no other bearer

@@ -61,11 +61,11 @@ absl::Status IndexWriter::Delete(absl::string_view id) {
     if (db_.term_exists(term)) {
       db_.delete_document(term);
       ++counts_.deleted;
+      ++pending_;
     } else {
-      ++counts_.missing;
+      ++counts_.missing;  // nothing to commit
     }
   }));
-  ++pending_;
   return absl::OkStatus();
 }
 
