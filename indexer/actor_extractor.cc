@@ -347,22 +347,6 @@ class ArticleState {
     }
     return false;
   }
-  // Two or three capitalised words without a person cue, by surname: a person
-  // if a later lone surname has one.
-  struct Pending {
-    std::string key;
-    std::string display;
-    uint32_t order;
-  };
-  void AddPending(const std::string& surname, const std::string& key, const std::string& display,
-                  uint32_t order) {
-    pending_.emplace(surname, Pending{key, display, order});
-  }
-  const Pending* FindPending(absl::string_view surname) const {
-    auto it = pending_.find(surname);
-    return it == pending_.end() ? nullptr : &it->second;
-  }
-
   Entity* ByKey(absl::string_view key) {
     for (auto& [k, e] : entities_) {
       if (e.key == key) return &e;
@@ -395,7 +379,6 @@ class ArticleState {
   std::vector<Single> singles_;
   absl::flat_hash_map<std::string, int> single_counts_;
   absl::flat_hash_set<std::string> org_keys_;
-  absl::flat_hash_map<std::string, Pending> pending_;
 };
 
 std::string DisplayWord(absl::string_view raw) {
@@ -577,13 +560,7 @@ void ScanMixedCase(absl::string_view text, const std::vector<Tok>& toks, const W
     if (ex.Classes(key) & (WC::kPlace | WC::kOrg | WC::kNonName)) continue;
     const bool given = (toks[b].classes & WC::kGiven) != 0;
     const bool cue = title || reported;
-    if (!given && !cue) {
-      // "guitarist Ousmane Diallo drew a crowd ... Diallo said": kept in case
-      // a later lone surname with a cue confirms it.
-      if (f - b >= 2 && words <= 3 && !(ex.Classes(surname) & (WC::kPlace | WC::kOrg | WC::kTitle)))
-        st->AddPending(surname, key, display, order);
-      continue;
-    }
+    if (!given && !cue) continue;
     const uint16_t last_classes = ex.Classes(surname);
     // A surname that is also a place ("Santos") needs a cue and a given name,
     // or a cue and a surname also listed as a name.
@@ -737,14 +714,6 @@ std::vector<core::ActorFacet> ActorExtractor::Extract(const core::Article& artic
     }
     const bool cue = one.strong_title || one.verb || st.single_counts()[one.key] >= 2;
     if (!cue) continue;
-    if (one.verb || one.strong_title) {
-      if (const ArticleState::Pending* p = st.FindPending(one.key)) {
-        const ArticleState::Pending promoted = *p;
-        st.AddUnknown(promoted.key, promoted.display, promoted.order);
-        st.AddUnknown(promoted.key, promoted.display, one.order);
-        continue;
-      }
-    }
     // Never a dictionary person when the word belongs to another name here
     // ("Kim" of "Kim Min-jun" is not Kim Jong Un).
     if (st.IsNamePart(one.key)) continue;

@@ -123,6 +123,43 @@ TEST_F(ActorExtractorTest, SeedArticleGivesKhameneiAndTrump) {
   EXPECT_THAT(Names(a), ElementsAreArray({"Ali Khamenei", "Donald Trump"}));
 }
 
+// Issue 3: persons whose given names are in no list, found by general cues.
+// Texts and names are invented for this test.
+class Issue3Test : public ActorExtractorTest {};
+
+TEST_F(Issue3Test, FindsPersonsByCuesAndRejectsEvents) {
+  const struct {
+    const char* body;
+    std::vector<std::string> want;
+  } kCases[] = {
+      // A relative clause or role apposition after two capitalised words,
+      // even at a sentence start.
+      {"Wubit Tessema, who runs a bakery, said sales fell.", {"Wubit Tessema"}},
+      {"Kelechi Obiora, a fisherman who lost his nets, said the storm was the worst.",
+       {"Kelechi Obiora"}},
+      // A company said something: a reporting verb alone does not keep an
+      // unknown sentence-initial word.
+      {"Southwestern Mills said profits rose.", {}},
+      // An occupation before the name.
+      {"A band led by guitarist Tesfaye Girma drew a crowd.", {"Tesfaye Girma"}},
+      // Hyphenated given names are one word; a lone family name resolves to
+      // the person of the article, never to a dictionary namesake.
+      {"Farmer Choi Eun-ha said prices rose. \"We wait,\" Choi said.", {"Choi Eun-ha"}},
+      {"Teacher Kim Dae-sung said the school would reopen. Kim said pupils were back.",
+       {"Kim Dae-sung"}},
+      // A compound adjective is no name part.
+      {"A Seoul-based analyst, Lena Moravec, said stocks fell.", {"Lena Moravec"}},
+      // Vietnamese names keep their family name after a lower-case title.
+      {"Factory manager Pham Thi Hoa said orders rose.", {"Pham Thi Hoa"}},
+      // Events are no persons.
+      {"Skiers arrived for the Winter Games on Monday.", {}},
+      {"Fans filled the stadium for the Summer Cup final.", {}},
+  };
+  for (const auto& c : kCases) {
+    EXPECT_THAT(Names(c.body), ElementsAreArray(c.want)) << c.body;
+  }
+}
+
 TEST_F(ActorExtractorTest, LoadReportsMissingFileAndBadCueLine) {
   auto missing = ActorExtractor::Load("/nonexistent-dir");
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);

@@ -14,7 +14,9 @@
 namespace newsdex::indexer {
 namespace {
 
-constexpr int kMinYear = 1900;
+// Years read as dates. Issue 3: from 1800, for history ("printed in 1885");
+// the context guards below keep quantities ("1850 tonnes") out.
+constexpr int kMinYear = 1800;
 constexpr int kMaxYear = 2099;
 
 // English month names and the abbreviations news uses ("Sept.", "Aug").

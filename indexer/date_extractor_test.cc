@@ -54,13 +54,18 @@ TEST(DateExtractorTest, NormalizesMentionedDatesToTheirPrecision) {
       {"It cost $2015 in all.", ""},
       {"Some 2015 people attended.", ""},
       {"He sold 2015 shares.", ""},
-      {"In 1850 the town was founded.", ""},
+      {"In 1850 the town was founded.", "1850"},  // issue 3: from 1800
       {"The road is 2100 km long.", ""},
       {"May I ask a question?", ""},
       {"It was the largest in the region since 2015.", "2015"},
       {"Athletes arrived ahead of the 2026 Winter Games.", "2026"},
       {"Work began on a stadium for the 2030 World Cup.", "2030"},
-      {"The map was printed in 1885.", ""},
+      // Issue 3: years from 1800 are dates in a date context, never quantities.
+      {"The map was printed in 1885.", "1885"},
+      {"The first line opened in 1830 and closed by 1901.", "1830,1901"},
+      {"The museum holds 1885 maps from the period.", ""},
+      {"Exports reached 1850 tonnes in 1999.", "1999"},
+      {"The archive was founded in 1799.", ""},
       {"It was the largest of its kind in the region since 2015.\nSoldiers slept in tents.", "2015"},
   };
   for (const Case& c : cases) {

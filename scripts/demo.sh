@@ -9,7 +9,7 @@ scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "$(nproc)" --target newsdex-index newsdex-search newsdexd
 rm -rf build/demo-db
-build/indexer/newsdex-index --db build/demo-db data/sample/*.txt
+build/indexer/newsdex-index --db build/demo-db data/sample
 build/indexer/newsdex-index --stats --db build/demo-db
 echo
 echo '$ newsdex-search --db build/demo-db trade --country Germany --facets country,actor --limit 3'
