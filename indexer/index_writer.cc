@@ -47,7 +47,7 @@ absl::Status IndexWriter::Write(const BuiltDocument& built) {
       ++counts_.added;
     }
     if (options_.spelling) {
-      for (const std::string& w : built.spelling_words) db_.add_spelling(w);
+      for (const std::string& w : built.spelling_words) ++pending_spelling_[w];
     }
     return absl::OkStatus();
   }));
@@ -73,6 +73,8 @@ absl::Status IndexWriter::Commit() {
   const int pending = pending_;
   pending_ = 0;
   NEWSDEX_RETURN_IF_ERROR(core::CallXapian("committing", [&] {
+    for (const auto& [word, count] : pending_spelling_) db_.add_spelling(word, count);
+    pending_spelling_.clear();
     db_.set_metadata(core::kLastUpdateKey,
                      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone()));
     db_.commit();

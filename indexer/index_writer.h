@@ -16,6 +16,7 @@
 
 #include <xapian.h>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -70,6 +71,10 @@ class IndexWriter {
   WriteCounts counts_;
   int pending_ = 0;
   uint64_t committed_ = 0;
+  // Spelling words of the current batch with their document counts, handed to
+  // Xapian once per word at Commit(): one add_spelling per word and document
+  // cost about a quarter of the indexing time on Reuters.
+  absl::flat_hash_map<std::string, Xapian::termcount> pending_spelling_;
 };
 
 }  // namespace newsdex::indexer
