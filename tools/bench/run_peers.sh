@@ -46,9 +46,13 @@ for peer in "${peers[@]}"; do
       if [[ $peer == newsdex ]]; then
         timed "$work/$peer.index.time" "$bin/newsdex-index" --quiet --format jsonl --db "$db" "$corpus"
       else
-        cp -r "$work/newsdex" "$db" 2>/dev/null || \
+        rm -f "$work/$peer.index.time"
+        if [[ -d "$work/newsdex" ]]; then
+          cp -r "$work/newsdex" "$db"
+          cp "$work/newsdex.index.time" "$work/$peer.index.time"
+        else
           timed "$work/$peer.index.time" "$bin/newsdex-index" --quiet --format jsonl --db "$db" "$corpus"
-        [[ -f "$work/$peer.index.time" ]] || cp "$work/newsdex.index.time" "$work/$peer.index.time"
+        fi
       fi
       qcmd=("$bin/newsdex-query-bench" "$db" "$queries" --warmup)
       [[ $peer == newsdex-facets ]] && qcmd+=(--facets)
