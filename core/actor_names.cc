@@ -21,49 +21,6 @@ bool IsAsciiText(absl::string_view s) {
   return true;
 }
 
-bool IsDottedAcronym(absl::string_view s) {
-  if (s.size() < 3) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const bool letter_slot = (i % 2 == 0);
-    if (letter_slot != (s[i] != '.')) return false;
-    if (letter_slot && !absl::ascii_isalpha(s[i])) return false;
-  }
-  return true;
-}
-
-bool IsDigitGroups(absl::string_view s) {
-  bool seen_comma = false;
-  for (char c : s) {
-    if (c == ',') {
-      seen_comma = true;
-    } else if (!absl::ascii_isdigit(c) && c != '.') {
-      return false;
-    }
-  }
-  return seen_comma && absl::ascii_isdigit(s.front()) && absl::ascii_isdigit(s.back());
-}
-
-// Mirrors the ASCII part of core/analyzer.cc ApplyWordRules (kept in sync by
-// ActorNamesTest.FoldAsciiKeyMatchesAnalyzer).
-void ApplyAsciiWordRules(std::string* w) {
-  if (w->size() > 2 && absl::EndsWith(*w, "'s")) {
-    w->resize(w->size() - 2);
-  } else if (w->size() > 1 && w->back() == '\'') {
-    w->pop_back();
-  }
-  if (w->find('\'') != std::string::npos) {
-    w->erase(std::remove(w->begin(), w->end(), '\''), w->end());
-  }
-  if (w->find('.') != std::string::npos && IsDottedAcronym(*w)) {
-    w->erase(std::remove(w->begin(), w->end(), '.'), w->end());
-  }
-  if (w->find(',') != std::string::npos && IsDigitGroups(*w)) {
-    w->erase(std::remove(w->begin(), w->end(), ','), w->end());
-  }
-  while (!w->empty() && (w->back() == '.' || w->back() == ',')) w->pop_back();
-  if (w->size() > kMaxWordBytes) w->clear();
-}
-
 bool IsWordChar(char c) { return absl::ascii_isalnum(c) || c == '_'; }
 
 int32_t ParseDay(absl::string_view s, int32_t if_empty, bool* ok) {
@@ -110,7 +67,7 @@ bool FoldAsciiKey(absl::string_view text, std::string* out) {
       break;
     }
     word = absl::AsciiStrToLower(text.substr(start, i - start));
-    ApplyAsciiWordRules(&word);
+    ApplyWordRules(&word);
     if (word.empty()) continue;
     if (!out->empty()) out->push_back(' ');
     out->append(word);

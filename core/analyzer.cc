@@ -107,7 +107,8 @@ bool IsDigitGroups(absl::string_view s) {
   return seen_comma && absl::ascii_isdigit(s.front()) && absl::ascii_isdigit(s.back());
 }
 
-// The ASCII-level rules shared by every token after folding.
+}  // namespace
+
 void ApplyWordRules(std::string* w) {
   // Possessives: "iran's" -> "iran", "powers'" -> "powers".
   if (w->size() > 2 && absl::EndsWith(*w, "'s")) {
@@ -127,6 +128,8 @@ void ApplyWordRules(std::string* w) {
   while (!w->empty() && (w->back() == '.' || w->back() == ',')) w->pop_back();
   if (w->size() > kMaxWordBytes) w->clear();
 }
+
+namespace {
 
 std::string Normalize(absl::string_view raw) {
   std::string w;

@@ -43,6 +43,12 @@ struct Token {
 // Words longer than this (in bytes, after normalization) are not indexed.
 inline constexpr size_t kMaxWordBytes = 64;
 
+// The word rules of the pipeline that follow case and accent folding
+// (possessives, apostrophes, dotted acronyms, digit-group commas, trailing
+// dots, the length limit), applied in place to one folded word. Exposed so
+// fast ASCII paths elsewhere (core/actor_names.cc) run the very same rules.
+void ApplyWordRules(std::string* word);
+
 class Analyzer {
  public:
   // Returns kInternal if ICU cannot create its word break iterator.
