@@ -97,7 +97,10 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Create(ServerOptions opt
   if (options.threads <= 0) {
     // httplib holds a worker for each open (keep-alive) connection, so the
     // pool is sized for connections, not only for cores. Searchers open lazily.
-    options.threads = std::max(32, 4 * static_cast<int>(std::thread::hardware_concurrency()));
+    // httplib keeps a worker per open keep-alive connection; at 64 wrk
+    // connections 32 workers failed requests while 128 served all of them
+    // (docs/benchmarks.md, daemon section).
+    options.threads = std::max(128, 16 * static_cast<int>(std::thread::hardware_concurrency()));
   }
   if (options.searcher.resolver == nullptr) options.searcher.resolver = query::MakeFacetResolver();
   {

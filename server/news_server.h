@@ -45,7 +45,7 @@ struct ServerOptions {
   std::string db_path;          // REQUIRES: an existing newsdex index
   std::string host = "127.0.0.1";
   int port = 8080;              // 0 binds any free port (see NewsServer::port)
-  // Workers, each with its own Searcher; 0 = max(32, 4 x hardware threads).
+  // Workers, each with its own Searcher; 0 = max(128, 16 x hardware threads).
   // httplib keeps a worker busy for as long as a keep-alive connection is
   // open (up to keep_alive_timeout idle), so size it for concurrent connections.
   int threads = 0;

@@ -43,7 +43,7 @@ Options:
   --listen HOST:PORT       address to listen on (default 127.0.0.1:8080; port 0 = any free port)
   --threads N              worker threads, each with its own index reader; an
                            open connection holds one, so allow for the expected
-                           concurrent connections (default: max(32, 4 x cores))
+                           concurrent connections (default: max(128, 16 x cores))
   --admin_token TOKEN      enable POST /articles and DELETE /articles/{id}, which
                            then require "Authorization: Bearer TOKEN"
                            (without it they answer 403)
