@@ -11,7 +11,7 @@ packages=(
   libicu-dev libstemmer-dev libabsl-dev libcld2-dev zlib1g-dev
   nlohmann-json3-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev
-  xapian-omega sqlite3 libsqlite3-dev python3 curl
+  xapian-omega sqlite3 libsqlite3-dev python3 curl time
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(
