@@ -207,6 +207,12 @@ std::string Analyzer::FoldKey(absl::string_view text) {
   return key;
 }
 
+std::string Analyzer::SourceKey(absl::string_view source) {
+  std::string key = FoldKey(source);
+  std::replace(key.begin(), key.end(), ' ', '-');
+  return key;
+}
+
 bool Analyzer::HasStemmer(absl::string_view language) {
   if (language.empty() || language == "none") return false;
   auto stem = CallXapian("stemmer", [&] { return Xapian::Stem(std::string(language)); });

@@ -68,6 +68,10 @@ class Analyzer {
   // space. "Khāmeneī" -> "khamenei", "Ali KHAMENEI" -> "ali khamenei".
   std::string FoldKey(absl::string_view text);
 
+  // Canonical key of a source name, shared by index and query time: the
+  // FoldKey with words joined by '-' ("Reuters Wire" -> "reuters-wire").
+  std::string SourceKey(absl::string_view source);
+
   // Snowball stem of a normalized term for `language` (ISO 639-1). Languages
   // without a Snowball stemmer return the term unchanged.
   std::string Stem(absl::string_view term, absl::string_view language);

@@ -15,12 +15,6 @@ using core::ValueSlot;
 
 std::string IdTerm(absl::string_view id) { return core::BooleanTerm(FieldId::kId, id); }
 
-std::string SourceKey(core::Analyzer& analyzer, absl::string_view source) {
-  std::string key = analyzer.FoldKey(source);
-  std::replace(key.begin(), key.end(), ' ', '-');
-  return key;
-}
-
 std::string CollapseKey(const std::vector<core::Token>& title,
                         const std::vector<core::Token>& body) {
   uint64_t h = 1469598103934665603ULL;
@@ -81,7 +75,7 @@ absl::StatusOr<BuiltDocument> BuildDocument(const core::Article& article,
     doc.add_boolean_term(core::BooleanTerm(FieldId::kLanguage, lang));
     doc.add_value(static_cast<Xapian::valueno>(ValueSlot::kLanguage), lang);
     if (!article.source.empty()) {
-      std::string key = SourceKey(analyzer, article.source);
+      std::string key = analyzer.SourceKey(article.source);
       if (!key.empty()) {
         doc.add_boolean_term(core::BooleanTerm(FieldId::kSource, key));
         doc.add_value(static_cast<Xapian::valueno>(ValueSlot::kSource), key);

@@ -40,10 +40,6 @@ absl::StatusOr<BuiltDocument> BuildDocument(const core::Article& article,
 // The unique id term of an article id.
 std::string IdTerm(absl::string_view id);
 
-// Canonical source key: folded words joined by '-' ("Reuters Wire" ->
-// "reuters-wire").
-std::string SourceKey(core::Analyzer& analyzer, absl::string_view source);
-
 // Collapse key for near-identical copies: hash of the folded title and the
 // first 50 folded body words, as 16 hex digits.
 std::string CollapseKey(const std::vector<core::Token>& title,

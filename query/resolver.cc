@@ -42,12 +42,6 @@ bool ParseFacetField(absl::string_view name, FacetField* field) {
   return false;
 }
 
-std::string FoldSourceKey(core::Analyzer& analyzer, absl::string_view source) {
-  std::string key = analyzer.FoldKey(source);
-  std::replace(key.begin(), key.end(), ' ', '-');
-  return key;
-}
-
 std::string DefaultFacetResolver::Resolve(FacetField field, absl::string_view text,
                                           core::Analyzer& analyzer) const {
   switch (field) {
@@ -62,7 +56,7 @@ std::string DefaultFacetResolver::Resolve(FacetField field, absl::string_view te
     case FacetField::kActor:
       return analyzer.FoldKey(text);
     case FacetField::kSource:
-      return FoldSourceKey(analyzer, text);
+      return analyzer.SourceKey(text);
     case FacetField::kDate:
       break;
   }

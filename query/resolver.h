@@ -61,10 +61,6 @@ class DefaultFacetResolver : public FacetResolver {
 // DefaultFacetResolver. Never null.
 std::shared_ptr<const FacetResolver> MakeFacetResolver();
 
-// Source key exactly as the indexer computes it (indexer::SourceKey): the
-// folded words joined by '-'.
-std::string FoldSourceKey(core::Analyzer& analyzer, absl::string_view source);
-
 }  // namespace newsdex::query
 
 #endif  // NEWSDEX_QUERY_RESOLVER_H_

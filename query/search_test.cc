@@ -587,7 +587,7 @@ TEST(SearchBruteForceTest, FacetCountsMatchAScanOfDocumentData) {
     }
     for (const core::ActorFacet& p : a->actors) f.actor.insert((*analyzer)->FoldKey(p.name));
     f.lang = a->language;
-    f.source = FoldSourceKey(**analyzer, a->source);
+    f.source = (*analyzer)->SourceKey(a->source);
     f.date = a->date;
     f.title = absl::StrSplit(a->title, ' ', absl::SkipEmpty());
     f.body = absl::StrSplit(a->body, ' ', absl::SkipEmpty());
@@ -656,7 +656,7 @@ TEST(SearchBruteForceTest, FacetCountsMatchAScanOfDocumentData) {
       if (skip != "about" && !in(r.about_countries, [&](const std::string& v) { return d.about.count(v) > 0; })) return false;
       if (skip != "actor" && !in(r.actors, [&](const std::string& v) { return d.actor.count((*analyzer)->FoldKey(v)) > 0; })) return false;
       if (skip != "lang" && !in(r.languages, [&](const std::string& v) { return d.lang == v; })) return false;
-      if (skip != "source" && !in(r.sources, [&](const std::string& v) { return d.source == FoldSourceKey(**analyzer, v); })) return false;
+      if (skip != "source" && !in(r.sources, [&](const std::string& v) { return d.source == (*analyzer)->SourceKey(v); })) return false;
       if ((r.from || r.to) && !d.date) return false;
       if (r.from && *d.date < *r.from) return false;
       if (r.to && *d.date > *r.to) return false;
