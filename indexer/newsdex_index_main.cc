@@ -24,10 +24,7 @@
 #include "indexer/index_writer.h"
 #include "indexer/pipeline.h"
 #include "indexer/reader.h"
-#ifdef NEWSDEX_WITH_FACETS
 #include "indexer/facet_extractor.h"
-#define NEWSDEX_HAVE_FACET_EXTRACTOR 1
-#endif
 
 namespace newsdex::indexer {
 namespace {
@@ -263,7 +260,6 @@ int Main(int argc, char** argv) {
   options.spelling = flags.spelling;
   options.stop = &g_stop;
 
-#ifdef NEWSDEX_HAVE_FACET_EXTRACTOR
   std::unique_ptr<FacetExtractor> extractor;
   if (flags.facets) {
     absl::StatusOr<std::unique_ptr<FacetExtractor>> e = FacetExtractor::Load(core::DataDir());
@@ -274,7 +270,6 @@ int Main(int argc, char** argv) {
     extractor = std::move(e).value();
     options.extractor = extractor.get();
   }
-#endif
 
   const bool show_progress = !flags.quiet && isatty(2);
   const uint64_t total_bytes = show_progress ? TotalInputBytes(flags.paths) : 0;
@@ -303,7 +298,6 @@ int Main(int argc, char** argv) {
   };
 
   if (flags.extract_only) {
-#ifdef NEWSDEX_HAVE_FACET_EXTRACTOR
     auto counts = ExtractPaths(flags.paths, options, on_error, [](const core::Article& a) {
       std::string line = ExtractionJson(a);
       line.push_back('\n');
@@ -315,10 +309,6 @@ int Main(int argc, char** argv) {
       return 2;
     }
     return counts->read == 0 ? 1 : 0;
-#else
-    std::cerr << "newsdex-index: --extract-only: facet extraction is not built in\n";
-    return 2;
-#endif
   }
 
   WriterOptions writer_options;

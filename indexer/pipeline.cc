@@ -10,10 +10,7 @@
 #include "absl/time/clock.h"
 #include "core/language.h"
 #include "core/status_macros.h"
-#ifdef NEWSDEX_WITH_FACETS
 #include "indexer/facet_extractor.h"
-#define NEWSDEX_HAVE_FACET_EXTRACTOR 1
-#endif
 
 namespace newsdex::indexer {
 namespace {
@@ -199,12 +196,7 @@ void PrepareArticle(core::Article* article, const FacetExtractor* extractor,
   if (article->language.empty()) {
     article->language = core::DetectLanguage(absl::StrCat(article->title, "\n", article->body));
   }
-#ifdef NEWSDEX_HAVE_FACET_EXTRACTOR
   if (extractor != nullptr) extractor->Extract(article, analyzer);
-#else
-  (void)extractor;
-  (void)analyzer;
-#endif
 }
 
 absl::StatusOr<PipelineCounts> IndexPaths(const std::vector<std::string>& paths,

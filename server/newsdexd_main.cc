@@ -18,12 +18,7 @@
 #include "core/log.h"
 #include "core/status_macros.h"
 #include "server/news_server.h"
-// newsdex_indexer defines NEWSDEX_WITH_FACETS when it is built with facet
-// extraction (indexer/CMakeLists.txt).
-#ifdef NEWSDEX_WITH_FACETS
 #include "indexer/facet_extractor.h"
-#define NEWSDEX_HAVE_FACET_EXTRACTOR 1
-#endif
 
 namespace newsdex::server {
 namespace {
@@ -189,7 +184,6 @@ int Main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-#ifdef NEWSDEX_HAVE_FACET_EXTRACTOR
   std::unique_ptr<indexer::FacetExtractor> extractor;
   if (!flags->options.admin_token.empty()) {
     absl::StatusOr<std::unique_ptr<indexer::FacetExtractor>> e =
@@ -201,7 +195,6 @@ int Main(int argc, char** argv) {
       NEWSDEX_LOG(WARNING) << "facet extraction off for POST /articles: " << e.status().message();
     }
   }
-#endif
 
   absl::StatusOr<std::unique_ptr<NewsServer>> server = NewsServer::Create(flags->options);
   if (!server.ok()) {

@@ -21,10 +21,7 @@
 #include "indexer/index_writer.h"
 #include "indexer/pipeline.h"
 #include "tests/testutil.h"
-#ifdef NEWSDEX_WITH_FACETS
 #include "indexer/facet_extractor.h"
-#define NEWSDEX_HAVE_FACET_EXTRACTOR 1
-#endif
 
 namespace newsdex {
 namespace {
@@ -40,7 +37,6 @@ struct IndexedCorpus {
   std::vector<std::string> errors;
 };
 
-#ifdef NEWSDEX_HAVE_FACET_EXTRACTOR
 const indexer::FacetExtractor* Extractor() {
   static const indexer::FacetExtractor* e = [] {
     auto loaded = indexer::FacetExtractor::Load(std::string(NEWSDEX_SOURCE_DIR) + "/data");
@@ -49,9 +45,6 @@ const indexer::FacetExtractor* Extractor() {
   }();
   return e;
 }
-#else
-const indexer::FacetExtractor* Extractor() { return nullptr; }
-#endif
 
 void IndexInto(const std::string& db_path, const std::vector<std::string>& paths,
                IndexedCorpus* out) {

@@ -17,10 +17,7 @@
 #include "core/data_path.h"
 #include "indexer/pipeline.h"
 #include "indexer/reader.h"
-#ifdef NEWSDEX_WITH_FACETS
 #include "indexer/facet_extractor.h"
-#define NEWSDEX_HAVE_FACET_EXTRACTOR 1
-#endif
 
 int main(int argc, char** argv) {
   using namespace newsdex;
@@ -42,7 +39,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   indexer::PipelineOptions options;
-#ifdef NEWSDEX_HAVE_FACET_EXTRACTOR
   std::unique_ptr<indexer::FacetExtractor> extractor;
   if (with_facets) {
     auto e = indexer::FacetExtractor::Load(core::DataDir());
@@ -53,7 +49,6 @@ int main(int argc, char** argv) {
     extractor = std::move(e).value();
     options.extractor = extractor.get();
   }
-#endif
   auto counts = indexer::ExtractPaths(
       paths, options,
       [](const absl::Status& s) { std::cerr << "export-jsonl: skipped: " << s.message() << "\n"; },
