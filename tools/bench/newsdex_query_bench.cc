@@ -3,14 +3,25 @@
 // same per-query lines and JSON summary as the peers.
 //
 //   newsdex-query-bench DB QUERIES [--no-total] [--facets] [--warmup]
+//                       [--daemon-request] [--threads N --seconds S]
 //
 // Default: top 10 by relevance with the exact total (as xapian-query and
 // fts5-peer). --facets also computes exact counts of every facet (actor,
 // country, about, lang, source, date histogram). --warmup runs the file once
-// before the timed pass.
+// before the timed pass. --daemon-request asks exactly what newsdexd's
+// GET /search?q=...&limit=10 asks by default (highlighted snippets, estimated
+// total), so its throughput is the in-process baseline for the daemon.
+// --threads N runs N threads, each with its own Searcher (as newsdexd's
+// workers), cycling through the file from different offsets for S seconds,
+// and prints the total throughput instead of per-query lines.
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -31,12 +42,73 @@ std::string ToQueryLanguage(const BenchQuery& q) {
   return absl::StrJoin(parts, " AND ");
 }
 
+// Every thread answers the requests round-robin from its own starting offset
+// with its own Searcher until the time is up; one untimed pass warms the
+// cache first.
+int Throughput(const std::string& db, const std::vector<query::SearchRequest>& requests,
+               int threads, double seconds) {
+  std::vector<std::unique_ptr<query::Searcher>> searchers;
+  for (int t = 0; t < threads; ++t) {
+    auto searcher = query::Searcher::Open(db, query::SearcherOptions());
+    if (!searcher.ok()) {
+      NEWSDEX_LOG(ERROR) << searcher.status().message();
+      return 1;
+    }
+    searchers.push_back(*std::move(searcher));
+  }
+  for (const query::SearchRequest& r : requests) (void)searchers[0]->Search(r);
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> done{0}, errors{0};
+  std::vector<std::thread> pool;
+  const uint64_t start = NowMicros();
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      size_t i = requests.size() * static_cast<size_t>(t) / static_cast<size_t>(threads);
+      uint64_t n = 0, bad = 0;
+      while (!stop.load(std::memory_order_relaxed)) {
+        if (!searchers[static_cast<size_t>(t)]->Search(requests[i]).ok()) ++bad;
+        ++n;
+        if (++i == requests.size()) i = 0;
+      }
+      done += n;
+      errors += bad;
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6)));
+  stop = true;
+  for (std::thread& t : pool) t.join();
+  const double wall_s = static_cast<double>(NowMicros() - start) / 1e6;
+  nlohmann::json summary = {{"peer", "newsdex"},
+                            {"mode", "throughput"},
+                            {"threads", threads},
+                            {"requests", done.load()},
+                            {"errors", errors.load()},
+                            {"wall_s", std::round(wall_s * 1000) / 1000},
+                            {"qps", std::round(static_cast<double>(done.load()) / wall_s)}};
+  std::printf("%s\n", summary.dump().c_str());
+  return errors == 0 ? 0 : 1;
+}
+
 int Main(int argc, char** argv) {
   std::vector<std::string> positional;
-  bool exact_total = true, facets = false, warmup = false;
+  bool exact_total = true, facets = false, warmup = false, daemon_request = false;
+  int threads = 0;
+  double seconds = 10;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--no-total") {
+    if ((a == "--threads" || a == "--seconds") && i + 1 < argc) {
+      const std::string v = argv[++i];
+      char* end = nullptr;
+      const double x = std::strtod(v.c_str(), &end);
+      if (end == v.c_str() || *end != '\0' || x <= 0 || (a == "--threads" && x > 256)) {
+        NEWSDEX_LOG(ERROR) << a << ": expected a positive number, got \"" << v << "\"";
+        return 2;
+      }
+      if (a == "--threads") threads = static_cast<int>(x);
+      else seconds = x;
+    } else if (a == "--daemon-request") {
+      daemon_request = true;
+    } else if (a == "--no-total") {
       exact_total = false;
     } else if (a == "--facets") {
       facets = true;
@@ -47,7 +119,8 @@ int Main(int argc, char** argv) {
     }
   }
   if (positional.size() != 2) {
-    NEWSDEX_LOG(ERROR) << "usage: newsdex-query-bench DB QUERIES [--no-total] [--facets] [--warmup]";
+    NEWSDEX_LOG(ERROR) << "usage: newsdex-query-bench DB QUERIES [--no-total] [--facets] [--warmup]"
+                          " [--daemon-request] [--threads N --seconds S]";
     return 2;
   }
   auto queries = ReadQueryFile(positional[1]);
@@ -70,14 +143,15 @@ int Main(int argc, char** argv) {
       r.to = absl::CivilDay(*q.year, 12, 31);
     }
     r.limit = 10;
-    r.highlight = false;
-    // The peers return ids only; so does this side (snippets are measured by
-    // the daemon benchmark).
-    r.snippets = false;
-    r.exact_total = exact_total;
+    // The peers return ids only; so does this side unless it stands in for
+    // the daemon.
+    r.highlight = daemon_request;
+    r.snippets = daemon_request;
+    r.exact_total = daemon_request ? false : exact_total;
     if (facets) r.facets = {"actor", "country", "about", "lang", "source", "date"};
     requests.push_back(std::move(r));
   }
+  if (threads > 0) return Throughput(positional[0], requests, threads, seconds);
   std::vector<uint64_t> latencies;
   uint64_t zero_hits = 0, errors = 0;
   const uint64_t wall_start = NowMicros();
