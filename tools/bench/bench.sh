@@ -3,12 +3,14 @@
 # and Lucene++ on one corpus, same documents, same queries, same run.
 #
 #   tools/bench/bench.sh CORPUS [--docs N] [--runs R] [--peers "newsdex newsdex-facets xapian fts5 lucene"]
-#                        [--build DIR] [--work DIR] [--write-docs] [--queries N]
+#                        [--build DIR] [--work DIR] [--write-docs] [--queries N] [--reuse-indexes]
 #   CORPUS: reuters | bbc | generated (gen-corpus N --seed 1; --docs, default 1000000)
 #
 # Prints a table of medians over R runs (default 3) with newsdex/peer ratios;
 # writes WORK/results.csv and WORK/results.md; with --write-docs also replaces
 # the CORPUS section of docs/benchmarks.md (between its bench markers).
+# --reuse-indexes keeps the indexes of an earlier run in WORK and re-times only
+# the queries (BENCH_REUSE_INDEXES in run_peers.sh).
 # Needs scripts/install-deps.sh --bench and a Release build with the tools.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,6 +28,7 @@ while (($#)); do
     --work) work=$2; shift 2 ;;
     --queries) nqueries=$2; shift 2 ;;
     --write-docs) write_docs=1; shift ;;
+    --reuse-indexes) export BENCH_REUSE_INDEXES=1; shift ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -50,7 +53,9 @@ case $corpus in
     tar xzf "$shared/corpora/bbc/bbc.tar.gz" -C "$work/bbc" && rm -f "$work/bbc/README.TXT"
     "$work/bin/export-jsonl" "$work/bbc" >"$jsonl" ;;
   generated)
-    "$work/bin/gen-corpus" "$docs" --seed 1 --out "$jsonl" ;;
+    if [[ ${BENCH_REUSE_INDEXES:-0} != 1 || ! -s $jsonl ]]; then
+      "$work/bin/gen-corpus" "$docs" --seed 1 --out "$jsonl"
+    fi ;;
   *) echo "bench.sh: unknown corpus $corpus" >&2; exit 2 ;;
 esac
 "$work/bin/make-queries" "$jsonl" --count "$nqueries" --seed 7 --out "$work/queries.txt" >/dev/null
