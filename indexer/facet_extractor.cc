@@ -3,15 +3,8 @@
 #include <algorithm>
 
 #include "core/status_macros.h"
-#include "indexer/date_extractor.h"
-#if __has_include("indexer/actor_extractor.h")
 #include "indexer/actor_extractor.h"
-#define NEWSDEX_HAVE_ACTOR_EXTRACTOR 1
-#else
-namespace newsdex::indexer {
-class ActorExtractor {};
-}  // namespace newsdex::indexer
-#endif
+#include "indexer/date_extractor.h"
 
 namespace newsdex::indexer {
 namespace {
@@ -58,9 +51,7 @@ absl::StatusOr<std::unique_ptr<FacetExtractor>> FacetExtractor::Load(
     const std::string& data_dir) {
   std::unique_ptr<FacetExtractor> ex(new FacetExtractor());
   NEWSDEX_ASSIGN_OR_RETURN(ex->countries_, CountryExtractor::Load(data_dir));
-#ifdef NEWSDEX_HAVE_ACTOR_EXTRACTOR
   NEWSDEX_ASSIGN_OR_RETURN(ex->actors_, ActorExtractor::Load(data_dir));
-#endif
   return ex;
 }
 
@@ -112,11 +103,9 @@ void FacetExtractor::Extract(core::Article* article, core::Analyzer& analyzer) c
   if (!article->countries_from_metadata) {
     article->countries = countries_->Extract(zones, article->date);
   }
-#ifdef NEWSDEX_HAVE_ACTOR_EXTRACTOR
   if (!article->actors_from_metadata && actors_ != nullptr) {
     article->actors = actors_->Extract(*article, analyzer);
   }
-#endif
 }
 
 }  // namespace newsdex::indexer

@@ -3,19 +3,11 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
-#include "core/language.h"
-
-// The gazetteers are written in parallel with this file; use them when they
-// are in the tree.
-#if __has_include("core/country_names.h") && __has_include("core/actor_names.h")
-#define NEWSDEX_HAVE_GAZETTEERS 1
 #include "core/actor_names.h"
 #include "core/country_names.h"
 #include "core/data_path.h"
+#include "core/language.h"
 #include "core/log.h"
-#else
-#define NEWSDEX_HAVE_GAZETTEERS 0
-#endif
 
 namespace newsdex::query {
 
@@ -83,7 +75,6 @@ std::string DefaultFacetResolver::DisplayName(FacetField field, absl::string_vie
   }
 }
 
-#if NEWSDEX_HAVE_GAZETTEERS
 namespace {
 
 // Countries through core::CountryNames, actors through core::ActorNames; the
@@ -150,10 +141,5 @@ std::shared_ptr<const FacetResolver> MakeFacetResolver() {
   }();
   return resolver;
 }
-#else
-std::shared_ptr<const FacetResolver> MakeFacetResolver() {
-  return std::make_shared<DefaultFacetResolver>();
-}
-#endif
 
 }  // namespace newsdex::query
