@@ -279,22 +279,7 @@ absl::Status Query(const std::string& db_path, const std::string& queries_path, 
       }
     }
   }
-  const double wall_s = static_cast<double>(NowMicros() - wall_start) / 1e6;
-  const LatencySummary s = SummarizeLatencies(latencies);
-  nlohmann::json summary = {{"peer", "fts5"},
-                            {"mode", "query"},
-                            {"queries", s.count},
-                            {"exact_total", exact_total},
-                            {"facets", facets},
-                            {"zero_hit_queries", zero_hits},
-                            {"p50_us", s.p50_us},
-                            {"p95_us", s.p95_us},
-                            {"p99_us", s.p99_us},
-                            {"mean_us", std::round(s.mean_us)},
-                            {"max_us", s.max_us},
-                            {"wall_s", std::round(wall_s * 1000) / 1000},
-                            {"peak_rss_kb", PeakRssKb()}};
-  std::printf("%s\n", summary.dump().c_str());
+  PrintQuerySummary("fts5", latencies, wall_start, {{"exact_total", exact_total}, {"facets", facets}, {"zero_hit_queries", zero_hits}});
   return absl::OkStatus();
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -192,6 +193,24 @@ LatencySummary SummarizeLatencies(std::vector<uint64_t> micros) {
   s.p99_us = rank(0.99);
   s.max_us = micros.back();
   return s;
+}
+
+void PrintQuerySummary(absl::string_view peer, const std::vector<uint64_t>& latencies,
+                       uint64_t wall_start_us, nlohmann::json extra) {
+  const double wall_s = static_cast<double>(NowMicros() - wall_start_us) / 1e6;
+  const LatencySummary s = SummarizeLatencies(latencies);
+  nlohmann::json summary = {{"peer", std::string(peer)},
+                            {"mode", "query"},
+                            {"queries", s.count},
+                            {"p50_us", s.p50_us},
+                            {"p95_us", s.p95_us},
+                            {"p99_us", s.p99_us},
+                            {"mean_us", std::round(s.mean_us)},
+                            {"max_us", s.max_us},
+                            {"wall_s", std::round(wall_s * 1000) / 1000},
+                            {"peak_rss_kb", PeakRssKb()}};
+  summary.update(extra);
+  std::printf("%s\n", summary.dump().c_str());
 }
 
 uint64_t PeakRssKb() {

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -67,6 +69,12 @@ struct LatencySummary {
 
 // Nearest-rank percentiles of `micros` (may be empty: all zero).
 LatencySummary SummarizeLatencies(std::vector<uint64_t> micros);
+
+// Prints the one-line JSON summary every query program ends with: `peer`,
+// mode "query", the latency percentiles, wall seconds since `wall_start_us`
+// and peak RSS, plus the program's own `extra` fields.
+void PrintQuerySummary(absl::string_view peer, const std::vector<uint64_t>& latencies,
+                       uint64_t wall_start_us, nlohmann::json extra);
 
 // Peak resident set size of this process so far, in KiB (getrusage).
 uint64_t PeakRssKb();

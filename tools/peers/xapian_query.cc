@@ -88,22 +88,7 @@ absl::Status Run(const Options& options) {
         if (pass == 1) PrintQueryLine(qid + 1, latency, total, ids);
       }
     }
-    const double wall_s = static_cast<double>(NowMicros() - wall_start) / 1e6;
-    const LatencySummary s = SummarizeLatencies(latencies);
-    nlohmann::json summary = {{"peer", "xapian"},
-                              {"mode", "query"},
-                              {"docs", db.get_doccount()},
-                              {"queries", s.count},
-                              {"exact_total", options.exact_total},
-                              {"zero_hit_queries", zero_hits},
-                              {"p50_us", s.p50_us},
-                              {"p95_us", s.p95_us},
-                              {"p99_us", s.p99_us},
-                              {"mean_us", std::round(s.mean_us)},
-                              {"max_us", s.max_us},
-                              {"wall_s", std::round(wall_s * 1000) / 1000},
-                              {"peak_rss_kb", PeakRssKb()}};
-    std::printf("%s\n", summary.dump().c_str());
+    PrintQuerySummary("xapian", latencies, wall_start, {{"docs", db.get_doccount()}, {"exact_total", options.exact_total}, {"zero_hit_queries", zero_hits}});
     return absl::OkStatus();
   });
 }
