@@ -473,32 +473,35 @@ class Parser {
     if (field != nullptr && field->kind == FieldKind::kBoolean) {
       return BooleanValue(field, t);
     }
-    Node out;
-    out.begin = t.begin;
-    absl::string_view text = t.text;
-    if (text.size() > 1 && text.back() == '*') {
+    if (t.text.size() > 1 && t.text.back() == '*') {
       return Wildcard(field, t, negated);
     }
     std::vector<core::Token> tokens;
-    analyzer_.Tokenize(text, &tokens);
-    if (tokens.empty()) return out;
+    Node out = TokensNode(field, t, negated, &tokens);
+    if (tokens.size() == 1 && field == nullptr && !negated) {
+      out_->words.push_back(ParsedQuery::Word{t.begin, t.end, tokens[0].term, out.near_terms[0]});
+    }
+    return out;
+  }
+
+  // The analysed tokens of `t`: one term, or a phrase when there are several;
+  // each becomes a phrase to highlight unless negated.
+  Node TokensNode(const core::Field* field, const Token& t, bool negated,
+                  std::vector<core::Token>* tokens) {
+    Node out;
+    out.begin = t.begin;
+    analyzer_.Tokenize(t.text, tokens);
+    if (tokens->empty()) return out;
     out.empty = false;
     out.weighted = true;
     std::vector<std::string> stems;
-    for (const core::Token& tok : tokens) {
+    for (const core::Token& tok : *tokens) {
       out.near_terms.push_back(StoredTerm(field, tok.term));
       stems.push_back(analyzer_.Stem(tok.term, language_));
     }
-    if (tokens.size() == 1) {
-      out.query = Xapian::Query(out.near_terms[0]);
-      if (field == nullptr && !negated) {
-        out_->words.push_back(
-            ParsedQuery::Word{t.begin, t.end, tokens[0].term, out.near_terms[0]});
-      }
-    } else {
-      out.query = Xapian::Query(Xapian::Query::OP_PHRASE, out.near_terms.begin(),
-                                out.near_terms.end());
-    }
+    out.query = tokens->size() == 1 ? Xapian::Query(out.near_terms[0])
+                                    : Xapian::Query(Xapian::Query::OP_PHRASE,
+                                                    out.near_terms.begin(), out.near_terms.end());
     if (!negated) out_->highlight_phrases.push_back(std::move(stems));
     return out;
   }
@@ -549,23 +552,8 @@ class Parser {
     if (field != nullptr && field->kind == FieldKind::kBoolean) {
       return BooleanValue(field, t);
     }
-    Node out;
-    out.begin = t.begin;
     std::vector<core::Token> tokens;
-    analyzer_.Tokenize(t.text, &tokens);
-    if (tokens.empty()) return out;
-    out.empty = false;
-    out.weighted = true;
-    std::vector<std::string> stems;
-    for (const core::Token& tok : tokens) {
-      out.near_terms.push_back(StoredTerm(field, tok.term));
-      stems.push_back(analyzer_.Stem(tok.term, language_));
-    }
-    out.query = tokens.size() == 1 ? Xapian::Query(out.near_terms[0])
-                                   : Xapian::Query(Xapian::Query::OP_PHRASE,
-                                                   out.near_terms.begin(), out.near_terms.end());
-    if (!negated) out_->highlight_phrases.push_back(std::move(stems));
-    return out;
+    return TokensNode(field, t, negated, &tokens);
   }
 
   // A value of a boolean field: a filter that adds no weight.
