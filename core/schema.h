@@ -26,6 +26,11 @@ inline constexpr int kSchemaVersion = 1;
 inline constexpr char kSchemaVersionKey[] = "newsdex.schema_version";
 // Metadata: time of the last commit by newsdex-index, RFC 3339 UTC.
 inline constexpr char kLastUpdateKey[] = "newsdex.last_update";
+// Metadata: how many commits replaced or deleted documents (decimal text;
+// absent = none). Readers that cache per-docid data (query/facet_columns.h)
+// may extend their cache over new docids only while it is unchanged, so every
+// writer that replaces or deletes documents must increment it in that commit.
+inline constexpr char kRewritesKey[] = "newsdex.rewrites";
 
 // Version of the document data layout (field "v" of its metadata line).
 inline constexpr int kDocDataVersion = 2;

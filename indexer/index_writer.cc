@@ -1,5 +1,7 @@
 #include "indexer/index_writer.h"
 
+#include "absl/strings/numbers.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -9,8 +11,9 @@
 
 namespace newsdex::indexer {
 
-IndexWriter::IndexWriter(Xapian::WritableDatabase db, const WriterOptions& options)
-    : db_(std::move(db)), options_(options) {}
+IndexWriter::IndexWriter(Xapian::WritableDatabase db, const WriterOptions& options,
+                         bool empty_at_open)
+    : db_(std::move(db)), options_(options), empty_at_open_(empty_at_open) {}
 
 IndexWriter::~IndexWriter() {
   // A writer dropped without Commit() loses only its uncommitted batch;
@@ -28,11 +31,21 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string
                        [&] { return Xapian::WritableDatabase(path, flags); }));
   NEWSDEX_RETURN_IF_ERROR(core::CheckSchemaVersion(db, path));
   NEWSDEX_RETURN_IF_ERROR(core::StampSchemaVersion(db));
-  return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(db), options));
+  NEWSDEX_ASSIGN_OR_RETURN(Xapian::doccount docs,
+                           core::CallXapian("counting documents", [&] { return db.get_doccount(); }));
+  return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(db), options, docs == 0));
 }
 
 absl::Status IndexWriter::Write(const BuiltDocument& built) {
   NEWSDEX_RETURN_IF_ERROR(core::CallXapian("writing document", [&]() -> absl::Status {
+    if (empty_at_open_ && ids_written_.insert(absl::HashOf(built.id_term)).second) {
+      db_.add_document(built.doc);
+      ++counts_.added;
+      if (options_.spelling) {
+        for (const std::string& w : built.spelling_words) ++pending_spelling_[w];
+      }
+      return absl::OkStatus();
+    }
     Xapian::PostingIterator it = db_.postlist_begin(built.id_term);
     if (it != db_.postlist_end(built.id_term)) {
       // Unchanged article: leave it (and its spelling counts) alone.
@@ -42,6 +55,7 @@ absl::Status IndexWriter::Write(const BuiltDocument& built) {
       }
       db_.replace_document(built.id_term, built.doc);
       ++counts_.replaced;
+      batch_rewrites_ = true;
     } else {
       db_.replace_document(built.id_term, built.doc);
       ++counts_.added;
@@ -61,6 +75,7 @@ absl::Status IndexWriter::Delete(absl::string_view id) {
     if (db_.term_exists(term)) {
       db_.delete_document(term);
       ++counts_.deleted;
+      batch_rewrites_ = true;
       ++pending_;
     } else {
       ++counts_.missing;  // nothing to commit
@@ -77,8 +92,16 @@ absl::Status IndexWriter::Commit() {
     pending_spelling_.clear();
     db_.set_metadata(core::kLastUpdateKey,
                      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone()));
+    if (batch_rewrites_) {
+      // Readers extend their facet columns over new docids only while this
+      // counter stands still (core/schema.h); a replace or delete moves it.
+      uint64_t rewrites = 0;
+      (void)absl::SimpleAtoi(db_.get_metadata(core::kRewritesKey), &rewrites);
+      db_.set_metadata(core::kRewritesKey, std::to_string(rewrites + 1));
+    }
     db_.commit();
   }));
+  batch_rewrites_ = false;
   committed_ += pending;
   return absl::OkStatus();
 }

@@ -59,6 +59,29 @@ TEST_F(IndexWriterTest, ReplacesByIdAndSkipsUnchanged) {
   EXPECT_FALSE(db.term_exists("Zsecond"));
 }
 
+TEST_F(IndexWriterTest, ReopenedDatabaseStillReplacesAndSkipsById) {
+  // The first writer starts empty (ids it has not written are added without
+  // a lookup); the second must look every id up.
+  {
+    auto w = IndexWriter::Open(dir_.string(), WriterOptions());
+    ASSERT_TRUE(w.ok()) << w.status();
+    ASSERT_TRUE((*w)->Write(Build("a", "first text")).ok());
+    ASSERT_TRUE((*w)->Write(Build("b", "second text")).ok());
+    ASSERT_TRUE((*w)->Delete("b").ok());
+    ASSERT_TRUE((*w)->Write(Build("b", "second text")).ok());  // deleted, then new again
+    EXPECT_EQ((*w)->counts().added, 3u);
+  }
+  auto w = IndexWriter::Open(dir_.string(), WriterOptions());
+  ASSERT_TRUE(w.ok()) << w.status();
+  ASSERT_TRUE((*w)->Write(Build("a", "first text")).ok());
+  ASSERT_TRUE((*w)->Write(Build("b", "other text")).ok());
+  ASSERT_TRUE((*w)->Commit().ok());
+  EXPECT_EQ((*w)->counts().unchanged, 1u);
+  EXPECT_EQ((*w)->counts().replaced, 1u);
+  EXPECT_EQ((*w)->counts().added, 0u);
+  EXPECT_EQ((*w)->db().get_doccount(), 2u);
+}
+
 TEST_F(IndexWriterTest, DeletesById) {
   auto w = IndexWriter::Open(dir_.string(), WriterOptions());
   ASSERT_TRUE(w.ok());

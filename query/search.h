@@ -136,6 +136,9 @@ struct SearchResponse {
   std::string query_warning;  // parse error when fallback_to_words was used
   bool timed_out = false;
   absl::Duration elapsed;
+  // Diagnostics, not in the JSON: the facet counts came from the facet column
+  // snapshot (query/facet_columns.h) rather than the stock value-count spies.
+  bool counted_with_columns = false;
 };
 
 struct IndexStats {
@@ -147,6 +150,20 @@ struct IndexStats {
   std::vector<std::pair<std::string, uint64_t>> facet_cardinalities;
 };
 
+// How facet counts use the facet column snapshot (query/facet_columns.h): a
+// per-docid copy of the facet slots, shared by all Searchers of the process,
+// that counts ~10x faster than the stock spies. Only a single local database
+// (a glass directory, or an in-memory one via FromDatabase) can use it;
+// otherwise and until a snapshot is ready, the stock spies count.
+enum class FacetColumnsMode {
+  kOff,         // always the stock ValueCountMatchSpy
+  kBackground,  // never wait: snapshots are built on a background thread
+  // Open()/FromDatabase() wait for the snapshot (building it if no other
+  // Searcher has); after Reopen() an extension over appended documents is
+  // done at once, a full rebuild (after a replace or delete) in the background.
+  kBuildAtOpen,
+};
+
 struct SearcherOptions {
   // Resolves facet filter values and names facet keys. Null = MakeFacetResolver().
   std::shared_ptr<const FacetResolver> resolver;
@@ -156,6 +173,9 @@ struct SearcherOptions {
   // age counted in days back from the newest publication date in the index.
   double recency_weight = 2.0;
   double recency_half_life_days = 30.0;
+  // Facet column snapshot use. A daemon that must not stall on a full build
+  // at 1M documents (about a second) uses kBackground.
+  FacetColumnsMode facet_columns = FacetColumnsMode::kBuildAtOpen;
 };
 
 class Searcher {
@@ -167,6 +187,10 @@ class Searcher {
   static absl::StatusOr<std::unique_ptr<Searcher>> Open(const std::string& db_path,
                                                         const SearcherOptions& options);
   // Wraps an open database (tests: in-memory). Checks the schema version.
+  // REQUIRES unless options.facet_columns is kOff: `db` is local (in-memory or
+  // glass); a remote database cannot run the column counter and this cannot
+  // tell one apart. Snapshots are built on the calling thread (no path to
+  // build from in the background).
   static absl::StatusOr<std::unique_ptr<Searcher>> FromDatabase(
       Xapian::Database db, const SearcherOptions& options);
   ~Searcher();
@@ -203,6 +227,9 @@ class Searcher {
  private:
   class Impl;
   explicit Searcher(std::unique_ptr<Impl> impl);
+  static absl::StatusOr<std::unique_ptr<Searcher>> Make(Xapian::Database db,
+                                                        const SearcherOptions& options,
+                                                        std::string columns_path, bool local);
   std::unique_ptr<Impl> impl_;
 };
 

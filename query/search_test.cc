@@ -16,6 +16,9 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "indexer/document_builder.h"
+#include "indexer/index_writer.h"
+#include "query/facet_columns.h"
 #include "query/resolver.h"
 #include "query/test_index.h"
 
@@ -57,13 +60,20 @@ std::vector<core::Article> NewsCorpus() {
   };
 }
 
-class SearchTest : public ::testing::Test {
+std::string ModeName(const ::testing::TestParamInfo<FacetColumnsMode>& info) {
+  return info.param == FacetColumnsMode::kOff ? "StockSpies" : "FacetColumns";
+}
+
+// Every test runs twice: counting with the facet columns and with the stock
+// spies (the path remote shards use); both must give the same answers.
+class SearchTest : public ::testing::TestWithParam<FacetColumnsMode> {
  protected:
   void Open(const std::vector<core::Article>& articles) {
     searcher_.reset();
     index_ = std::make_unique<testing::TempGlassIndex>(articles);
     SearcherOptions options;
     options.resolver = std::make_shared<DefaultFacetResolver>();
+    options.facet_columns = GetParam();
     auto s = Searcher::Open(index_->path(), options);
     ASSERT_TRUE(s.ok()) << s.status();
     searcher_ = *std::move(s);
@@ -73,6 +83,9 @@ class SearchTest : public ::testing::Test {
   SearchResponse Run(const SearchRequest& r) {
     absl::StatusOr<SearchResponse> resp = searcher_->Search(r);
     EXPECT_TRUE(resp.ok()) << resp.status();
+    if (resp.ok() && GetParam() == FacetColumnsMode::kOff) {
+      EXPECT_FALSE(resp->counted_with_columns);
+    }
     return resp.ok() ? *std::move(resp) : SearchResponse();
   }
   std::vector<std::string> Ids(const SearchRequest& r) {
@@ -103,7 +116,11 @@ class SearchTest : public ::testing::Test {
   std::unique_ptr<Searcher> searcher_;
 };
 
-TEST_F(SearchTest, FindsTheExpectedHitSets) {
+INSTANTIATE_TEST_SUITE_P(FacetPaths, SearchTest,
+                         ::testing::Values(FacetColumnsMode::kBuildAtOpen, FacetColumnsMode::kOff),
+                         ModeName);
+
+TEST_P(SearchTest, FindsTheExpectedHitSets) {
   struct Case {
     const char* q;
     std::vector<std::string> ids;  // in ranking order when `ordered`
@@ -141,7 +158,7 @@ TEST_F(SearchTest, FindsTheExpectedHitSets) {
   }
 }
 
-TEST_F(SearchTest, TitleWordsOutweighBodyWordsAndTiesKeepDocidOrder) {
+TEST_P(SearchTest, TitleWordsOutweighBodyWordsAndTiesKeepDocidOrder) {
   Open({
       MakeArticle("body", "Budget news", "The vienna summit opened with budget news."),
       MakeArticle("title", "Vienna summit", "The budget news opened with vienna summit."),
@@ -152,7 +169,7 @@ TEST_F(SearchTest, TitleWordsOutweighBodyWordsAndTiesKeepDocidOrder) {
   EXPECT_THAT(Ids("geneva"), ElementsAre("twin1", "twin2"));
 }
 
-TEST_F(SearchTest, SortsByDateWithUndatedLast) {
+TEST_P(SearchTest, SortsByDateWithUndatedLast) {
   SearchRequest r;
   r.q = "nuclear";
   r.sort = SortOrder::kNewest;
@@ -161,7 +178,7 @@ TEST_F(SearchTest, SortsByDateWithUndatedLast) {
   EXPECT_THAT(Ids(r), ElementsAre("n1", "n6", "n2", "n3", "n5"));
 }
 
-TEST_F(SearchTest, RecencyBoostPrefersNewerAmongEqualMatches) {
+TEST_P(SearchTest, RecencyBoostPrefersNewerAmongEqualMatches) {
   Open({
       MakeArticle("old", "Summit", "Leaders meet at the summit.", "2025-01-01"),
       MakeArticle("new", "Summit", "Leaders meet at the summit.", "2025-06-01"),
@@ -191,7 +208,7 @@ TEST_F(SearchTest, RecencyBoostPrefersNewerAmongEqualMatches) {
   EXPECT_NEAR(new_boosted - new_plain, 2.0, 1e-6);
 }
 
-TEST_F(SearchTest, FiltersOrWithinAFacetAndAcrossFacets) {
+TEST_P(SearchTest, FiltersOrWithinAFacetAndAcrossFacets) {
   SearchRequest r;
   r.limit = 100;
   r.countries = {"IR"};
@@ -214,7 +231,7 @@ TEST_F(SearchTest, FiltersOrWithinAFacetAndAcrossFacets) {
   EXPECT_THAT(Ids(r), ::testing::IsEmpty());
 }
 
-TEST_F(SearchTest, CountsFacetsExactlyAndDisjunctively) {
+TEST_P(SearchTest, CountsFacetsExactlyAndDisjunctively) {
   SearchRequest r;
   r.q = "nuclear";
   r.facets = {"country", "actor", "about", "lang", "source"};
@@ -256,7 +273,7 @@ TEST_F(SearchTest, CountsFacetsExactlyAndDisjunctively) {
 
 // An empty query without filters counts from term frequencies; the same match
 // set reached through a query (so through the match spies) counts the same.
-TEST_F(SearchTest, WholeDatabaseCountsEqualSpyCounts) {
+TEST_P(SearchTest, WholeDatabaseCountsEqualSpyCounts) {
   SearchRequest whole;
   whole.facets = {"actor", "country", "about", "lang", "source", "date"};
   whole.limit = 0;
@@ -288,7 +305,7 @@ TEST_F(SearchTest, WholeDatabaseCountsEqualSpyCounts) {
   EXPECT_EQ(c.hits.size(), 3u);
 }
 
-TEST_F(SearchTest, DateHistogramBucketFollowsTheMatchedRange) {
+TEST_P(SearchTest, DateHistogramBucketFollowsTheMatchedRange) {
   SearchRequest r;
   r.q = "nuclear";
   r.facets = {"date"};
@@ -311,7 +328,7 @@ TEST_F(SearchTest, DateHistogramBucketFollowsTheMatchedRange) {
   EXPECT_TRUE(resp.facets.empty());
 }
 
-TEST_F(SearchTest, PagesAtAnyDepthAndCountsWithLimitZero) {
+TEST_P(SearchTest, PagesAtAnyDepthAndCountsWithLimitZero) {
   std::vector<core::Article> many;
   for (int i = 0; i < 250; ++i) {
     many.push_back(MakeArticle(absl::StrCat("d", i), "Report", absl::StrCat("report number ", i),
@@ -349,7 +366,7 @@ TEST_F(SearchTest, PagesAtAnyDepthAndCountsWithLimitZero) {
   EXPECT_EQ(Counts(Facet(c, "country")), expected);
 }
 
-TEST_F(SearchTest, HitsCarryStoredFieldsAndHighlightedEscapedSnippets) {
+TEST_P(SearchTest, HitsCarryStoredFieldsAndHighlightedEscapedSnippets) {
   SearchRequest r;
   r.q = "\"nuclear talks\" Vienna";
   SearchResponse resp = Run(r);
@@ -374,7 +391,7 @@ TEST_F(SearchTest, HitsCarryStoredFieldsAndHighlightedEscapedSnippets) {
   EXPECT_EQ(Run(r).hits[0].snippet, "Sunny weather in &lt;Madrid&gt; &amp; Barcelona.");
 }
 
-TEST_F(SearchTest, SuggestsSpellingForWordsWithoutPostings) {
+TEST_P(SearchTest, SuggestsSpellingForWordsWithoutPostings) {
   SearchRequest r;
   r.q = "nucleer talks";
   SearchResponse resp = Run(r);
@@ -384,7 +401,7 @@ TEST_F(SearchTest, SuggestsSpellingForWordsWithoutPostings) {
   EXPECT_EQ(Run(r).suggestion, "");
 }
 
-TEST_F(SearchTest, CollapsesNearIdenticalCopies) {
+TEST_P(SearchTest, CollapsesNearIdenticalCopies) {
   SearchRequest r;
   r.q = "vienna";
   r.collapse = true;
@@ -396,7 +413,7 @@ TEST_F(SearchTest, CollapsesNearIdenticalCopies) {
   EXPECT_EQ(Run(r).hits.size(), 2u);
 }
 
-TEST_F(SearchTest, RelatedFindsSimilarArticlesButNotItself) {
+TEST_P(SearchTest, RelatedFindsSimilarArticlesButNotItself) {
   absl::StatusOr<std::vector<Hit>> related = searcher_->Related("n1", 3);
   ASSERT_TRUE(related.ok()) << related.status();
   ASSERT_FALSE(related->empty());
@@ -406,7 +423,7 @@ TEST_F(SearchTest, RelatedFindsSimilarArticlesButNotItself) {
   EXPECT_EQ(searcher_->Related("missing", 3).status().code(), absl::StatusCode::kNotFound);
 }
 
-TEST_F(SearchTest, GetsArticlesFacetValuesAndStats) {
+TEST_P(SearchTest, GetsArticlesFacetValuesAndStats) {
   absl::StatusOr<core::Article> a = searcher_->GetArticle("n4");
   ASSERT_TRUE(a.ok());
   EXPECT_EQ(a->title, "Élections en France");
@@ -436,7 +453,7 @@ TEST_F(SearchTest, GetsArticlesFacetValuesAndStats) {
   EXPECT_EQ(card["lang"], 2u);
 }
 
-TEST_F(SearchTest, RejectsBadRequestsWithClearErrors) {
+TEST_P(SearchTest, RejectsBadRequestsWithClearErrors) {
   SearchRequest r;
   r.q = "(nuclear talks";
   absl::StatusOr<SearchResponse> resp = searcher_->Search(r);
@@ -463,7 +480,7 @@ TEST_F(SearchTest, RejectsBadRequestsWithClearErrors) {
   EXPECT_EQ(ParseSortOrder("best").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(SearchTest, JsonHasTheDocumentedShape) {
+TEST_P(SearchTest, JsonHasTheDocumentedShape) {
   SearchRequest r;
   r.q = "nuclear";
   r.limit = 2;
@@ -520,7 +537,12 @@ TEST(SearcherOpenTest, ReopenSeesNewCommitsAndMissingDbIsNotFound) {
 
 // Brute force: random articles and random requests; the engine's hits, totals
 // and (disjunctive) facet counts must equal a scan of every document's data.
-TEST(SearchBruteForceTest, FacetCountsMatchAScanOfDocumentData) {
+class SearchBruteForceTest : public ::testing::TestWithParam<FacetColumnsMode> {};
+INSTANTIATE_TEST_SUITE_P(FacetPaths, SearchBruteForceTest,
+                         ::testing::Values(FacetColumnsMode::kBuildAtOpen, FacetColumnsMode::kOff),
+                         ModeName);
+
+TEST_P(SearchBruteForceTest, FacetCountsMatchAScanOfDocumentData) {
   std::mt19937 rng(4242);
   const std::vector<std::string> vocab = {"qa1", "qb2", "qc3", "qd4", "qe5", "qf6", "qg7", "qh8"};
   const std::vector<std::string> codes = {"ir", "il", "us", "gb", "fr", "de"};
@@ -564,6 +586,7 @@ TEST(SearchBruteForceTest, FacetCountsMatchAScanOfDocumentData) {
   Xapian::WritableDatabase db = testing::BuildIndex(articles);
   SearcherOptions options;
   options.resolver = std::make_shared<DefaultFacetResolver>();
+  options.facet_columns = GetParam();
   auto searcher = Searcher::FromDatabase(db, options);
   ASSERT_TRUE(searcher.ok());
   auto analyzer = core::Analyzer::Create();
@@ -606,7 +629,7 @@ TEST(SearchBruteForceTest, FacetCountsMatchAScanOfDocumentData) {
   };
 
   const char* kFacets[] = {"actor", "country", "about", "lang", "source"};
-  int rounds_with_hits = 0, disjunctive_facets = 0;
+  int rounds_with_hits = 0, disjunctive_facets = 0, rounds_with_columns = 0;
   for (int round = 0; round < 150; ++round) {
     SearchRequest r;
     const std::string a = vocab[rng() % vocab.size()], b = vocab[rng() % vocab.size()];
@@ -665,6 +688,7 @@ TEST(SearchBruteForceTest, FacetCountsMatchAScanOfDocumentData) {
     absl::StatusOr<SearchResponse> resp = (*searcher)->Search(r);
     ASSERT_TRUE(resp.ok()) << resp.status();
     SCOPED_TRACE(absl::StrCat("round ", round, " q=", r.q));
+    rounds_with_columns += resp->counted_with_columns;
 
     std::set<std::string> expected_ids;
     for (size_t i = 0; i < docs.size(); ++i) {
@@ -725,6 +749,131 @@ TEST(SearchBruteForceTest, FacetCountsMatchAScanOfDocumentData) {
   // The random requests are neither all empty nor all without filters.
   EXPECT_GT(rounds_with_hits, 40);
   EXPECT_GT(disjunctive_facets, 100);
+  // The path under test really counted (all rounds but unfiltered match-alls).
+  if (GetParam() == FacetColumnsMode::kOff) {
+    EXPECT_EQ(rounds_with_columns, 0);
+  } else {
+    EXPECT_GT(rounds_with_columns, 140);
+  }
+}
+
+
+// Issue 4: the facet column snapshot follows commits. Every answer is
+// compared with a Searcher that counts with the stock spies.
+class FacetColumnsSearchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (std::filesystem::temp_directory_path() /
+            absl::StrCat("newsdex_query_columns_", ::getpid(), "_", counter_++))
+               .string();
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void Write(const std::vector<core::Article>& articles) {
+    auto analyzer = core::Analyzer::Create();
+    ASSERT_TRUE(analyzer.ok());
+    auto writer = indexer::IndexWriter::Open(dir_, indexer::WriterOptions());
+    ASSERT_TRUE(writer.ok()) << writer.status();
+    for (const core::Article& a : articles) {
+      auto built = indexer::BuildDocument(a, **analyzer, false);
+      ASSERT_TRUE(built.ok());
+      ASSERT_TRUE((*writer)->Write(*built).ok());
+    }
+    ASSERT_TRUE((*writer)->Commit().ok());
+  }
+  std::unique_ptr<Searcher> OpenSearcher(FacetColumnsMode mode) {
+    SearcherOptions options;
+    options.resolver = std::make_shared<DefaultFacetResolver>();
+    options.facet_columns = mode;
+    auto s = Searcher::Open(dir_, options);
+    EXPECT_TRUE(s.ok()) << s.status();
+    return s.ok() ? *std::move(s) : nullptr;
+  }
+  // Facets, histogram and total as one comparable text.
+  static std::string Counted(Searcher& searcher, bool* with_columns) {
+    SearchRequest r;
+    r.q = "words";
+    r.countries = {"ir"};  // one disjunctive pass too
+    r.facets = {"actor", "country", "about", "lang", "source", "date"};
+    r.facet_limit = kMaxFacetLimit;
+    absl::StatusOr<SearchResponse> resp = searcher.Search(r);
+    EXPECT_TRUE(resp.ok()) << resp.status();
+    if (!resp.ok()) return "";
+    *with_columns = resp->counted_with_columns;
+    std::string out = absl::StrCat("total=", resp->total);
+    for (const FacetCounts& f : resp->facets) {
+      absl::StrAppend(&out, " ", f.field, "/", f.distinct, ":");
+      for (const FacetValue& v : f.values) absl::StrAppend(&out, v.value, "=", v.count, ",");
+    }
+    for (const DateBucket& b : resp->dates->buckets) absl::StrAppend(&out, " ", b.key, "=", b.count);
+    return out;
+  }
+  std::string Stock() {
+    bool with_columns = true;
+    std::string s = Counted(*OpenSearcher(FacetColumnsMode::kOff), &with_columns);
+    EXPECT_FALSE(with_columns);
+    return s;
+  }
+  static std::vector<core::Article> Articles(int first, int n) {
+    const std::vector<std::vector<std::string>> countries = {{"ir*", "us"}, {"ir"}, {"gb*", "ir"}, {}};
+    const std::vector<std::vector<std::string>> actors = {{"Ali Khamenei"}, {}, {"Olaf Scholz", "Ali Khamenei"}};
+    std::vector<core::Article> out;
+    for (int i = first; i < first + n; ++i) {
+      out.push_back(MakeArticle(absl::StrCat("c", i), "Some title", "words of the body",
+                                i % 5 ? absl::StrCat("2025-0", 1 + i % 9, "-0", 1 + i % 9) : "",
+                                countries[i % countries.size()], actors[i % actors.size()],
+                                i % 2 ? "en" : "fr", i % 3 ? "Reuters" : "AP"));
+    }
+    return out;
+  }
+
+  static inline std::atomic<int> counter_{0};
+  std::string dir_;
+};
+
+TEST_F(FacetColumnsSearchTest, ReopenedSearcherCountsNewDocumentsWithTheColumns) {
+  Write(Articles(0, 40));
+  std::unique_ptr<Searcher> searcher = OpenSearcher(FacetColumnsMode::kBuildAtOpen);
+  ASSERT_NE(searcher, nullptr);
+  bool with_columns = false;
+  EXPECT_EQ(Counted(*searcher, &with_columns), Stock());
+  EXPECT_TRUE(with_columns);
+  const std::string before = Stock();
+
+  // Appends: the shared snapshot is extended during Reopen.
+  Write(Articles(40, 25));
+  ASSERT_TRUE(*searcher->Reopen());
+  const std::string after = Counted(*searcher, &with_columns);
+  EXPECT_TRUE(with_columns);
+  EXPECT_EQ(after, Stock());
+  EXPECT_NE(after, before);
+
+  // A replace: the rebuild runs in the background; the stock spies answer
+  // meanwhile, the columns once it is done, and both correctly.
+  Write({MakeArticle("c1", "Some title", "words again", "2024-12-24", {"ir", "jp"}, {"Rishi Sunak"})});
+  ASSERT_TRUE(*searcher->Reopen());
+  const std::string replaced = Stock();
+  EXPECT_NE(replaced, after);
+  EXPECT_EQ(Counted(*searcher, &with_columns), replaced);
+  FacetColumnsCache::Global().WaitIdle();
+  EXPECT_EQ(Counted(*searcher, &with_columns), replaced);
+  EXPECT_TRUE(with_columns);
+}
+
+TEST_F(FacetColumnsSearchTest, BackgroundModeNeverWaitsAndCatchesUp) {
+  Write(Articles(0, 30));
+  std::unique_ptr<Searcher> searcher = OpenSearcher(FacetColumnsMode::kBackground);
+  ASSERT_NE(searcher, nullptr);
+  bool with_columns = true;
+  const std::string stock = Stock();
+  EXPECT_EQ(Counted(*searcher, &with_columns), stock);  // either path
+  FacetColumnsCache::Global().WaitIdle();
+  EXPECT_EQ(Counted(*searcher, &with_columns), stock);
+  EXPECT_TRUE(with_columns);
+  // A second Searcher on the same revision shares the snapshot at once.
+  std::unique_ptr<Searcher> second = OpenSearcher(FacetColumnsMode::kBackground);
+  EXPECT_EQ(Counted(*second, &with_columns), stock);
+  EXPECT_TRUE(with_columns);
 }
 
 }  // namespace

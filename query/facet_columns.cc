@@ -1,0 +1,477 @@
+#include "query/facet_columns.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "absl/strings/str_cat.h"
+#include "core/article.h"
+#include "core/log.h"
+#include "core/schema.h"
+#include "core/status_macros.h"
+#include "core/xapian_status.h"
+
+namespace newsdex::query {
+namespace {
+
+using core::ValueSlot;
+
+constexpr FacetField kAllFields[] = {FacetField::kActor,    FacetField::kCountry,
+                                     FacetField::kAbout,    FacetField::kLanguage,
+                                     FacetField::kSource,   FacetField::kDate};
+
+ValueSlot SlotOf(FacetField f) {
+  switch (f) {
+    case FacetField::kActor: return ValueSlot::kActors;
+    case FacetField::kCountry: return ValueSlot::kCountries;
+    case FacetField::kAbout: return ValueSlot::kFocusCountries;
+    case FacetField::kLanguage: return ValueSlot::kLanguage;
+    case FacetField::kSource: return ValueSlot::kSource;
+    case FacetField::kDate: return ValueSlot::kDate;
+  }
+  return ValueSlot::kDate;
+}
+
+bool IsMultiValued(FacetField f) {
+  return f == FacetField::kActor || f == FacetField::kCountry || f == FacetField::kAbout;
+}
+
+// Checking the cancel flag per document would cost as much as the rest of
+// the loop; every 64k documents a cancelled build stops within a few ms.
+constexpr uint32_t kCancelCheckMask = (1u << 16) - 1;
+
+}  // namespace
+
+absl::StatusOr<std::optional<DatabaseIdentity>> IdentityOf(const Xapian::Database& db) {
+  DatabaseIdentity id;
+  NEWSDEX_ASSIGN_OR_RETURN(bool single, core::CallXapian("reading database identity", [&] {
+                             if (db.size() != 1) return false;
+                             id.uuid = db.get_uuid();
+                             id.lastdocid = db.get_lastdocid();
+                             id.doccount = db.get_doccount();
+                             id.rewrites = db.get_metadata(core::kRewritesKey);
+                             return true;
+                           }));
+  if (!single || id.uuid.empty()) return std::optional<DatabaseIdentity>();
+  // Only glass (and chert) know their revision; other backends throw, which
+  // here just means "no shareable identity".
+  absl::StatusOr<Xapian::rev> revision =
+      core::CallXapian("reading database revision", [&] { return db.get_revision(); });
+  if (!revision.ok()) return std::optional<DatabaseIdentity>();
+  id.revision = *revision;
+  return std::optional<DatabaseIdentity>(std::move(id));
+}
+
+bool FacetColumns::ValidFor(const DatabaseIdentity& id) const {
+  return !identity_.uuid.empty() && identity_.uuid == id.uuid &&
+         identity_.rewrites == id.rewrites && identity_.revision >= id.revision &&
+         identity_.lastdocid >= id.lastdocid;
+}
+
+size_t FacetColumns::MemoryBytes() const {
+  size_t n = sizeof(*this);
+  for (const Column& c : columns_) {
+    n += (c.offsets.capacity() + c.ordinals.capacity()) * sizeof(uint32_t);
+    for (const std::string& v : c.values) n += sizeof(std::string) + v.capacity();
+    // The hash map: one slot (key + ordinal + control byte) per bucket.
+    n += c.ordinal_of.capacity() * (sizeof(std::string) + sizeof(uint32_t) + 1);
+    for (const auto& [key, ord] : c.ordinal_of) n += key.capacity();
+  }
+  return n;
+}
+
+absl::Status FacetColumns::AppendFrom(const Xapian::Database& db, Xapian::docid first,
+                                      Xapian::docid last, const std::atomic<bool>* cancel) {
+  auto cancelled = [&] { return cancel != nullptr && cancel->load(std::memory_order_relaxed); };
+  for (FacetField f : kAllFields) {
+    Column& c = columns_[Index(f)];
+    c.multi = IsMultiValued(f);
+    const bool dates = f == FacetField::kDate;
+    auto intern = [&c, dates](absl::string_view v) -> uint32_t {
+      auto [it, inserted] =
+          c.ordinal_of.try_emplace(std::string(v), static_cast<uint32_t>(c.values.size()));
+      if (inserted) {
+        c.values.emplace_back(v);
+        if (dates) c.days.push_back(core::ParseIsoDate(v));
+      }
+      return it->second;
+    };
+    if (c.multi) {
+      // Invariant: offsets[d] is set for every d <= `filled`; offsets[first]
+      // (the end of the previous snapshot) already is.
+      c.offsets.resize(static_cast<size_t>(last) + 2, 0);
+      Xapian::docid filled = first;
+      NEWSDEX_RETURN_IF_ERROR(core::CallXapian("reading facet values", [&]() -> absl::Status {
+        const Xapian::valueno slot = static_cast<Xapian::valueno>(SlotOf(f));
+        Xapian::ValueIterator it = db.valuestream_begin(slot);
+        if (first > 1) it.skip_to(first);
+        uint32_t n = 0;
+        for (; it != db.valuestream_end(slot); ++it) {
+          if ((++n & kCancelCheckMask) == 0 && cancelled()) {
+            return absl::CancelledError("facet columns: build cancelled");
+          }
+          const Xapian::docid did = it.get_docid();
+          if (did > last) break;
+          while (filled < did) c.offsets[++filled] = static_cast<uint32_t>(c.ordinals.size());
+          const std::string packed = *it;
+          // Packed as "a|b|c" (core::PackValues: sorted, no duplicates).
+          size_t start = 0;
+          while (start <= packed.size()) {
+            size_t end = packed.find(core::kPackedSeparator, start);
+            if (end == std::string::npos) end = packed.size();
+            if (end > start) {
+              c.ordinals.push_back(
+                  intern(absl::string_view(packed).substr(start, end - start)));
+            }
+            start = end + 1;
+          }
+        }
+        while (filled < last + 1) c.offsets[++filled] = static_cast<uint32_t>(c.ordinals.size());
+        return absl::OkStatus();
+      }));
+    } else {
+      c.ordinals.resize(static_cast<size_t>(last) + 1, kNone);
+      NEWSDEX_RETURN_IF_ERROR(core::CallXapian("reading facet values", [&]() -> absl::Status {
+        const Xapian::valueno slot = static_cast<Xapian::valueno>(SlotOf(f));
+        Xapian::ValueIterator it = db.valuestream_begin(slot);
+        if (first > 1) it.skip_to(first);
+        uint32_t n = 0;
+        for (; it != db.valuestream_end(slot); ++it) {
+          if ((++n & kCancelCheckMask) == 0 && cancelled()) {
+            return absl::CancelledError("facet columns: build cancelled");
+          }
+          const Xapian::docid did = it.get_docid();
+          if (did > last) break;
+          const std::string v = *it;
+          if (!v.empty()) c.ordinals[did] = intern(v);
+        }
+        return absl::OkStatus();
+      }));
+    }
+    if (dates) {
+      c.day_order.clear();
+      for (uint32_t i = 0; i < c.days.size(); ++i) {
+        if (c.days[i]) c.day_order.push_back(i);
+      }
+      std::sort(c.day_order.begin(), c.day_order.end(),
+                [&c](uint32_t a, uint32_t b) { return *c.days[a] < *c.days[b]; });
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<const FacetColumns>> FacetColumns::Build(
+    const Xapian::Database& db, const std::atomic<bool>* cancel) {
+  auto columns = std::make_shared<FacetColumns>();
+  NEWSDEX_ASSIGN_OR_RETURN(std::optional<DatabaseIdentity> id, IdentityOf(db));
+  if (id) {
+    columns->identity_ = *std::move(id);
+  } else {
+    NEWSDEX_RETURN_IF_ERROR(core::CallXapian("reading document count", [&] {
+      columns->identity_.lastdocid = db.get_lastdocid();
+      columns->identity_.doccount = db.get_doccount();
+    }));
+  }
+  NEWSDEX_RETURN_IF_ERROR(columns->AppendFrom(db, 1, columns->identity_.lastdocid, cancel));
+  return std::shared_ptr<const FacetColumns>(std::move(columns));
+}
+
+absl::StatusOr<std::shared_ptr<const FacetColumns>> FacetColumns::Extend(
+    const FacetColumns& base, const Xapian::Database& db, const std::atomic<bool>* cancel) {
+  NEWSDEX_ASSIGN_OR_RETURN(std::optional<DatabaseIdentity> id, IdentityOf(db));
+  if (!id || id->uuid != base.identity_.uuid || id->rewrites != base.identity_.rewrites ||
+      id->lastdocid < base.lastdocid()) {
+    return absl::FailedPreconditionError(
+        "facet columns: the database was rewritten since the snapshot; build anew");
+  }
+  // Only additions: the documents above the old lastdocid are exactly the
+  // new ones. A writer that deleted without bumping the counter shows here.
+  NEWSDEX_ASSIGN_OR_RETURN(Xapian::doccount added, core::CallXapian("counting new documents", [&] {
+                             Xapian::doccount n = 0;
+                             Xapian::PostingIterator it = db.postlist_begin("");
+                             it.skip_to(base.lastdocid() + 1);
+                             for (; it != db.postlist_end(""); ++it) ++n;
+                             return n;
+                           }));
+  if (base.identity_.doccount + added != id->doccount) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "facet columns: ", base.identity_.doccount, " documents + ", added, " new != ",
+        id->doccount, " (documents deleted without bumping ", core::kRewritesKey, ")"));
+  }
+  auto columns = std::make_shared<FacetColumns>(base);
+  columns->identity_ = *std::move(id);
+  NEWSDEX_RETURN_IF_ERROR(
+      columns->AppendFrom(db, base.lastdocid() + 1, columns->identity_.lastdocid, cancel));
+  return std::shared_ptr<const FacetColumns>(std::move(columns));
+}
+
+FacetColumnCounter::FacetColumnCounter(std::shared_ptr<const FacetColumns> columns,
+                                       const std::vector<FacetField>& fields)
+    : columns_(std::move(columns)), lastdocid_(columns_->lastdocid()) {
+  for (FacetField f : fields) {
+    const FacetColumns::Column& c = columns_->columns_[FacetColumns::Index(f)];
+    fields_.push_back(Field{f, c.multi, c.offsets.data(), c.ordinals.data(),
+                            std::vector<uint32_t>(c.values.size() + 1, 0)});
+  }
+}
+
+std::optional<std::vector<std::string>> ConjunctionTerms(const Xapian::Query& query) {
+  std::vector<std::string> terms;
+  std::vector<Xapian::Query> stack = {query};
+  while (!stack.empty()) {
+    const Xapian::Query q = std::move(stack.back());
+    stack.pop_back();
+    switch (q.get_type()) {
+      case Xapian::Query::LEAF_TERM:
+        terms.push_back(*q.get_terms_begin());
+        break;
+      case Xapian::Query::LEAF_MATCH_ALL:
+        terms.emplace_back();
+        break;
+      case Xapian::Query::OP_AND:
+      case Xapian::Query::OP_FILTER:
+      case Xapian::Query::OP_SCALE_WEIGHT:
+        for (size_t i = 0; i < q.get_num_subqueries(); ++i) stack.push_back(q.get_subquery(i));
+        break;
+      default:
+        return std::nullopt;
+    }
+  }
+  if (terms.empty()) return std::nullopt;
+  return terms;
+}
+
+absl::StatusOr<Xapian::doccount> CountConjunction(const Xapian::Database& db,
+                                                  const std::vector<std::string>& terms,
+                                                  FacetColumnCounter& counter) {
+  assert(!terms.empty());
+  return core::CallXapian("counting facets", [&]() -> Xapian::doccount {
+    // Rarest first: it proposes the fewest candidates.
+    std::vector<std::pair<Xapian::doccount, std::string>> order;
+    for (const std::string& t : terms) {
+      order.emplace_back(t.empty() ? db.get_doccount() : db.get_termfreq(t), t);
+    }
+    std::sort(order.begin(), order.end());
+    order.erase(std::unique(order.begin(), order.end()), order.end());
+    std::vector<Xapian::PostingIterator> its;
+    for (const auto& [freq, t] : order) its.push_back(db.postlist_begin(t));
+    const Xapian::PostingIterator end;
+    Xapian::doccount n = 0;
+    if (its.size() == 1) {
+      for (Xapian::PostingIterator& it = its[0]; it != end; ++it) {
+        counter.Add(*it);
+        ++n;
+      }
+      return n;
+    }
+    if (its[0] == end) return n;
+    Xapian::docid candidate = *its[0];
+    for (;;) {
+      bool agreed = true;
+      for (size_t i = 1; i < its.size(); ++i) {
+        its[i].skip_to(candidate);
+        if (its[i] == end) return n;
+        if (*its[i] != candidate) {
+          candidate = *its[i];
+          agreed = false;
+          break;
+        }
+      }
+      if (agreed) {
+        counter.Add(candidate);
+        ++n;
+        ++its[0];
+      } else {
+        its[0].skip_to(candidate);
+      }
+      if (its[0] == end) return n;
+      candidate = *its[0];
+    }
+  });
+}
+
+std::vector<std::pair<absl::string_view, uint64_t>> FacetColumnCounter::Counts(
+    FacetField field) const {
+  std::vector<std::pair<absl::string_view, uint64_t>> out;
+  for (const Field& f : fields_) {
+    if (f.field != field) continue;
+    const std::vector<std::string>& values = columns_->values(field);
+    for (size_t i = 1; i < f.counts.size(); ++i) {
+      if (f.counts[i] != 0) out.emplace_back(values[i - 1], f.counts[i]);
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<absl::CivilDay, uint64_t>> FacetColumnCounter::DayCounts() const {
+  std::vector<std::pair<absl::CivilDay, uint64_t>> out;
+  const FacetColumns::Column& c = columns_->columns_[FacetColumns::Index(FacetField::kDate)];
+  for (const Field& f : fields_) {
+    if (f.field != FacetField::kDate) continue;
+    for (uint32_t ord : c.day_order) {
+      const uint32_t n = f.counts[ord + 1];
+      if (n == 0) continue;
+      // Two spellings of one day would be adjacent: merge them.
+      if (!out.empty() && out.back().first == *c.days[ord]) {
+        out.back().second += n;
+      } else {
+        out.emplace_back(*c.days[ord], n);
+      }
+    }
+  }
+  return out;
+}
+
+FacetColumnsCache& FacetColumnsCache::Global() {
+  // Destroyed at exit, which cancels and joins a build still running before
+  // Xapian's own statics go away.
+  static FacetColumnsCache cache;
+  return cache;
+}
+
+FacetColumnsCache::FacetColumnsCache() = default;
+
+FacetColumnsCache::~FacetColumnsCache() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cancel_.store(true);
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::shared_ptr<const FacetColumns> FacetColumnsCache::Find(const DatabaseIdentity& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = latest_.find(id.uuid);
+  if (it != latest_.end() && it->second->ValidFor(id)) return it->second;
+  return nullptr;
+}
+
+bool FacetColumnsCache::CanExtend(const DatabaseIdentity& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = latest_.find(id.uuid);
+  if (it == latest_.end()) return false;
+  const DatabaseIdentity& have = it->second->identity();
+  return have.rewrites == id.rewrites && have.lastdocid <= id.lastdocid;
+}
+
+absl::StatusOr<std::shared_ptr<const FacetColumns>> FacetColumnsCache::Make(
+    const Xapian::Database& db, const DatabaseIdentity& id,
+    std::shared_ptr<const FacetColumns> base) {
+  if (base != nullptr && base->identity().rewrites == id.rewrites &&
+      base->lastdocid() <= id.lastdocid && base->identity().revision <= id.revision) {
+    absl::StatusOr<std::shared_ptr<const FacetColumns>> extended =
+        FacetColumns::Extend(*base, db, &cancel_);
+    if (extended.ok() || extended.status().code() != absl::StatusCode::kFailedPrecondition) {
+      return extended;
+    }
+    NEWSDEX_LOG(WARNING) << extended.status().message();
+  }
+  return FacetColumns::Build(db, &cancel_);
+}
+
+void FacetColumnsCache::Publish(std::shared_ptr<const FacetColumns> snapshot) {
+  // REQUIRES: mu_ held. Keep the newest revision.
+  std::shared_ptr<const FacetColumns>& slot = latest_[snapshot->identity().uuid];
+  if (slot == nullptr || slot->identity().revision <= snapshot->identity().revision) {
+    slot = std::move(snapshot);
+  }
+}
+
+absl::StatusOr<std::shared_ptr<const FacetColumns>> FacetColumnsCache::GetOrBuild(
+    const Xapian::Database& db, const DatabaseIdentity& id) {
+  std::shared_ptr<const FacetColumns> base;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      auto it = latest_.find(id.uuid);
+      if (it != latest_.end() && it->second->ValidFor(id)) return it->second;
+      if (building_.count(id.uuid) == 0) break;
+      cv_.wait(lock);
+    }
+    building_.insert(id.uuid);
+    auto it = latest_.find(id.uuid);
+    if (it != latest_.end()) base = it->second;
+  }
+  absl::StatusOr<std::shared_ptr<const FacetColumns>> made = Make(db, id, std::move(base));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    building_.erase(id.uuid);
+    if (made.ok()) Publish(*made);
+  }
+  cv_.notify_all();
+  return made;
+}
+
+void FacetColumnsCache::BuildInBackground(const std::string& path, const DatabaseIdentity& id) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stop_ || building_.count(id.uuid) != 0) return;
+    building_.insert(id.uuid);
+    jobs_.push_back(Job{path, id.uuid});
+    if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+  }
+  cv_.notify_all();
+}
+
+void FacetColumnsCache::WaitIdle() {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [this] { return stop_ || (jobs_.empty() && building_.empty()); });
+}
+
+void FacetColumnsCache::Run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
+    if (stop_) return;
+    Job job = std::move(jobs_.front());
+    jobs_.pop_front();
+    lock.unlock();
+    // A fresh handle sees the newest revision, which is what the Searchers
+    // asking will have reopened to by the time the build is done. A commit
+    // landing during a long build can make the reader's revision go away
+    // (kAborted): start again from the newer one.
+    std::shared_ptr<const FacetColumns> made;
+    absl::Status status;
+    for (int attempt = 0; attempt < 3 && made == nullptr; ++attempt) {
+      absl::StatusOr<Xapian::Database> db =
+          core::CallXapian(absl::StrCat("opening ", job.path),
+                           [&] { return Xapian::Database(job.path); });
+      if (!db.ok()) {
+        status = db.status();
+        break;
+      }
+      absl::StatusOr<std::optional<DatabaseIdentity>> id = IdentityOf(*db);
+      if (!id.ok() || !*id || (*id)->uuid != job.uuid) {
+        status = id.ok() ? absl::FailedPreconditionError(absl::StrCat(
+                               job.path, ": not the database asked for (another uuid)"))
+                         : id.status();
+        break;
+      }
+      std::shared_ptr<const FacetColumns> base;
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        auto it = latest_.find(job.uuid);
+        if (it != latest_.end()) base = it->second;
+      }
+      if (base != nullptr && base->ValidFor(**id)) break;  // nothing new
+      absl::StatusOr<std::shared_ptr<const FacetColumns>> r = Make(*db, **id, base);
+      if (r.ok()) {
+        made = *std::move(r);
+      } else {
+        status = r.status();
+        if (status.code() != absl::StatusCode::kAborted) break;
+      }
+    }
+    if (made == nullptr && !status.ok() && status.code() != absl::StatusCode::kCancelled) {
+      NEWSDEX_LOG(WARNING) << "facet columns for " << job.path << ": " << status.message()
+                           << " (facets are counted with the stock spies)";
+    }
+    lock.lock();
+    building_.erase(job.uuid);
+    if (made != nullptr) Publish(std::move(made));
+    cv_.notify_all();
+  }
+}
+
+}  // namespace newsdex::query
