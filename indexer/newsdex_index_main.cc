@@ -21,6 +21,7 @@
 #include "core/schema.h"
 #include "core/status_macros.h"
 #include "core/xapian_status.h"
+#include "indexer/bulk_loader.h"
 #include "indexer/index_writer.h"
 #include "indexer/pipeline.h"
 #include "indexer/reader.h"
@@ -49,6 +50,11 @@ Options:
   --no-facets         do not extract facets from text (metadata facets are kept)
   --no-spelling       do not feed the spelling table ("did you mean")
   --no-fsync          do not fsync at commits (faster; still crash-safe, not power-loss-safe)
+  --bulk              into an empty database: write N shards in parallel and merge them
+                      at the end (faster; nothing is visible until the end, and kill -9
+                      leaves the database empty). A database that has documents is
+                      indexed the normal way. Scratch space: DIR.bulk-tmp
+  --shards N          shards (writer threads) for --bulk (default: number of cores)
   --data_dir DIR      where the gazetteer files are (default: the build's data/)
   --quiet             no progress line and no summary
   --help              this text
@@ -74,6 +80,8 @@ struct Flags {
   bool facets = true;
   bool spelling = true;
   bool fsync = true;
+  bool bulk = false;
+  int shards = 0;
   bool quiet = false;
   bool stats = false;
   bool extract_only = false;
@@ -122,6 +130,10 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
       f.spelling = false;
     } else if (arg == "--no-fsync") {
       f.fsync = false;
+    } else if (arg == "--bulk") {
+      f.bulk = true;
+    } else if (is("--shards")) {
+      NEWSDEX_RETURN_IF_ERROR(int_value("--shards", 1, &f.shards));
     } else if (arg == "--quiet" || arg == "-q") {
       f.quiet = true;
     } else if (arg == "--stats" || arg == "stats") {
@@ -151,6 +163,9 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
   if (!f.stats && !delete_mode && f.paths.empty())
     return absl::InvalidArgumentError("no input PATH given (see --help)");
   if (f.threads == 0) f.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (f.shards == 0) f.shards = std::max(1u, std::thread::hardware_concurrency());
+  if (f.bulk && delete_mode)
+    return absl::InvalidArgumentError("--bulk loads into an empty database; it cannot --delete");
   return f;
 }
 
@@ -315,9 +330,45 @@ int Main(int argc, char** argv) {
   writer_options.batch_size = flags.batch;
   writer_options.spelling = flags.spelling;
   writer_options.fsync = flags.fsync;
+  auto print_summary = [&](const PipelineCounts& counts, const WriteCounts& w) {
+    const double secs = absl::ToDoubleSeconds(absl::Now() - start);
+    if (progress_shown) std::cerr << "\r\033[K";
+    std::cerr << absl::StrFormat(
+        "newsdex-index: %s read, %s added, %s replaced, %s unchanged, %s failed",
+        FormatCount(counts.read), FormatCount(w.added), FormatCount(w.replaced),
+        FormatCount(w.unchanged), FormatCount(counts.failed));
+    if (!flags.deletes.empty())
+      std::cerr << absl::StrFormat(", %s deleted, %s not found", FormatCount(w.deleted),
+                                   FormatCount(w.missing));
+    std::cerr << absl::StrFormat(" in %.2f s (%.0f docs/s, %.1f MB/s)%s\n", secs,
+                                 counts.read / std::max(secs, 1e-9),
+                                 counts.bytes / std::max(secs, 1e-9) / 1e6,
+                                 counts.stopped ? "; interrupted, committed what was read" : "");
+  };
+  if (flags.bulk) {
+    BulkOptions bulk;
+    bulk.shards = flags.shards;
+    bulk.writer = writer_options;
+    absl::StatusOr<BulkResult> r = BulkLoad(flags.paths, flags.db, bulk, options, on_error);
+    if (r.ok()) {
+      if (!flags.quiet) print_summary(r->pipeline, r->writes);
+      return r->pipeline.read == 0 ? 1 : 0;
+    }
+    if (!absl::IsAlreadyExists(r.status())) {
+      std::cerr << (progress_shown ? "\n" : "") << "newsdex-index: database failure: "
+                << r.status().message() << "\n";
+      return 2;
+    }
+    std::cerr << "newsdex-index: " << r.status().message() << "; indexing the normal way\n";
+  }
   absl::StatusOr<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(flags.db, writer_options);
   if (!writer.ok()) {
     std::cerr << "newsdex-index: " << writer.status().message() << "\n";
+    return 2;
+  }
+  // Holding the lock now: nothing can be bulk-loading this database.
+  if (absl::Status s = RemoveBulkLeftovers(flags.db); !s.ok()) {
+    std::cerr << "newsdex-index: " << s.message() << "\n";
     return 2;
   }
 
@@ -344,22 +395,7 @@ int Main(int argc, char** argv) {
       return 2;
     }
   }
-  const double secs = absl::ToDoubleSeconds(absl::Now() - start);
-  const WriteCounts& w = (*writer)->counts();
-  if (!flags.quiet) {
-    if (progress_shown) std::cerr << "\r\033[K";
-    std::cerr << absl::StrFormat(
-        "newsdex-index: %s read, %s added, %s replaced, %s unchanged, %s failed",
-        FormatCount(counts.read), FormatCount(w.added), FormatCount(w.replaced),
-        FormatCount(w.unchanged), FormatCount(counts.failed));
-    if (!flags.deletes.empty())
-      std::cerr << absl::StrFormat(", %s deleted, %s not found", FormatCount(w.deleted),
-                                   FormatCount(w.missing));
-    std::cerr << absl::StrFormat(" in %.2f s (%.0f docs/s, %.1f MB/s)%s\n", secs,
-                                 counts.read / std::max(secs, 1e-9),
-                                 counts.bytes / std::max(secs, 1e-9) / 1e6,
-                                 counts.stopped ? "; interrupted, committed what was read" : "");
-  }
+  if (!flags.quiet) print_summary(counts, (*writer)->counts());
   if (!flags.paths.empty() && counts.read == 0) return 1;
   return 0;
 }

@@ -1,15 +1,18 @@
 #include "indexer/pipeline.h"
 
 #include <algorithm>
+#include <cassert>
 #include <deque>
 #include <map>
 #include <thread>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "core/language.h"
 #include "core/status_macros.h"
+#include "core/xapian_status.h"
 #include "indexer/facet_extractor.h"
 
 namespace newsdex::indexer {
@@ -227,6 +230,124 @@ absl::StatusOr<PipelineCounts> IndexPaths(const std::vector<std::string>& paths,
                     return absl::OkStatus();
                   }));
   NEWSDEX_RETURN_IF_ERROR(writer.Commit());
+  return counts;
+}
+
+size_t ShardOf(absl::string_view id_term, size_t shards) {
+  // FNV-1a rather than absl::Hash: absl seeds its hash per process, and a
+  // shard must not depend on the run.
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : id_term) h = (h ^ c) * 1099511628211ull;
+  return static_cast<size_t>(h % shards);
+}
+
+namespace {
+
+// Bounded queues from the in-order router to the shard writer threads. A
+// failed writer closes them all, so the router and the other writers stop.
+class ShardQueues {
+ public:
+  explicit ShardQueues(size_t shards) : queues_(shards) {}
+
+  // Waits for room in the shard's queue; returns the first writer error.
+  absl::Status Push(size_t shard, std::vector<BuiltDocument> docs) {
+    absl::MutexLock lock(&mu_);
+    auto room = [&] { return !error_.ok() || queues_[shard].size() < kMaxQueued; };
+    mu_.Await(absl::Condition(&room));
+    if (!error_.ok()) return error_;
+    queues_[shard].push_back(std::move(docs));
+    return absl::OkStatus();
+  }
+  // Waits for work; false when the queue is closed and drained, or on error.
+  bool Pop(size_t shard, std::vector<BuiltDocument>* docs) {
+    absl::MutexLock lock(&mu_);
+    auto ready = [&] { return !error_.ok() || closed_ || !queues_[shard].empty(); };
+    mu_.Await(absl::Condition(&ready));
+    if (!error_.ok() || queues_[shard].empty()) return false;
+    *docs = std::move(queues_[shard].front());
+    queues_[shard].pop_front();
+    return true;
+  }
+  void Close() {
+    absl::MutexLock lock(&mu_);
+    closed_ = true;
+  }
+  void Fail(absl::Status status) {
+    absl::MutexLock lock(&mu_);
+    if (error_.ok()) error_ = std::move(status);
+  }
+  absl::Status error() {
+    absl::MutexLock lock(&mu_);
+    return error_;
+  }
+
+ private:
+  static constexpr size_t kMaxQueued = 16;  // batches per shard
+  absl::Mutex mu_;
+  std::vector<std::deque<std::vector<BuiltDocument>>> queues_;
+  bool closed_ = false;
+  absl::Status error_;
+};
+
+}  // namespace
+
+absl::StatusOr<PipelineCounts> IndexPathsSharded(const std::vector<std::string>& paths,
+                                                 const std::vector<IndexWriter*>& shards,
+                                                 const PipelineOptions& options,
+                                                 const ErrorCallback& on_error) {
+  assert(!shards.empty());
+  ShardQueues queues(shards.size());
+  // Counted over the whole run, handed to Xapian once per word and shard at
+  // the end (see the header).
+  std::vector<absl::flat_hash_map<std::string, Xapian::termcount>> spelling(shards.size());
+  std::vector<std::thread> writers;
+  for (size_t i = 0; i < shards.size(); ++i) {
+    writers.emplace_back([&queues, &shards, &spelling, i] {
+      std::vector<BuiltDocument> docs;
+      while (queues.Pop(i, &docs)) {
+        for (const BuiltDocument& doc : docs) {
+          absl::Status s = shards[i]->Write(doc);
+          if (!s.ok()) {
+            queues.Fail(std::move(s));
+            return;
+          }
+          for (const std::string& w : doc.spelling_words) ++spelling[i][w];
+        }
+      }
+      if (!queues.error().ok()) return;
+      // In this thread, so the shards' last commits run in parallel too.
+      absl::Status s = core::CallXapian("adding spellings", [&] {
+        for (const auto& [word, count] : spelling[i]) shards[i]->db().add_spelling(word, count);
+      });
+      spelling[i].clear();
+      if (s.ok()) s = shards[i]->Commit();
+      if (!s.ok()) queues.Fail(std::move(s));
+    });
+  }
+  absl::StatusOr<PipelineCounts> counts =
+      RunPipeline(paths, options, on_error, /*build_documents=*/true,
+                  [&](BuiltBatch& batch, Run& run) -> absl::Status {
+                    std::vector<std::vector<BuiltDocument>> routed(shards.size());
+                    for (auto& doc : batch.docs) {
+                      if (!doc.ok()) {
+                        run.ReportError(doc.status());
+                        continue;
+                      }
+                      routed[ShardOf(doc->id_term, shards.size())].push_back(
+                          std::move(doc).value());
+                      ++run.written_;
+                    }
+                    for (size_t i = 0; i < routed.size(); ++i) {
+                      if (routed[i].empty()) continue;
+                      NEWSDEX_RETURN_IF_ERROR(queues.Push(i, std::move(routed[i])));
+                    }
+                    return absl::OkStatus();
+                  });
+  if (!counts.ok()) queues.Fail(counts.status());  // the writers stop without committing
+  queues.Close();
+  for (std::thread& t : writers) t.join();
+  if (!counts.ok()) return counts.status();
+  NEWSDEX_RETURN_IF_ERROR(queues.error());
   return counts;
 }
 

@@ -1,6 +1,7 @@
 // The indexing pipeline: read articles (one thread), extract facets and build
 // documents (a pool of threads, each with its own Analyzer), write them in input
-// order (the calling thread, the only one touching Xapian's writer).
+// order (the calling thread, the only one touching Xapian's writer; with
+// IndexPathsSharded, one thread per shard database instead).
 //
 // Thread safety: IndexPaths is called from one thread; callbacks it is given
 // may be invoked from any pipeline thread but never concurrently.
@@ -15,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "core/analyzer.h"
 #include "core/article.h"
 #include "indexer/index_writer.h"
@@ -50,6 +52,24 @@ absl::StatusOr<PipelineCounts> IndexPaths(const std::vector<std::string>& paths,
                                           IndexWriter& writer,
                                           const PipelineOptions& options,
                                           const ErrorCallback& on_error);
+
+// Like IndexPaths, but spreads the documents over several writers, each fed by
+// its own thread: a document goes to shards[hash(id) % shards.size()], so all
+// versions of one id meet in one shard, in input order. Commits every shard at
+// the end. The writers' databases must be distinct (Xapian allows one writer
+// per database); see indexer/bulk_loader.h for merging them.
+// With options.spelling, spelling words are counted over the whole run and
+// added to each shard once, before its last commit: a shard is not visible
+// before the end anyway, and once per word and run is fewer Xapian calls than
+// once per word and batch.
+// REQUIRES: the shard writers were opened with spelling off.
+absl::StatusOr<PipelineCounts> IndexPathsSharded(const std::vector<std::string>& paths,
+                                                 const std::vector<IndexWriter*>& shards,
+                                                 const PipelineOptions& options,
+                                                 const ErrorCallback& on_error);
+
+// The shard of `id_term` among `shards` (stable within and across runs).
+size_t ShardOf(absl::string_view id_term, size_t shards);
 
 // Extract-only: reads `paths`, extracts facets (language detected when the
 // input gives none) and calls `on_article` in input order. No database.

@@ -56,7 +56,7 @@ for peer in "${peers[@]}"; do
     newsdex|newsdex-facets)
       # Indexing includes facet extraction (countries, actors, dates).
       if [[ $peer == newsdex ]]; then
-        timed "$work/$peer.index.time" "$bin/newsdex-index" --quiet --format jsonl --db "$db" "$corpus"
+        timed "$work/$peer.index.time" "$bin/newsdex-index" --quiet --bulk --format jsonl --db "$db" "$corpus"
       else
         if ((reuse)); then
           :
@@ -65,7 +65,7 @@ for peer in "${peers[@]}"; do
           cp -r "$work/newsdex" "$db"
           cp "$work/newsdex.index.time" "$work/$peer.index.time"
         else
-          timed "$work/$peer.index.time" "$bin/newsdex-index" --quiet --format jsonl --db "$db" "$corpus"
+          timed "$work/$peer.index.time" "$bin/newsdex-index" --quiet --bulk --format jsonl --db "$db" "$corpus"
         fi
       fi
       qcmd=("$bin/newsdex-query-bench" "$db" "$queries" --warmup)
