@@ -39,7 +39,7 @@ constexpr Field kFields[] = {
     {FieldId::kMonth, "month", "M", FieldKind::kBoolean, false, 0, std::nullopt,
      false, "Publication month YYYYMM"},
     {FieldId::kDay, "date", "D", FieldKind::kBoolean, true, 0, ValueSlot::kDate,
-     false, "Publication day YYYYMMDD; ranges use the value slot"},
+     false, "Publication day YYYYMMDD; closed ranges are ORs of Y/M/D terms, open ones use the value slot"},
     {FieldId::kMentionedDate, "mentioned", "XM", FieldKind::kBoolean, true, 0,
      std::nullopt, false,
      "Dates mentioned in the text at each precision: YYYY, YYYYMM, YYYYMMDD"},

@@ -242,7 +242,7 @@ std::optional<std::vector<std::string>> ConjunctionTerms(const Xapian::Query& qu
 
 absl::StatusOr<Xapian::doccount> CountConjunction(const Xapian::Database& db,
                                                   const std::vector<std::string>& terms,
-                                                  FacetColumnCounter& counter) {
+                                                  FacetColumnCounter* counter) {
   assert(!terms.empty());
   return core::CallXapian("counting facets", [&]() -> Xapian::doccount {
     // Rarest first: it proposes the fewest candidates.
@@ -257,8 +257,10 @@ absl::StatusOr<Xapian::doccount> CountConjunction(const Xapian::Database& db,
     const Xapian::PostingIterator end;
     Xapian::doccount n = 0;
     if (its.size() == 1) {
+      // One term in one database: its frequency is exact.
+      if (counter == nullptr) return order[0].first;
       for (Xapian::PostingIterator& it = its[0]; it != end; ++it) {
-        counter.Add(*it);
+        counter->Add(*it);
         ++n;
       }
       return n;
@@ -277,7 +279,7 @@ absl::StatusOr<Xapian::doccount> CountConjunction(const Xapian::Database& db,
         }
       }
       if (agreed) {
-        counter.Add(candidate);
+        if (counter != nullptr) counter->Add(candidate);
         ++n;
         ++its[0];
       } else {

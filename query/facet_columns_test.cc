@@ -292,7 +292,7 @@ TEST(FacetColumnsTest, PostingWalkCountsTheSameDocumentsAsTheMatcher) {
     std::optional<std::vector<std::string>> terms = ConjunctionTerms(q);
     ASSERT_TRUE(terms.has_value());
     FacetColumnCounter walked(*columns, fields);
-    auto n = CountConjunction(db, *terms, walked);
+    auto n = CountConjunction(db, *terms, &walked);
     ASSERT_TRUE(n.ok()) << n.status();
     FacetColumnCounter matched(*columns, fields);
     Xapian::Enquire enquire(db);
@@ -305,7 +305,7 @@ TEST(FacetColumnsTest, PostingWalkCountsTheSameDocumentsAsTheMatcher) {
     }
   }
   FacetColumnCounter both(*columns, fields);
-  EXPECT_GT(*CountConjunction(db, *ConjunctionTerms(kCases[1]), both), 10u);  // not vacuous
+  EXPECT_GT(*CountConjunction(db, *ConjunctionTerms(kCases[1]), &both), 10u);  // not vacuous
   // Anything but a conjunction goes to the matcher.
   EXPECT_FALSE(ConjunctionTerms(Xapian::Query(Xapian::Query::OP_OR, kUs, kIr)));
   EXPECT_FALSE(ConjunctionTerms(Xapian::Query(Xapian::Query::OP_AND_NOT, kUs, kIr)));

@@ -10,6 +10,7 @@
 #include "absl/time/civil_time.h"
 #include "core/article.h"
 #include "core/schema.h"
+#include "query/date_query.h"
 
 namespace newsdex::query {
 namespace {
@@ -622,7 +623,6 @@ class Parser {
   }
 
   absl::StatusOr<Xapian::Query> DateRange(absl::string_view raw, size_t at) {
-    const Xapian::valueno slot = static_cast<Xapian::valueno>(core::ValueSlot::kDate);
     auto bad = [&] {
       return ErrorAt(at, absl::StrCat("bad date \"", raw,
                                       "\" (expected YYYY, YYYY-MM, YYYY-MM-DD or A..B)"));
@@ -642,12 +642,8 @@ class Parser {
         return ErrorAt(at, absl::StrCat("empty date range \"", raw, "\" (start after end)"));
       }
     }
-    if (lo && hi) {
-      return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, core::FormatCompactDate(lo->first),
-                           core::FormatCompactDate(hi->last));
-    }
-    if (lo) return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, core::FormatCompactDate(lo->first));
-    return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, core::FormatCompactDate(hi->last));
+    return DateRangeQuery(lo ? std::optional<absl::CivilDay>(lo->first) : std::nullopt,
+                          hi ? std::optional<absl::CivilDay>(hi->last) : std::nullopt);
   }
 
   core::Analyzer& analyzer_;

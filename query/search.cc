@@ -12,6 +12,7 @@
 #include "core/schema.h"
 #include "core/status_macros.h"
 #include "core/xapian_status.h"
+#include "query/date_query.h"
 #include "query/facet_columns.h"
 #include "query/query_parser.h"
 #include "query/snippet.h"
@@ -503,20 +504,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::SearchOnce(const SearchRequest& r
   add_filter(FacetField::kLanguage, request.languages);
   add_filter(FacetField::kSource, request.sources);
   std::optional<Xapian::Query> date_filter;
-  {
-    const Xapian::valueno slot = Slot(ValueSlot::kDate);
-    if (request.from && request.to) {
-      date_filter = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot,
-                                  core::FormatCompactDate(*request.from),
-                                  core::FormatCompactDate(*request.to));
-    } else if (request.from) {
-      date_filter = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot,
-                                  core::FormatCompactDate(*request.from));
-    } else if (request.to) {
-      date_filter = Xapian::Query(Xapian::Query::OP_VALUE_LE, slot,
-                                  core::FormatCompactDate(*request.to));
-    }
-  }
+  if (request.from || request.to) date_filter = DateRangeQuery(request.from, request.to);
   // The query with every filter except `skip`'s (disjunctive counts).
   auto build = [&](std::optional<FacetField> skip) {
     std::vector<Xapian::Query> fs;
@@ -591,7 +579,11 @@ absl::StatusOr<SearchResponse> Searcher::Impl::SearchOnce(const SearchRequest& r
     // path for remote and sharded databases and while a snapshot builds.
     const std::shared_ptr<const FacetColumns> columns =
         needs_spies || !own_pass.empty() ? ColumnsForSearch() : nullptr;
-    const bool split = ranked && needs_spies;
+    // An exact total without facets is counted apart too: BM25 with
+    // check_at_least = every document weighs every match (1M documents: p99
+    // 170 ms for top 10 + exact total in one pass).
+    const bool count_apart = !needs_spies && request.exact_total && !whole_db;
+    const bool split = ranked && (needs_spies || count_apart);
     Xapian::Enquire& spy_enquire = split ? *count_enquire_ : enquire;
     spy_enquire.clear_matchspies();
     resp.counted_with_columns = columns != nullptr;
@@ -618,7 +610,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::SearchOnce(const SearchRequest& r
     // conjunction of terms (most queries): ~4x cheaper than the matcher
     // (FacetColumnCounter; CountConjunction).
     std::optional<std::vector<std::string>> walk_terms;
-    if (column_counter != nullptr && !request.collapse && (split || !ranked)) {
+    if ((column_counter != nullptr || count_apart) && !request.collapse && (split || !ranked)) {
       walk_terms = ConjunctionTerms(build(std::nullopt));
     }
     Xapian::MSet mset;
@@ -632,7 +624,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::SearchOnce(const SearchRequest& r
     Xapian::MSet counts;
     std::optional<Xapian::doccount> walked;
     if (walk_terms) {
-      NEWSDEX_ASSIGN_OR_RETURN(walked, CountConjunction(db_, *walk_terms, *column_counter));
+      NEWSDEX_ASSIGN_OR_RETURN(walked, CountConjunction(db_, *walk_terms, column_counter.get()));
     } else if (split) {
       count_enquire_->set_query(build(std::nullopt));
       count_enquire_->set_collapse_key(request.collapse ? Slot(ValueSlot::kCollapseKey)
@@ -707,7 +699,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::SearchOnce(const SearchRequest& r
         if (!request.collapse) terms = ConjunctionTerms(q);
       }
       if (terms) {
-        NEWSDEX_RETURN_IF_ERROR(CountConjunction(db_, *terms, *counter).status());
+        NEWSDEX_RETURN_IF_ERROR(CountConjunction(db_, *terms, counter.get()).status());
       } else {
         if (counter != nullptr) {
           count_enquire_->add_matchspy(counter.get());

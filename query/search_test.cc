@@ -698,6 +698,19 @@ TEST_P(SearchBruteForceTest, FacetCountsMatchAScanOfDocumentData) {
     if (!expected_ids.empty()) ++rounds_with_hits;
     for (const FacetCounts& fc : resp->facets) disjunctive_facets += fc.disjunctive;
     EXPECT_TRUE(resp->total_exact);
+    // The exact total of a ranked page without facets is counted apart from
+    // the ranking (posting walk or BoolWeight pass): the same number.
+    {
+      SearchRequest plain = r;
+      plain.facets.clear();
+      plain.exact_total = true;
+      plain.limit = 10;
+      absl::StatusOr<SearchResponse> p = (*searcher)->Search(plain);
+      ASSERT_TRUE(p.ok()) << p.status();
+      EXPECT_EQ(p->total, expected_ids.size());
+      EXPECT_TRUE(p->total_exact);
+      EXPECT_EQ(p->hits.size(), std::min<size_t>(10, expected_ids.size()));
+    }
     std::set<std::string> got_ids;
     for (int offset = 0; offset < static_cast<int>(resp->total); offset += 100) {
       SearchRequest page = r;
