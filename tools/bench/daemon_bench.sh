@@ -52,6 +52,11 @@ for facets in 0 1; do
   for c in $conns; do
     threads=2
     ((c < 2)) && threads=1
+    if ! curl -sf "http://127.0.0.1:$port/health" >/dev/null; then
+      echo "daemon_bench.sh: newsdexd stopped answering before facets=$facets c=$c; its log:" >&2
+      cat "$log" >&2
+      exit 1
+    fi
     line=$(FACETS=$facets wrk -t"$threads" -c"$c" -d"${seconds}s" --timeout 10s \
              -s "$here/wrk_queries.lua" "http://127.0.0.1:$port" -- "$queries" | grep '^WRK')
     # WRK requests rps p50_us p99_us socket_errors non2xx max_us
