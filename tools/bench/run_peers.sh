@@ -47,7 +47,7 @@ printf 'peer\tdocs\tindex_wall_s\tindex_cpu_s\tdocs_per_s\tdocs_per_cpu_s\tmb_pe
 for peer in "${peers[@]}"; do
   db="$work/$peer"
   reuse=0
-  if [[ ${BENCH_REUSE_INDEXES:-0} == 1 && -d $db && -s $work/$peer.index.time ]]; then
+  if [[ ${BENCH_REUSE_INDEXES:-0} == 1 && -e $db && -s $work/$peer.index.time ]]; then
     reuse=1
   else
     rm -rf "$db"
