@@ -19,22 +19,6 @@ constexpr FacetField kAllFields[] = {FacetField::kActor,    FacetField::kCountry
                                      FacetField::kAbout,    FacetField::kLanguage,
                                      FacetField::kSource,   FacetField::kDate};
 
-ValueSlot SlotOf(FacetField f) {
-  switch (f) {
-    case FacetField::kActor: return ValueSlot::kActors;
-    case FacetField::kCountry: return ValueSlot::kCountries;
-    case FacetField::kAbout: return ValueSlot::kFocusCountries;
-    case FacetField::kLanguage: return ValueSlot::kLanguage;
-    case FacetField::kSource: return ValueSlot::kSource;
-    case FacetField::kDate: return ValueSlot::kDate;
-  }
-  return ValueSlot::kDate;
-}
-
-bool IsMultiValued(FacetField f) {
-  return f == FacetField::kActor || f == FacetField::kCountry || f == FacetField::kAbout;
-}
-
 // Checking the cancel flag per document would cost as much as the rest of
 // the loop; every 64k documents a cancelled build stops within a few ms.
 constexpr uint32_t kCancelCheckMask = (1u << 16) - 1;
@@ -84,7 +68,7 @@ absl::Status FacetColumns::AppendFrom(const Xapian::Database& db, Xapian::docid 
   auto cancelled = [&] { return cancel != nullptr && cancel->load(std::memory_order_relaxed); };
   for (FacetField f : kAllFields) {
     Column& c = columns_[Index(f)];
-    c.multi = IsMultiValued(f);
+    c.multi = IsMultiValuedFacet(f);
     const bool dates = f == FacetField::kDate;
     auto intern = [&c, dates](absl::string_view v) -> uint32_t {
       auto [it, inserted] =
@@ -95,56 +79,48 @@ absl::Status FacetColumns::AppendFrom(const Xapian::Database& db, Xapian::docid 
       }
       return it->second;
     };
+    // Feeds each (docid, value) of the facet's slot in (first, last] to `add`,
+    // checking the cancel flag every 64k values.
+    const Xapian::valueno slot = static_cast<Xapian::valueno>(FacetSlot(f));
+    auto stream = [&](const auto& add) {
+      return core::CallXapian("reading facet values", [&]() -> absl::Status {
+        Xapian::ValueIterator it = db.valuestream_begin(slot);
+        if (first > 1) it.skip_to(first);
+        uint32_t n = 0;
+        for (; it != db.valuestream_end(slot); ++it) {
+          if ((++n & kCancelCheckMask) == 0 && cancelled()) {
+            return absl::CancelledError("facet columns: build cancelled");
+          }
+          const Xapian::docid did = it.get_docid();
+          if (did > last) break;
+          add(did, *it);
+        }
+        return absl::OkStatus();
+      });
+    };
     if (c.multi) {
       // Invariant: offsets[d] is set for every d <= `filled`; offsets[first]
       // (the end of the previous snapshot) already is.
       c.offsets.resize(static_cast<size_t>(last) + 2, 0);
       Xapian::docid filled = first;
-      NEWSDEX_RETURN_IF_ERROR(core::CallXapian("reading facet values", [&]() -> absl::Status {
-        const Xapian::valueno slot = static_cast<Xapian::valueno>(SlotOf(f));
-        Xapian::ValueIterator it = db.valuestream_begin(slot);
-        if (first > 1) it.skip_to(first);
-        uint32_t n = 0;
-        for (; it != db.valuestream_end(slot); ++it) {
-          if ((++n & kCancelCheckMask) == 0 && cancelled()) {
-            return absl::CancelledError("facet columns: build cancelled");
+      NEWSDEX_RETURN_IF_ERROR(stream([&](Xapian::docid did, const std::string& packed) {
+        while (filled < did) c.offsets[++filled] = static_cast<uint32_t>(c.ordinals.size());
+        // Packed as "a|b|c" (core::PackValues: sorted, no duplicates).
+        size_t start = 0;
+        while (start <= packed.size()) {
+          size_t end = packed.find(core::kPackedSeparator, start);
+          if (end == std::string::npos) end = packed.size();
+          if (end > start) {
+            c.ordinals.push_back(intern(absl::string_view(packed).substr(start, end - start)));
           }
-          const Xapian::docid did = it.get_docid();
-          if (did > last) break;
-          while (filled < did) c.offsets[++filled] = static_cast<uint32_t>(c.ordinals.size());
-          const std::string packed = *it;
-          // Packed as "a|b|c" (core::PackValues: sorted, no duplicates).
-          size_t start = 0;
-          while (start <= packed.size()) {
-            size_t end = packed.find(core::kPackedSeparator, start);
-            if (end == std::string::npos) end = packed.size();
-            if (end > start) {
-              c.ordinals.push_back(
-                  intern(absl::string_view(packed).substr(start, end - start)));
-            }
-            start = end + 1;
-          }
+          start = end + 1;
         }
-        while (filled < last + 1) c.offsets[++filled] = static_cast<uint32_t>(c.ordinals.size());
-        return absl::OkStatus();
       }));
+      while (filled < last + 1) c.offsets[++filled] = static_cast<uint32_t>(c.ordinals.size());
     } else {
       c.ordinals.resize(static_cast<size_t>(last) + 1, kNone);
-      NEWSDEX_RETURN_IF_ERROR(core::CallXapian("reading facet values", [&]() -> absl::Status {
-        const Xapian::valueno slot = static_cast<Xapian::valueno>(SlotOf(f));
-        Xapian::ValueIterator it = db.valuestream_begin(slot);
-        if (first > 1) it.skip_to(first);
-        uint32_t n = 0;
-        for (; it != db.valuestream_end(slot); ++it) {
-          if ((++n & kCancelCheckMask) == 0 && cancelled()) {
-            return absl::CancelledError("facet columns: build cancelled");
-          }
-          const Xapian::docid did = it.get_docid();
-          if (did > last) break;
-          const std::string v = *it;
-          if (!v.empty()) c.ordinals[did] = intern(v);
-        }
-        return absl::OkStatus();
+      NEWSDEX_RETURN_IF_ERROR(stream([&](Xapian::docid did, const std::string& v) {
+        if (!v.empty()) c.ordinals[did] = intern(v);
       }));
     }
     if (dates) {

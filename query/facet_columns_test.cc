@@ -25,17 +25,7 @@ constexpr FacetField kFields[] = {FacetField::kActor,    FacetField::kCountry,
                                   FacetField::kAbout,    FacetField::kLanguage,
                                   FacetField::kSource,   FacetField::kDate};
 
-Xapian::valueno SlotOf(FacetField f) {
-  switch (f) {
-    case FacetField::kActor: return static_cast<Xapian::valueno>(core::ValueSlot::kActors);
-    case FacetField::kCountry: return static_cast<Xapian::valueno>(core::ValueSlot::kCountries);
-    case FacetField::kAbout: return static_cast<Xapian::valueno>(core::ValueSlot::kFocusCountries);
-    case FacetField::kLanguage: return static_cast<Xapian::valueno>(core::ValueSlot::kLanguage);
-    case FacetField::kSource: return static_cast<Xapian::valueno>(core::ValueSlot::kSource);
-    case FacetField::kDate: return static_cast<Xapian::valueno>(core::ValueSlot::kDate);
-  }
-  return 0;
-}
+Xapian::valueno SlotOf(FacetField f) { return static_cast<Xapian::valueno>(FacetSlot(f)); }
 
 // Counts of every field over the documents matching `query`, through the
 // columns.

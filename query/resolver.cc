@@ -34,6 +34,23 @@ bool ParseFacetField(absl::string_view name, FacetField* field) {
   return false;
 }
 
+core::ValueSlot FacetSlot(FacetField field) {
+  switch (field) {
+    case FacetField::kActor: return core::ValueSlot::kActors;
+    case FacetField::kCountry: return core::ValueSlot::kCountries;
+    case FacetField::kAbout: return core::ValueSlot::kFocusCountries;
+    case FacetField::kLanguage: return core::ValueSlot::kLanguage;
+    case FacetField::kSource: return core::ValueSlot::kSource;
+    case FacetField::kDate: return core::ValueSlot::kDate;
+  }
+  return core::ValueSlot::kDate;
+}
+
+bool IsMultiValuedFacet(FacetField field) {
+  return field == FacetField::kActor || field == FacetField::kCountry ||
+         field == FacetField::kAbout;
+}
+
 std::string DefaultFacetResolver::Resolve(FacetField field, absl::string_view text,
                                           core::Analyzer& analyzer) const {
   switch (field) {

@@ -21,6 +21,7 @@
 
 #include "absl/strings/string_view.h"
 #include "core/analyzer.h"
+#include "core/schema.h"
 
 namespace newsdex::query {
 
@@ -31,6 +32,11 @@ enum class FacetField { kActor, kCountry, kAbout, kLanguage, kSource, kDate };
 absl::string_view FacetFieldName(FacetField field);
 // Inverse of FacetFieldName; false if `name` is none of them.
 bool ParseFacetField(absl::string_view name, FacetField* field);
+
+// The value slot a facet is counted from (core/schema.h), and whether it holds
+// a packed list of values (actor, country, about) rather than one.
+core::ValueSlot FacetSlot(FacetField field);
+bool IsMultiValuedFacet(FacetField field);
 
 class FacetResolver {
  public:

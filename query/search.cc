@@ -42,22 +42,6 @@ FieldId FieldOf(FacetField f) {
   return FieldId::kText;
 }
 
-ValueSlot SlotOf(FacetField f) {
-  switch (f) {
-    case FacetField::kActor: return ValueSlot::kActors;
-    case FacetField::kCountry: return ValueSlot::kCountries;
-    case FacetField::kAbout: return ValueSlot::kFocusCountries;
-    case FacetField::kLanguage: return ValueSlot::kLanguage;
-    case FacetField::kSource: return ValueSlot::kSource;
-    case FacetField::kDate: return ValueSlot::kDate;
-  }
-  return ValueSlot::kDate;
-}
-
-bool IsMultiValued(FacetField f) {
-  return f == FacetField::kActor || f == FacetField::kCountry || f == FacetField::kAbout;
-}
-
 int FacetIndex(FacetField f) { return static_cast<int>(f); }
 
 // core::CallXapian wraps a lambda returning StatusOr<T> into
@@ -294,7 +278,7 @@ FacetCounts Searcher::Impl::CountsFromSpy(FacetField field, const Xapian::ValueC
   for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
     const std::string value = *it;
     const uint64_t n = it.get_termfreq();
-    if (IsMultiValued(field)) {
+    if (IsMultiValuedFacet(field)) {
       // Combined keys "gb|ir|us": each value counts once per document, and a
       // document holds each value at most once in its packed list, so the sum
       // over combined keys is the exact document count per value.
@@ -598,7 +582,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::SearchOnce(const SearchRequest& r
       spy_enquire.add_matchspy(column_counter.get());
     } else if (needs_spies) {
       for (FacetField f : main_facets) {
-        spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(Slot(SlotOf(f))));
+        spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(Slot(FacetSlot(f))));
         spy_enquire.add_matchspy(spies.back().get());
       }
       if (want_dates && !whole_db) {
@@ -691,7 +675,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::SearchOnce(const SearchRequest& r
                                                         : Xapian::BAD_VALUENO);
       count_enquire_->set_time_limit(time_limit);
       count_enquire_->clear_matchspies();
-      Xapian::ValueCountMatchSpy spy(Slot(SlotOf(f)));
+      Xapian::ValueCountMatchSpy spy(Slot(FacetSlot(f)));
       std::unique_ptr<FacetColumnCounter> counter;
       std::optional<std::vector<std::string>> terms;
       if (columns != nullptr) {
