@@ -107,16 +107,7 @@ class GlassDb {
     std::filesystem::remove_all(path_, ignored);
   }
   void Write(const std::vector<core::Article>& articles) {
-    auto analyzer = core::Analyzer::Create();
-    ASSERT_TRUE(analyzer.ok());
-    auto writer = indexer::IndexWriter::Open(path_, indexer::WriterOptions());
-    ASSERT_TRUE(writer.ok()) << writer.status();
-    for (const core::Article& a : articles) {
-      auto built = indexer::BuildDocument(a, **analyzer, false);
-      ASSERT_TRUE(built.ok());
-      ASSERT_TRUE((*writer)->Write(*built).ok());
-    }
-    ASSERT_TRUE((*writer)->Commit().ok());
+    testing::WriteWithIndexer(path_, articles);
   }
   void Delete(absl::string_view id) {
     auto writer = indexer::IndexWriter::Open(path_, indexer::WriterOptions());

@@ -783,16 +783,7 @@ class FacetColumnsSearchTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   void Write(const std::vector<core::Article>& articles) {
-    auto analyzer = core::Analyzer::Create();
-    ASSERT_TRUE(analyzer.ok());
-    auto writer = indexer::IndexWriter::Open(dir_, indexer::WriterOptions());
-    ASSERT_TRUE(writer.ok()) << writer.status();
-    for (const core::Article& a : articles) {
-      auto built = indexer::BuildDocument(a, **analyzer, false);
-      ASSERT_TRUE(built.ok());
-      ASSERT_TRUE((*writer)->Write(*built).ok());
-    }
-    ASSERT_TRUE((*writer)->Commit().ok());
+    testing::WriteWithIndexer(dir_, articles);
   }
   std::unique_ptr<Searcher> OpenSearcher(FacetColumnsMode mode) {
     SearcherOptions options;

@@ -10,6 +10,7 @@
 #include "core/analyzer.h"
 #include "core/schema.h"
 #include "indexer/document_builder.h"
+#include "indexer/index_writer.h"
 
 namespace newsdex::query::testing {
 
@@ -43,6 +44,23 @@ core::Article MakeArticle(absl::string_view id, absl::string_view title, absl::s
     a.actors.push_back(std::move(f));
   }
   return a;
+}
+
+void WriteWithIndexer(const std::string& path, const std::vector<core::Article>& articles) {
+  auto fail = [](const absl::Status& status) {
+    std::cerr << status << "\n";
+    std::abort();
+  };
+  auto analyzer = core::Analyzer::Create();
+  if (!analyzer.ok()) fail(analyzer.status());
+  auto writer = indexer::IndexWriter::Open(path, indexer::WriterOptions());
+  if (!writer.ok()) fail(writer.status());
+  for (const core::Article& a : articles) {
+    auto built = indexer::BuildDocument(a, **analyzer, /*want_spelling=*/false);
+    if (!built.ok()) fail(built.status());
+    if (absl::Status s = (*writer)->Write(*built); !s.ok()) fail(s);
+  }
+  if (absl::Status s = (*writer)->Commit(); !s.ok()) fail(s);
 }
 
 void AddArticles(Xapian::WritableDatabase& db, const std::vector<core::Article>& articles,

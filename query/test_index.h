@@ -27,6 +27,11 @@ core::Article MakeArticle(absl::string_view id, absl::string_view title, absl::s
 void AddArticles(Xapian::WritableDatabase& db, const std::vector<core::Article>& articles,
                  bool spelling = false);
 
+// Writes `articles` into the glass database at `path` (created if missing)
+// through indexer::IndexWriter, as newsdex-index does (replace by id, one
+// commit, newsdex.rewrites). Aborts the test binary on failure.
+void WriteWithIndexer(const std::string& path, const std::vector<core::Article>& articles);
+
 // A new in-memory database holding `articles` (no spelling table).
 Xapian::WritableDatabase BuildIndex(const std::vector<core::Article>& articles);
 
