@@ -1,5 +1,9 @@
 #include "core/article.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/ascii.h"
@@ -40,40 +44,159 @@ std::optional<absl::CivilDay> ParseIsoDate(absl::string_view text) {
   return day;
 }
 
-std::string EncodeDocData(const Article& a) {
-  nlohmann::json j;
-  j["v"] = kDocDataVersion;
-  j["id"] = a.id;
-  if (!a.url.empty()) j["url"] = a.url;
-  j["title"] = a.title;
-  if (a.date) j["date"] = FormatIsoDate(*a.date);
-  if (!a.source.empty()) j["source"] = a.source;
-  if (!a.language.empty()) j["lang"] = a.language;
-  auto& countries = j["countries"] = nlohmann::json::array();
+namespace {
+
+// The metadata record (layout version 3). Integers are unsigned LEB128
+// varints; a string is its byte length as a varint, then its bytes. In order:
+//   version byte (3), id, url, title, date ("YYYYMMDD" or empty), source,
+//   language, countries: count, then per country code, name, mentions,
+//   focus (one byte 0/1); actors: count, then per actor name, mentions,
+//   country, role; mentioned dates: count, then each as a string.
+// No field is optional, so the record needs no tags; a new field means a new
+// version byte.
+constexpr unsigned char kMetadataVersion = 3;
+
+void PutVarint(std::string* out, uint64_t v) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+void PutString(std::string* out, absl::string_view s) {
+  PutVarint(out, s.size());
+  out->append(s.data(), s.size());
+}
+
+// Reads the record front to back; the first failure sticks and every later
+// read returns a neutral value, so decoding checks once at the end.
+class RecordReader {
+ public:
+  explicit RecordReader(absl::string_view in) : in_(in) {}
+
+  uint64_t Varint() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (in_.empty()) return Fail();
+      const auto byte = static_cast<unsigned char>(in_.front());
+      in_.remove_prefix(1);
+      v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0) return v;
+    }
+    return Fail();
+  }
+  std::string String() {
+    const uint64_t n = Varint();
+    if (n > in_.size()) return Fail(), std::string();
+    std::string s(in_.substr(0, n));
+    in_.remove_prefix(n);
+    return s;
+  }
+  int Int() {
+    const uint64_t v = Varint();
+    return v > static_cast<uint64_t>(std::numeric_limits<int>::max()) ? (Fail(), 0)
+                                                                      : static_cast<int>(v);
+  }
+  // A count of items that take at least one byte each: a count larger than
+  // the rest of the record is corrupt, and checking it bounds allocation.
+  size_t Count() {
+    const uint64_t n = Varint();
+    return n > in_.size() ? (Fail(), 0) : static_cast<size_t>(n);
+  }
+  bool ok() const { return ok_; }
+  bool at_end() const { return in_.empty(); }
+
+ private:
+  uint64_t Fail() {
+    ok_ = false;
+    in_ = {};
+    return 0;
+  }
+  absl::string_view in_;
+  bool ok_ = true;
+};
+
+absl::StatusOr<Article> DecodeLegacyDocData(absl::string_view data);
+
+}  // namespace
+
+std::string EncodeMetadata(const Article& a) {
+  std::string out;
+  out.reserve(64 + a.title.size() + a.url.size() + 32 * (a.countries.size() + a.actors.size()));
+  out.push_back(static_cast<char>(kMetadataVersion));
+  PutString(&out, a.id);
+  PutString(&out, a.url);
+  PutString(&out, a.title);
+  PutString(&out, a.date ? FormatCompactDate(*a.date) : std::string());
+  PutString(&out, a.source);
+  PutString(&out, a.language);
+  PutVarint(&out, a.countries.size());
   for (const CountryFacet& c : a.countries) {
-    countries.push_back({{"code", c.code}, {"name", c.name},
-                         {"mentions", c.mentions}, {"focus", c.focus}});
+    PutString(&out, c.code);
+    PutString(&out, c.name);
+    PutVarint(&out, static_cast<uint64_t>(std::max(c.mentions, 0)));
+    out.push_back(c.focus ? 1 : 0);
   }
-  auto& actors = j["actors"] = nlohmann::json::array();
+  PutVarint(&out, a.actors.size());
   for (const ActorFacet& p : a.actors) {
-    nlohmann::json o = {{"name", p.name}, {"mentions", p.mentions}};
-    if (!p.country.empty()) o["country"] = p.country;
-    if (!p.role.empty()) o["role"] = p.role;
-    actors.push_back(std::move(o));
+    PutString(&out, p.name);
+    PutVarint(&out, static_cast<uint64_t>(std::max(p.mentions, 0)));
+    PutString(&out, p.country);
+    PutString(&out, p.role);
   }
-  if (!a.mentioned_dates.empty()) j["dates"] = a.mentioned_dates;
-  // Invalid UTF-8 must never reach here (readers repair it), but do not throw
-  // if it does: replace it.
-  std::string out = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  // The body follows the metadata raw, after one newline (a compact JSON dump
-  // never contains a raw newline): reading a hit's metadata then costs no
-  // parse of the body, which measured as the largest cost of a top-10 query.
-  out.push_back('\n');
-  out += a.body;
+  PutVarint(&out, a.mentioned_dates.size());
+  for (const MentionedDate& d : a.mentioned_dates) PutString(&out, d);
   return out;
 }
 
-absl::StatusOr<Article> DecodeDocData(absl::string_view data) {
+StoredArticle EncodeStoredArticle(const Article& a) { return {EncodeMetadata(a), a.body}; }
+
+absl::StatusOr<Article> DecodeStoredArticle(absl::string_view metadata, absl::string_view data) {
+  if (metadata.empty()) return DecodeLegacyDocData(data);
+  if (static_cast<unsigned char>(metadata.front()) != kMetadataVersion) {
+    return absl::DataLossError(absl::StrCat("metadata record has unknown version ",
+                                            static_cast<int>(static_cast<unsigned char>(metadata.front())),
+                                            "; expected ", kMetadataVersion));
+  }
+  RecordReader r(metadata.substr(1));
+  Article a;
+  a.id = r.String();
+  a.url = r.String();
+  a.title = r.String();
+  const std::string date = r.String();
+  a.source = r.String();
+  a.language = r.String();
+  a.countries.resize(r.Count());
+  for (CountryFacet& c : a.countries) {
+    c.code = r.String();
+    c.name = r.String();
+    c.mentions = r.Int();
+    c.focus = r.Varint() != 0;
+  }
+  a.actors.resize(r.Count());
+  for (ActorFacet& p : a.actors) {
+    p.name = r.String();
+    p.mentions = r.Int();
+    p.country = r.String();
+    p.role = r.String();
+  }
+  a.mentioned_dates.resize(r.Count());
+  for (MentionedDate& d : a.mentioned_dates) d = r.String();
+  if (!r.ok()) return absl::DataLossError("metadata record is truncated or corrupt");
+  if (!r.at_end()) return absl::DataLossError("metadata record has trailing bytes");
+  if (!date.empty()) {
+    a.date = ParseIsoDate(date);
+    if (!a.date) return absl::DataLossError(absl::StrCat("metadata record has a bad date \"", date, "\""));
+  }
+  a.body = std::string(data);
+  return a;
+}
+
+namespace {
+
+// Layout version 2: one line of compact JSON, a newline, the body.
+absl::StatusOr<Article> DecodeLegacyDocData(absl::string_view data) {
   const size_t newline = data.find('\n');
   if (newline == absl::string_view::npos) {
     return absl::DataLossError("document data has no metadata line");
@@ -86,9 +209,9 @@ absl::StatusOr<Article> DecodeDocData(absl::string_view data) {
   }
   auto version = j.find("v");
   if (version == j.end() || !version->is_number_integer() ||
-      version->get<int>() != kDocDataVersion) {
+      version->get<int>() != 2) {
     return absl::DataLossError(
-        absl::StrCat("document data has unknown version; expected ", kDocDataVersion));
+        "document data has no metadata record and is not the version 2 layout");
   }
   auto str = [&](const char* key) -> std::string {
     auto it = j.find(key);
@@ -131,5 +254,7 @@ absl::StatusOr<Article> DecodeDocData(absl::string_view data) {
   }
   return a;
 }
+
+}  // namespace
 
 }  // namespace newsdex::core

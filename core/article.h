@@ -61,11 +61,24 @@ std::string FormatCompactDate(absl::CivilDay day);
 // Parses "YYYY-MM-DD" or "YYYYMMDD" strictly (a real calendar day).
 std::optional<absl::CivilDay> ParseIsoDate(absl::string_view text);
 
-// Document data: one line of JSON metadata, a newline, then the body as raw
-// UTF-8 (see docs/schema.md, "Document data"). Encode never fails; Decode returns
-// kDataLoss for data that is not ours or of an unknown version.
-std::string EncodeDocData(const Article& article);
-absl::StatusOr<Article> DecodeDocData(absl::string_view data);
+// How an article is stored (docs/schema.md, "Document data"): `metadata` goes
+// to value slot kMetadata, `data` (the body, raw UTF-8) to the document data.
+struct StoredArticle {
+  std::string metadata;
+  std::string data;
+};
+StoredArticle EncodeStoredArticle(const Article& article);
+
+// The metadata record alone: every stored field but the body, in a compact
+// binary layout. Never fails.
+std::string EncodeMetadata(const Article& article);
+
+// Decodes a stored article. `metadata` is the kMetadata slot's value. When it
+// is empty the document predates the slot (layout version 2) and `data` must
+// be its whole data (a JSON line, a newline, the body). Otherwise `data` is the
+// body, or empty when the caller did not read it (a hit without a snippet).
+// kDataLoss for anything malformed or of an unknown version.
+absl::StatusOr<Article> DecodeStoredArticle(absl::string_view metadata, absl::string_view data);
 
 }  // namespace newsdex::core
 

@@ -17,7 +17,9 @@ TEST(ArticleTest, DocDataRoundTrips) {
   a.countries.push_back({"ir", "Iran", 12, true});
   a.actors.push_back({"Ali Khamenei", 7, "ir", "Supreme Leader"});
   a.mentioned_dates = {"2025-06", "2015"};
-  auto decoded = DecodeDocData(EncodeDocData(a));
+  const StoredArticle stored = EncodeStoredArticle(a);
+  EXPECT_EQ(stored.data, a.body);
+  auto decoded = DecodeStoredArticle(stored.metadata, stored.data);
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   EXPECT_EQ(decoded->id, a.id);
   EXPECT_EQ(decoded->url, a.url);
@@ -37,9 +39,59 @@ TEST(ArticleTest, DocDataRoundTrips) {
   EXPECT_EQ(decoded->mentioned_dates, a.mentioned_dates);
 }
 
+TEST(ArticleTest, MetadataAloneLeavesTheBodyEmpty) {
+  Article a;
+  a.id = "x";
+  a.title = "T";
+  a.body = "long body";
+  auto decoded = DecodeStoredArticle(EncodeMetadata(a), "");
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_EQ(decoded->title, "T");
+  EXPECT_TRUE(decoded->body.empty());
+  EXPECT_FALSE(decoded->date.has_value());
+}
+
+TEST(ArticleTest, EveryTruncationOfTheMetadataIsDataLoss) {
+  Article a;
+  a.id = "seed-1";
+  a.title = "Title";
+  a.date = absl::CivilDay(2025, 8, 24);
+  a.countries.push_back({"ir", "Iran", 300, true});
+  a.actors.push_back({"Ali Khamenei", 7, "ir", ""});
+  a.mentioned_dates = {"2025"};
+  const std::string record = EncodeMetadata(a);
+  for (size_t n = 0; n + 1 < record.size(); ++n) {
+    // n == 0 is the empty record, which means "legacy layout": data "" is not that either.
+    EXPECT_EQ(DecodeStoredArticle(record.substr(0, n + 1), "").status().code(),
+              absl::StatusCode::kDataLoss)
+        << "prefix of " << n + 1 << " bytes";
+  }
+  EXPECT_EQ(DecodeStoredArticle(record + "x", "").status().code(), absl::StatusCode::kDataLoss);
+  std::string other_version = record;
+  other_version[0] = 9;
+  EXPECT_EQ(DecodeStoredArticle(other_version, "").status().code(), absl::StatusCode::kDataLoss);
+}
+
+TEST(ArticleTest, ReadsTheVersion2Layout) {
+  // Indexes written before the metadata slot keep everything in the data.
+  const std::string v2 =
+      "{\"v\":2,\"id\":\"a1\",\"title\":\"Old\",\"date\":\"1987-03-02\","
+      "\"countries\":[{\"code\":\"us\",\"name\":\"United States\",\"mentions\":2,"
+      "\"focus\":true}],\"actors\":[]}\nBody line one\nline two";
+  auto decoded = DecodeStoredArticle("", v2);
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_EQ(decoded->id, "a1");
+  EXPECT_EQ(decoded->title, "Old");
+  EXPECT_EQ(decoded->date, absl::CivilDay(1987, 3, 2));
+  ASSERT_EQ(decoded->countries.size(), 1u);
+  EXPECT_EQ(decoded->countries[0].name, "United States");
+  EXPECT_EQ(decoded->body, "Body line one\nline two");
+}
+
 TEST(ArticleTest, RejectsForeignDocData) {
-  EXPECT_EQ(DecodeDocData("not json").status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_EQ(DecodeDocData("{\"v\":99}").status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(DecodeStoredArticle("", "not json").status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(DecodeStoredArticle("", "{\"v\":99}\nbody").status().code(),
+            absl::StatusCode::kDataLoss);
 }
 
 TEST(ArticleTest, ParsesIsoDatesStrictly) {

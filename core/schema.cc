@@ -54,6 +54,7 @@ std::string SlotName(ValueSlot slot) {
     case ValueSlot::kLanguage: return "kLanguage";
     case ValueSlot::kSource: return "kSource";
     case ValueSlot::kCollapseKey: return "kCollapseKey";
+    case ValueSlot::kMetadata: return "kMetadata";
   }
   return "?";
 }
@@ -67,6 +68,7 @@ std::string SlotEncoding(ValueSlot slot) {
     case ValueSlot::kLanguage: return "ISO 639-1 code";
     case ValueSlot::kSource: return "folded source name";
     case ValueSlot::kCollapseKey: return "16 hex digits: hash of folded title + first 50 body words";
+    case ValueSlot::kMetadata: return "binary metadata record (see Document data below)";
   }
   return "?";
 }
@@ -180,7 +182,7 @@ std::string SchemaTableMarkdown() {
   constexpr ValueSlot kSlots[] = {ValueSlot::kDate,     ValueSlot::kCountries,
                                   ValueSlot::kFocusCountries, ValueSlot::kActors,
                                   ValueSlot::kLanguage, ValueSlot::kSource,
-                                  ValueSlot::kCollapseKey};
+                                  ValueSlot::kCollapseKey, ValueSlot::kMetadata};
   for (ValueSlot slot : kSlots) {
     absl::StrAppend(&out, "| ", static_cast<int>(slot), " | ", SlotName(slot), " | ",
                     SlotEncoding(slot), " |\n");

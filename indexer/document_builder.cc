@@ -130,7 +130,9 @@ absl::StatusOr<BuiltDocument> BuildDocument(const core::Article& article,
 
     doc.add_value(static_cast<Xapian::valueno>(ValueSlot::kCollapseKey),
                   CollapseKey(title_tokens, body_tokens));
-    doc.set_data(core::EncodeDocData(article));
+    core::StoredArticle stored = core::EncodeStoredArticle(article);
+    doc.add_value(static_cast<Xapian::valueno>(ValueSlot::kMetadata), std::move(stored.metadata));
+    doc.set_data(std::move(stored.data));
   });
   if (!status.ok()) return status;
   return out;

@@ -53,8 +53,9 @@ TEST(DocumentBuilderTest, StoresTermsValuesAndData) {
   EXPECT_EQ(value(ValueSlot::kActors), "ali khamenei");
   EXPECT_EQ(value(ValueSlot::kLanguage), "en");
   EXPECT_EQ(value(ValueSlot::kCollapseKey).size(), 16u);
-  auto data = core::DecodeDocData(built->doc.get_data());
-  ASSERT_TRUE(data.ok());
+  auto data = core::DecodeStoredArticle(value(ValueSlot::kMetadata), built->doc.get_data());
+  ASSERT_TRUE(data.ok()) << data.status();
+  EXPECT_EQ(data->body, built->doc.get_data()) << "the document data is the body alone";
   EXPECT_EQ(data->title, "Khamenei Rules Out Talks");
   EXPECT_EQ(data->actors.at(0).name, "Ali Khāmeneī");
   EXPECT_TRUE(std::count(built->spelling_words.begin(), built->spelling_words.end(), "iran"));

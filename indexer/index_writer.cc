@@ -49,7 +49,10 @@ absl::Status IndexWriter::Write(const BuiltDocument& built) {
     Xapian::PostingIterator it = db_.postlist_begin(built.id_term);
     if (it != db_.postlist_end(built.id_term)) {
       // Unchanged article: leave it (and its spelling counts) alone.
-      if (db_.get_document(*it).get_data() == built.doc.get_data()) {
+      const Xapian::Document stored = db_.get_document(*it);
+      constexpr auto kMetadata = static_cast<Xapian::valueno>(core::ValueSlot::kMetadata);
+      if (stored.get_value(kMetadata) == built.doc.get_value(kMetadata) &&
+          stored.get_data() == built.doc.get_data()) {
         ++counts_.unchanged;
         return absl::OkStatus();
       }

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "core/schema.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "indexer/document_builder.h"
@@ -601,7 +602,9 @@ TEST_P(SearchBruteForceTest, FacetCountsMatchAScanOfDocumentData) {
   };
   std::vector<DocFacets> docs;
   for (Xapian::docid did = 1; did <= db.get_lastdocid(); ++did) {
-    absl::StatusOr<core::Article> a = core::DecodeDocData(db.get_document(did).get_data());
+    const Xapian::Document doc = db.get_document(did);
+    absl::StatusOr<core::Article> a = core::DecodeStoredArticle(
+        doc.get_value(static_cast<Xapian::valueno>(core::ValueSlot::kMetadata)), doc.get_data());
     ASSERT_TRUE(a.ok());
     DocFacets f;
     for (const core::CountryFacet& c : a->countries) {

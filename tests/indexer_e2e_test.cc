@@ -78,7 +78,8 @@ void ExpectPhraseSearchFindsDocuments(const std::string& db_path, size_t want) {
     } catch (const Xapian::DocNotFoundError&) {
       continue;
     }
-    auto article = core::DecodeDocData(doc.get_data());
+    auto article = core::DecodeStoredArticle(
+        doc.get_value(static_cast<Xapian::valueno>(core::ValueSlot::kMetadata)), doc.get_data());
     ASSERT_TRUE(article.ok()) << "docid " << id;
     // A sentence from the middle of the body, or the title if there is no body.
     std::vector<core::Token> tokens;
