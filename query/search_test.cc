@@ -538,10 +538,24 @@ TEST(SearcherOpenTest, ReopenSeesNewCommitsAndMissingDbIsNotFound) {
 
 // Brute force: random articles and random requests; the engine's hits, totals
 // and (disjunctive) facet counts must equal a scan of every document's data.
-class SearchBruteForceTest : public ::testing::TestWithParam<FacetColumnsMode> {};
-INSTANTIATE_TEST_SUITE_P(FacetPaths, SearchBruteForceTest,
-                         ::testing::Values(FacetColumnsMode::kBuildAtOpen, FacetColumnsMode::kOff),
-                         ModeName);
+// The brute-force comparison runs on every counting path: facet columns or
+// stock spies, each on the searching thread or on the second thread beside
+// the ranked pass (SearcherOptions::parallel_count_min_postings).
+struct CountingPath {
+  FacetColumnsMode mode;
+  bool beside;
+};
+class SearchBruteForceTest : public ::testing::TestWithParam<CountingPath> {};
+INSTANTIATE_TEST_SUITE_P(
+    FacetPaths, SearchBruteForceTest,
+    ::testing::Values(CountingPath{FacetColumnsMode::kBuildAtOpen, false},
+                      CountingPath{FacetColumnsMode::kOff, false},
+                      CountingPath{FacetColumnsMode::kBuildAtOpen, true},
+                      CountingPath{FacetColumnsMode::kOff, true}),
+    [](const ::testing::TestParamInfo<CountingPath>& info) {
+      return absl::StrCat(info.param.mode == FacetColumnsMode::kOff ? "StockSpies" : "FacetColumns",
+                          info.param.beside ? "Beside" : "");
+    });
 
 TEST_P(SearchBruteForceTest, FacetCountsMatchAScanOfDocumentData) {
   std::mt19937 rng(4242);
@@ -587,9 +601,18 @@ TEST_P(SearchBruteForceTest, FacetCountsMatchAScanOfDocumentData) {
   Xapian::WritableDatabase db = testing::BuildIndex(articles);
   SearcherOptions options;
   options.resolver = std::make_shared<DefaultFacetResolver>();
-  options.facet_columns = GetParam();
-  auto searcher = Searcher::FromDatabase(db, options);
-  ASSERT_TRUE(searcher.ok());
+  options.facet_columns = GetParam().mode;
+  absl::StatusOr<std::unique_ptr<Searcher>> searcher;
+  std::unique_ptr<testing::TempGlassIndex> glass;  // the same articles, same docids
+  if (GetParam().beside) {
+    // Counting beside the ranking needs a second handle: a directory.
+    glass = std::make_unique<testing::TempGlassIndex>(articles);
+    options.parallel_count_min_postings = 1;
+    searcher = Searcher::Open(glass->path(), options);
+  } else {
+    searcher = Searcher::FromDatabase(db, options);
+  }
+  ASSERT_TRUE(searcher.ok()) << searcher.status();
   auto analyzer = core::Analyzer::Create();
   ASSERT_TRUE(analyzer.ok());
 
@@ -632,7 +655,7 @@ TEST_P(SearchBruteForceTest, FacetCountsMatchAScanOfDocumentData) {
   };
 
   const char* kFacets[] = {"actor", "country", "about", "lang", "source"};
-  int rounds_with_hits = 0, disjunctive_facets = 0, rounds_with_columns = 0;
+  int rounds_with_hits = 0, disjunctive_facets = 0, rounds_with_columns = 0, rounds_beside = 0;
   for (int round = 0; round < 150; ++round) {
     SearchRequest r;
     const std::string a = vocab[rng() % vocab.size()], b = vocab[rng() % vocab.size()];
@@ -692,6 +715,7 @@ TEST_P(SearchBruteForceTest, FacetCountsMatchAScanOfDocumentData) {
     ASSERT_TRUE(resp.ok()) << resp.status();
     SCOPED_TRACE(absl::StrCat("round ", round, " q=", r.q));
     rounds_with_columns += resp->counted_with_columns;
+    rounds_beside += resp->counted_beside;
 
     std::set<std::string> expected_ids;
     for (size_t i = 0; i < docs.size(); ++i) {
@@ -766,10 +790,15 @@ TEST_P(SearchBruteForceTest, FacetCountsMatchAScanOfDocumentData) {
   EXPECT_GT(rounds_with_hits, 40);
   EXPECT_GT(disjunctive_facets, 100);
   // The path under test really counted (all rounds but unfiltered match-alls).
-  if (GetParam() == FacetColumnsMode::kOff) {
+  if (GetParam().mode == FacetColumnsMode::kOff) {
     EXPECT_EQ(rounds_with_columns, 0);
   } else {
     EXPECT_GT(rounds_with_columns, 140);
+  }
+  if (GetParam().beside) {
+    EXPECT_GT(rounds_beside, 100);
+  } else {
+    EXPECT_EQ(rounds_beside, 0);
   }
 }
 
