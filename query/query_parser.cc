@@ -272,7 +272,7 @@ class Parser {
       if (p.empty) continue;
       Xapian::Query q = p.query;
       // "a OR -b": everything except b.
-      if (p.negated) q = Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, q);
+      if (p.negated) q = Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(std::string()), q);
       qs.push_back(q);
       out.weighted |= p.weighted;
     }
@@ -348,7 +348,7 @@ class Parser {
                  ? filters[0]
                  : Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
     } else {
-      base = Xapian::Query::MatchAll;
+      base = Xapian::Query(std::string());
     }
     if (!negatives.empty()) {
       base = Xapian::Query(Xapian::Query::OP_AND_NOT, base,
@@ -679,12 +679,12 @@ absl::StatusOr<ParsedQuery> QueryParser::Parse(absl::string_view text) {
     for (char c : text) {
       if (!IsSpace(c)) return ErrorAt(0, "no words to search for");
     }
-    out.query = Xapian::Query::MatchAll;
+    out.query = Xapian::Query(std::string());
     out.boolean_only = true;
     return out;
   }
   Xapian::Query q = node->query;
-  if (node->negated) q = Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, q);
+  if (node->negated) q = Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query(std::string()), q);
   out.query = q;
   out.boolean_only = !node->weighted;
   return out;

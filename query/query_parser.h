@@ -33,8 +33,11 @@ inline constexpr Xapian::termcount kMaxWildcardExpansion = 500;
 inline constexpr int kDefaultNearDistance = 10;
 
 struct ParsedQuery {
-  // The query. Xapian::Query::MatchAll when the text has no terms at all.
-  Xapian::Query query = Xapian::Query::MatchAll;
+  // The query; match-all (the term "") when the text has no terms at all.
+  // Never Xapian::Query::MatchAll itself: that is one static object whose
+  // reference count is not atomic, and every copy of it from concurrent
+  // searches raced on it (newsdexd crashed under wrk -c8).
+  Xapian::Query query{std::string()};
   // True if the query has no scoring part (only filters, or empty).
   bool boolean_only = true;
   // What to highlight in snippets, from positive (not negated) parts only:

@@ -1,11 +1,13 @@
 #include "query/search.h"
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <random>
 #include <set>
+#include <thread>
 
 #include <unistd.h>
 
@@ -910,6 +912,51 @@ TEST_F(FacetColumnsSearchTest, BackgroundModeNeverWaitsAndCatchesUp) {
   std::unique_ptr<Searcher> second = OpenSearcher(FacetColumnsMode::kBackground);
   EXPECT_EQ(Counted(*second, &with_columns), stock);
   EXPECT_TRUE(with_columns);
+}
+
+}  // namespace
+}  // namespace newsdex::query
+
+namespace newsdex::query {
+namespace {
+
+// A daemon runs one Searcher per worker thread. Nothing Xapian may be shared
+// between them: Xapian::Query reference counts are not atomic, and copying
+// the static Xapian::Query::MatchAll from every empty or purely negative
+// query crashed newsdexd under concurrent load. Racing threads do not fail
+// deterministically; this fails often enough to notice (and under TSan always).
+TEST(ConcurrentSearchTest, SearchersOnThreadsShareNoXapianObjects) {
+  testing::TempGlassIndex index(NewsCorpus());
+  SearcherOptions options;
+  options.resolver = std::make_shared<DefaultFacetResolver>();
+  std::vector<std::unique_ptr<Searcher>> searchers;
+  for (int i = 0; i < 4; ++i) {
+    auto s = Searcher::Open(index.path(), options);
+    ASSERT_TRUE(s.ok()) << s.status();
+    searchers.push_back(*std::move(s));
+  }
+  const std::vector<std::string> queries = {"", "-khamenei", "NOT weather", "nuclear talks",
+                                            "\"nuclear talks\"", "iran OR israel"};
+  std::atomic<int> failures{0}, answered{0};
+  std::vector<std::thread> threads;
+  for (auto& searcher : searchers) {
+    threads.emplace_back([&, s = searcher.get()] {
+      for (int i = 0; i < 1500; ++i) {
+        SearchRequest r;
+        r.q = queries[i % queries.size()];
+        if (i % 2) r.facets = {"country", "actor", "date"};
+        absl::StatusOr<SearchResponse> resp = s->Search(r);
+        if (!resp.ok()) {
+          ++failures;
+        } else {
+          ++answered;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(answered.load(), 4 * 1500);
 }
 
 }  // namespace
