@@ -97,21 +97,39 @@ class FacetColumns {
  private:
   friend class FacetColumnCounter;
   static constexpr int kColumns = 6;  // one per FacetField
-  static constexpr uint32_t kNone = UINT32_MAX;
   struct Column {
     bool multi = false;
     std::vector<std::string> values;  // ordinal -> value
     absl::flat_hash_map<std::string, uint32_t> ordinal_of;
-    // Multi-valued: ordinals of docid d are ordinals[offsets[d] .. offsets[d+1]).
-    // Single-valued: ordinals[d] or kNone; offsets unused.
+    // Per document, codes: ordinal + 1, 0 = no value. Multi-valued: the codes
+    // of docid d are codes[offsets[d] .. offsets[d+1]); single-valued:
+    // codes[d], offsets unused. The codes sit in the narrowest of codes8/16/32
+    // that holds values.size() (`width` bytes; the others are empty): the
+    // counter's loops read half or a quarter of the bytes (1M documents: 30
+    // instead of 47 bytes per document in the arrays, 58 with vector slack).
+    int width = 1;
     std::vector<uint32_t> offsets;
-    std::vector<uint32_t> ordinals;
+    std::vector<uint8_t> codes8;
+    std::vector<uint16_t> codes16;
+    std::vector<uint32_t> codes32;
     // kDate only: values[i] parsed once here rather than per search (a
     // histogram over 15k distinct days cost ~4 ms of parsing and formatting).
     std::vector<std::optional<absl::CivilDay>> days;
     // kDate only: the ordinals of the valid days, in date order (sorting 15k
     // days per search cost ~7% of a broad query).
     std::vector<uint32_t> day_order;
+
+    const void* codes() const {
+      return width == 1 ? static_cast<const void*>(codes8.data())
+             : width == 2 ? static_cast<const void*>(codes16.data())
+                          : static_cast<const void*>(codes32.data());
+    }
+    // All codes (0 .. offsets.back() or lastdocid + 1), widened to 32 bits;
+    // the arrays are emptied.
+    std::vector<uint32_t> TakeCodes();
+    // Stores `codes` in the narrowest width. Multi-valued codes are followed
+    // by padding: the counter copies a fixed number of bytes from each run.
+    void PutCodes(std::vector<uint32_t> codes);
   };
   static int Index(FacetField f) { return static_cast<int>(f); }
   absl::Status AppendFrom(const Xapian::Database& db, Xapian::docid first,
@@ -125,6 +143,13 @@ class FacetColumns {
 // it reads doc.get_docid() and never the document's values.
 // REQUIRES: every document the matcher sees has docid <= columns->lastdocid()
 // (the snapshot is ValidFor the database searched); others are ignored.
+//
+// Docids are queued and counted a block at a time, one field after the other:
+// each field's loop then keeps its arrays and counts in cache and has no
+// branch that depends on how many values a document has (counting each
+// document as it came cost ~33 ns per document for the six facets on 1M
+// documents, mostly in mispredicted inner loops and cache misses; see
+// FacetColumnCounter::Flush). Counts() and DayCounts() count the queue first.
 class FacetColumnCounter : public Xapian::MatchSpy {
  public:
   FacetColumnCounter(std::shared_ptr<const FacetColumns> columns,
@@ -134,15 +159,8 @@ class FacetColumnCounter : public Xapian::MatchSpy {
   // Inline: this is the per-document cost of every facet count.
   void Add(Xapian::docid did) {
     if (did > lastdocid_) return;
-    for (Field& f : fields_) {
-      if (f.multi) {
-        for (uint32_t i = f.offsets[did], end = f.offsets[did + 1]; i < end; ++i) {
-          ++f.counts[f.ordinals[i] + 1];
-        }
-      } else {
-        ++f.counts[static_cast<uint32_t>(f.ordinals[did] + 1u)];
-      }
-    }
+    pending_[pending_size_] = did;
+    if (++pending_size_ == kBlock) Flush();
   }
 
   // Non-zero counts of `field` (one of the fields given), in no order. The
@@ -153,17 +171,44 @@ class FacetColumnCounter : public Xapian::MatchSpy {
   std::vector<std::pair<absl::CivilDay, uint64_t>> DayCounts() const;
 
  private:
+  // 256 docids: the gathered codes of a block (at most kRunBytes per
+  // document) stay within 8 KB, well inside L1.
+  static constexpr size_t kBlock = 256;
   struct Field {
     FacetField field;
     bool multi;
-    const uint32_t* offsets;
-    const uint32_t* ordinals;
-    // counts[ordinal + 1]; counts[0] absorbs kNone (kNone + 1 wraps to 0).
+    int width;                // bytes per code
+    const uint32_t* offsets;  // multi-valued only
+    const void* codes;        // uint8_t, uint16_t or uint32_t by width
+    // Lane l counts code c in counts[l * stride + c]; code 0 absorbs the
+    // documents without a value. Several lanes for the small fields, whose
+    // few values repeat from one document to the next: with one array every
+    // increment waited for the previous one to the same counter.
+    size_t lanes;
+    size_t stride;  // values + 1
     std::vector<uint32_t> counts;
+
+    uint64_t Count(size_t code) const {
+      uint64_t n = 0;
+      for (size_t l = 0; l < lanes; ++l) n += counts[l * stride + code];
+      return n;
+    }
   };
+
+  // Counts the queued docids. Const and the state it changes mutable so the
+  // const readers can count what is still queued; the counter is used by one
+  // thread.
+  void Flush() const;
+
   std::shared_ptr<const FacetColumns> columns_;
-  std::vector<Field> fields_;
+  mutable std::vector<Field> fields_;
   Xapian::docid lastdocid_;
+  mutable size_t pending_size_ = 0;
+  mutable Xapian::docid pending_[kBlock];
+  // The codes of one multi-valued field over a block, gathered by width.
+  mutable std::vector<uint8_t> gathered8_;
+  mutable std::vector<uint16_t> gathered16_;
+  mutable std::vector<uint32_t> gathered32_;
 };
 
 // The terms of `query` when it matches exactly the documents that hold all of

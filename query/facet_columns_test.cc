@@ -189,6 +189,61 @@ TEST(FacetColumnsTest, ExtensionAfterAppendsEqualsAFullBuild) {
   EXPECT_TRUE((*extended)->ValidFor((*first)->identity()));
 }
 
+// The counter copies a fixed 32 bytes of codes per document and counts the
+// rest of a longer run apart, and codes are 1, 2 or 4 bytes wide by the
+// number of values: a column that outgrows one byte in an extension, runs
+// longer than the copy at both widths, and more matches than one counting
+// block (256) must all count like the stock spies.
+TEST(FacetColumnsTest, WidenedColumnsLongRunsAndManyBlocksCountLikeTheStockSpies) {
+  auto articles = [](int first, int n, int actors_per_doc, const std::string& prefix) {
+    std::vector<core::Article> out;
+    for (int i = first; i < first + n; ++i) {
+      std::vector<std::string> actors;
+      const int k = i % 10 == 0 ? actors_per_doc : 1 + i % 2;
+      for (int a = 0; a < k; ++a) actors.push_back(absl::StrCat(prefix, " ", (i + a) % 97));
+      if (i % 10 == 0) actors.push_back(absl::StrCat("Only ", i));
+      out.push_back(MakeArticle(absl::StrCat("w", i), i % 3 ? "title even" : "title odd", "body",
+                                absl::StrCat("2025-0", 1 + i % 9, "-1", i % 10), {"us", "fr"},
+                                actors));
+    }
+    return out;
+  };
+  GlassDb glass;
+  // 40 actors in one document: longer than a 1-byte copy (32 codes).
+  glass.Write(articles(0, 60, 40, "Actor"));
+  Xapian::Database db = glass.Open();
+  auto narrow = FacetColumns::Build(db);
+  ASSERT_TRUE(narrow.ok()) << narrow.status();
+  ASSERT_LT((*narrow)->values(FacetField::kActor).size(), 256u);
+  // Then over 255 actors (2-byte codes: a 16-code copy) and 400 documents.
+  glass.Write(articles(60, 340, 20, "Player"));
+  glass.Write(articles(400, 5, 30, "Person"));
+  ASSERT_TRUE(db.reopen());
+  auto extended = FacetColumns::Extend(**narrow, db);
+  ASSERT_TRUE(extended.ok()) << extended.status();
+  ASSERT_GT((*extended)->values(FacetField::kActor).size(), 256u);
+  auto full = FacetColumns::Build(db);
+  ASSERT_TRUE(full.ok()) << full.status();
+  const std::vector<FacetField> fields(std::begin(kFields), std::end(kFields));
+  for (const Xapian::Query& q : {Xapian::Query::MatchAll, Xapian::Query("Zodd")}) {
+    SCOPED_TRACE(q.get_description());
+    const auto want = StockCounts(db, q);
+    EXPECT_EQ(ColumnCounts(*extended, db, q), want);
+    EXPECT_EQ(ColumnCounts(*full, db, q), want);
+    FacetColumnCounter walked(*extended, fields);
+    ASSERT_TRUE(CountConjunction(db, *ConjunctionTerms(q), &walked).ok());
+    for (FacetField f : kFields) {
+      auto got = walked.Counts(f);
+      EXPECT_EQ(Counts(got.begin(), got.end()), want.count(f) ? want.at(f) : Counts()) << int(f);
+    }
+  }
+  // Hand-checked: "Actor 39" is in the long runs of documents 0, 10, 20 and
+  // 30 (actors i .. i + 39) and in document 39 (actors 39 and 40).
+  const auto all = ColumnCounts(*extended, db, Xapian::Query::MatchAll);
+  EXPECT_EQ(all.at(FacetField::kActor).at("actor 39"), 5u);  // keys are folded
+  EXPECT_EQ(all.at(FacetField::kCountry).at("us"), 405u);
+}
+
 TEST(FacetColumnsTest, ReplaceOrDeleteForcesAFullBuild) {
   GlassDb glass;
   glass.Write(Batch(0, 30));
