@@ -34,14 +34,20 @@ std::string CollapseKey(const std::vector<core::Token>& title,
 
 absl::StatusOr<BuiltDocument> BuildDocument(const core::Article& article,
                                             core::Analyzer& analyzer,
-                                            bool want_spelling) {
+                                            bool want_spelling,
+                                            const std::vector<core::Token>* given_title,
+                                            const std::vector<core::Token>* given_body) {
   if (article.id.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(article.origin, ": article has no id"));
   }
   const std::string& lang = article.language.empty() ? std::string("en") : article.language;
-  std::vector<core::Token> title_tokens, body_tokens;
-  analyzer.Tokenize(article.title, &title_tokens);
-  analyzer.Tokenize(article.body, &body_tokens);
+  // A second tokenization of the text was ~4% of the indexing CPU on BBC:
+  // reuse the facet extractor's tokens when the caller has them.
+  std::vector<core::Token> own_title, own_body;
+  if (given_title == nullptr) analyzer.Tokenize(article.title, &own_title);
+  if (given_body == nullptr) analyzer.Tokenize(article.body, &own_body);
+  const std::vector<core::Token>& title_tokens = given_title ? *given_title : own_title;
+  const std::vector<core::Token>& body_tokens = given_body ? *given_body : own_body;
 
   BuiltDocument out;
   out.id_term = IdTerm(article.id);

@@ -32,10 +32,14 @@ struct BuiltDocument {
 
 // Builds the document for `article`. Uses article.language to pick the stemmer
 // (no stemming if it has none). Returns kInvalidArgument if the article has no
-// id. `want_spelling` fills spelling_words.
-absl::StatusOr<BuiltDocument> BuildDocument(const core::Article& article,
-                                            core::Analyzer& analyzer,
-                                            bool want_spelling);
+// id. `want_spelling` fills spelling_words. `title_tokens` and `body_tokens`,
+// when given, must be what analyzer.Tokenize gives for article.title and
+// article.body (the facet extractor keeps them; see FacetExtractor::Extract);
+// when null, the text is tokenized here.
+absl::StatusOr<BuiltDocument> BuildDocument(
+    const core::Article& article, core::Analyzer& analyzer, bool want_spelling,
+    const std::vector<core::Token>* title_tokens = nullptr,
+    const std::vector<core::Token>* body_tokens = nullptr);
 
 // The unique id term of an article id.
 std::string IdTerm(absl::string_view id);

@@ -29,6 +29,12 @@ namespace newsdex::indexer {
 
 class ActorExtractor;
 
+// An article's title and body as core::Analyzer::Tokenize splits them.
+struct ArticleTokens {
+  std::vector<core::Token> title;
+  std::vector<core::Token> body;
+};
+
 class FacetExtractor {
  public:
   // Loads gazetteers from data_dir (core::DataDir() by default). Errors name
@@ -41,7 +47,11 @@ class FacetExtractor {
   // Fills article->countries (unless countries_from_metadata), ->actors (unless
   // actors_from_metadata), ->mentioned_dates, and ->date when it is unset.
   // Thread-safe (const); `analyzer` is the caller's per-thread Analyzer.
-  void Extract(core::Article* article, core::Analyzer& analyzer) const;
+  // If `tokens` is given, it receives the title and body tokens exactly as
+  // analyzer.Tokenize(article->title) and (article->body) give them, for
+  // BuildDocument: extraction has tokenized the text already.
+  void Extract(core::Article* article, core::Analyzer& analyzer,
+               ArticleTokens* tokens = nullptr) const;
 
   // For debugging: the country matches of `article` as "surface=key" (see
   // CountryExtractor::Explain). Uses article.date as is.

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "absl/strings/str_split.h"
@@ -159,6 +160,52 @@ TEST(FacetExtractorTest, FindsDatelineAtStartOfBody) {
   for (const Case& c : cases) {
     absl::string_view body = c.body;
     EXPECT_EQ(body.substr(0, BodyDatelineLength(body)), c.dateline) << c.body;
+  }
+}
+
+// BuildDocument indexes the tokens Extract keeps, so they must be exactly
+// what tokenizing the title and the whole body gives, offsets included, also
+// when a dateline was cut from the body.
+TEST(FacetExtractorTest, KeptTokensAreThoseOfTheWholeText) {
+  struct Case {
+    const char* title;
+    const char* body;
+    const char* dateline;  // given by the source
+  } cases[] = {
+      {"Mill closes", "PORTLAND, Ore. (AP) - The mill's owner, U.S. Steel, said 1,000 jobs go.", ""},
+      {"Iran", "TEHRAN, Aug 24 (Reuters) - Iran said.", ""},
+      {"", "NEW YORK, March 3 \xE2\x80\x94 Stocks rose.", ""},
+      {"Dash", "NEW YORK, March 3 \xE2\x80\x94Stocks rose.", ""},
+      {"Two blanks", "PARIS (AP) -  'Quoted' words_with_underscores 3.5 _x", ""},
+      // Non-ASCII right after the dateline: a combining acute accent (which
+      // UAX #29 attaches to the blank before it), an accented word, CJK.
+      {"Marks", "PARIS (AP) - \xCC\x81" "cole de Paris.", ""},
+      {"Accents", "PARIS (AP) - \xC3\x89" "cole fermée.", ""},
+      {"CJK", "TOKYO (AP) - \xE6\x9D\xB1\xE4\xBA\xAC\xE9\x83\xBD\xE3\x81\xAF", ""},
+      {"Only a dateline", "PARIS (AP) - ", ""},
+      {"Source dateline", "The mill closed.", "PORTLAND, Ore."},
+      {"No body", "", ""},
+      {"", "", ""},
+  };
+  for (const Case& c : cases) {
+    core::Article a;
+    a.id = "x";
+    a.title = c.title;
+    a.body = c.body;
+    a.dateline = c.dateline;
+    ArticleTokens kept;
+    kept.body.push_back(core::Token{"stale", 0, 5});  // Extract must replace, not append
+    Extractor().Extract(&a, TestAnalyzer(), &kept);
+    std::vector<core::Token> title, body;
+    TestAnalyzer().Tokenize(a.title, &title);
+    TestAnalyzer().Tokenize(a.body, &body);
+    auto render = [](const std::vector<core::Token>& tokens) {
+      std::string s;
+      for (const core::Token& t : tokens) absl::StrAppend(&s, t.term, "@", t.begin, "-", t.end, " ");
+      return s;
+    };
+    EXPECT_EQ(render(kept.title), render(title)) << c.body;
+    EXPECT_EQ(render(kept.body), render(body)) << c.body;
   }
 }
 

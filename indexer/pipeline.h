@@ -25,6 +25,7 @@
 namespace newsdex::indexer {
 
 class FacetExtractor;
+struct ArticleTokens;
 
 struct PipelineOptions {
   ReadOptions read;
@@ -59,9 +60,12 @@ absl::StatusOr<PipelineCounts> IndexPaths(const std::vector<std::string>& paths,
 // the end. The writers' databases must be distinct (Xapian allows one writer
 // per database); see indexer/bulk_loader.h for merging them.
 // With options.spelling, spelling words are counted over the whole run and
-// added to each shard once, before its last commit: a shard is not visible
-// before the end anyway, and once per word and run is fewer Xapian calls than
-// once per word and batch.
+// each word is added once, with its total count, to one shard chosen by a hash
+// of the word, before that shard's last commit: a shard is not visible before
+// the end anyway, and once per word and run is fewer Xapian calls than once
+// per word and batch or per word and shard. Each shard's spelling table alone
+// is therefore not that of its documents; the shards' union (what compaction
+// makes of them) is.
 // REQUIRES: the shard writers were opened with spelling off.
 absl::StatusOr<PipelineCounts> IndexPathsSharded(const std::vector<std::string>& paths,
                                                  const std::vector<IndexWriter*>& shards,
@@ -79,9 +83,11 @@ absl::StatusOr<PipelineCounts> ExtractPaths(
     const std::function<void(const core::Article&)>& on_article);
 
 // Fills the article's language (CLD2 when not given) and its facets; used by
-// both modes above and by the daemon's write path.
-void PrepareArticle(core::Article* article, const FacetExtractor* extractor,
-                    core::Analyzer& analyzer);
+// both modes above and by the daemon's write path. Returns true if it filled
+// `tokens` (given, and an extractor ran; see FacetExtractor::Extract), which
+// BuildDocument can then reuse.
+bool PrepareArticle(core::Article* article, const FacetExtractor* extractor,
+                    core::Analyzer& analyzer, ArticleTokens* tokens = nullptr);
 
 }  // namespace newsdex::indexer
 
