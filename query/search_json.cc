@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/time/time.h"
+#include "absl/strings/str_cat.h"
+#include "query/json_writer.h"
 #include "query/search.h"
 
 namespace newsdex::query {
@@ -39,21 +41,6 @@ Json ActorsJson(const std::vector<core::ActorFacet>& actors) {
   return out;
 }
 
-Json HitJson(const Hit& h) {
-  return Json{{"id", h.id},
-              {"title", h.title},
-              {"url", h.url},
-              {"date", DateJson(h.date)},
-              {"source", h.source},
-              {"lang", h.lang},
-              {"countries", CountriesJson(h.countries)},
-              {"actors", ActorsJson(h.actors)},
-              {"score", h.score},
-              {"rank", h.rank},
-              {"snippet", h.snippet},
-              {"duplicates", h.duplicates}};
-}
-
 Json ValuesJson(const std::vector<FacetValue>& values) {
   Json out = Json::array();
   for (const FacetValue& v : values) {
@@ -62,46 +49,161 @@ Json ValuesJson(const std::vector<FacetValue>& values) {
   return out;
 }
 
+// The hot-path renderings (a /search answer per request) write text
+// directly (query/json_writer.h); the rest build nlohmann trees.
+void AppendUint(uint64_t v, std::string* out) { absl::StrAppend(out, v); }
+
+void AppendBool(bool v, std::string* out) { out->append(v ? "true" : "false"); }
+
+void AppendDate(const std::optional<absl::CivilDay>& day, std::string* out) {
+  if (day) {
+    AppendJsonString(core::FormatIsoDate(*day), out);
+  } else {
+    out->append("null");
+  }
+}
+
+void AppendHit(const Hit& h, std::string* out) {
+  out->append("{\"id\":");
+  AppendJsonString(h.id, out);
+  out->append(",\"title\":");
+  AppendJsonString(h.title, out);
+  out->append(",\"url\":");
+  AppendJsonString(h.url, out);
+  out->append(",\"date\":");
+  AppendDate(h.date, out);
+  out->append(",\"source\":");
+  AppendJsonString(h.source, out);
+  out->append(",\"lang\":");
+  AppendJsonString(h.lang, out);
+  out->append(",\"countries\":[");
+  for (size_t i = 0; i < h.countries.size(); ++i) {
+    const core::CountryFacet& c = h.countries[i];
+    if (i > 0) out->push_back(',');
+    out->append("{\"code\":");
+    AppendJsonString(c.code, out);
+    out->append(",\"name\":");
+    AppendJsonString(c.name, out);
+    out->append(",\"mentions\":");
+    absl::StrAppend(out, c.mentions);
+    out->append(",\"focus\":");
+    AppendBool(c.focus, out);
+    out->push_back('}');
+  }
+  out->append("],\"actors\":[");
+  for (size_t i = 0; i < h.actors.size(); ++i) {
+    const core::ActorFacet& a = h.actors[i];
+    if (i > 0) out->push_back(',');
+    out->append("{\"name\":");
+    AppendJsonString(a.name, out);
+    out->append(",\"mentions\":");
+    absl::StrAppend(out, a.mentions);
+    if (!a.country.empty()) {
+      out->append(",\"country\":");
+      AppendJsonString(a.country, out);
+    }
+    if (!a.role.empty()) {
+      out->append(",\"role\":");
+      AppendJsonString(a.role, out);
+    }
+    out->push_back('}');
+  }
+  out->append("],\"score\":");
+  AppendJsonDouble(h.score, out);
+  out->append(",\"rank\":");
+  AppendUint(h.rank, out);
+  out->append(",\"snippet\":");
+  AppendJsonString(h.snippet, out);
+  out->append(",\"duplicates\":");
+  AppendUint(h.duplicates, out);
+  out->push_back('}');
+}
+
 }  // namespace
 
 std::string SearchResponseJson(const SearchResponse& r) {
-  Json j;
-  j["total"] = r.total;
-  j["total_exact"] = r.total_exact;
-  j["total_lower"] = r.total_lower;
-  j["total_upper"] = r.total_upper;
-  j["offset"] = r.offset;
-  j["limit"] = r.limit;
-  Json hits = Json::array();
-  for (const Hit& h : r.hits) hits.push_back(HitJson(h));
-  j["hits"] = std::move(hits);
-  Json facets = Json::object();
-  for (const FacetCounts& f : r.facets) {
-    facets[f.field] = Json{{"values", ValuesJson(f.values)},
-                           {"distinct", f.distinct},
-                           {"disjunctive", f.disjunctive}};
+  std::string out;
+  // Enough for a page of ten hits with snippets: one allocation in the common case.
+  out.reserve(1024 + r.hits.size() * 1024);
+  out.append("{\"total\":");
+  AppendUint(r.total, &out);
+  out.append(",\"total_exact\":");
+  AppendBool(r.total_exact, &out);
+  out.append(",\"total_lower\":");
+  AppendUint(r.total_lower, &out);
+  out.append(",\"total_upper\":");
+  AppendUint(r.total_upper, &out);
+  out.append(",\"offset\":");
+  absl::StrAppend(&out, r.offset);
+  out.append(",\"limit\":");
+  absl::StrAppend(&out, r.limit);
+  out.append(",\"hits\":[");
+  for (size_t i = 0; i < r.hits.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    AppendHit(r.hits[i], &out);
   }
-  j["facets"] = std::move(facets);
-  if (r.dates) {
-    Json buckets = Json::array();
-    for (const DateBucket& b : r.dates->buckets) {
-      buckets.push_back(Json{{"key", b.key}, {"count", b.count}});
+  out.append("],\"facets\":{");
+  for (size_t i = 0; i < r.facets.size(); ++i) {
+    const FacetCounts& f = r.facets[i];
+    if (i > 0) out.push_back(',');
+    AppendJsonString(f.field, &out);
+    out.append(":{\"values\":[");
+    for (size_t k = 0; k < f.values.size(); ++k) {
+      const FacetValue& v = f.values[k];
+      if (k > 0) out.push_back(',');
+      out.append("{\"value\":");
+      AppendJsonString(v.value, &out);
+      out.append(",\"name\":");
+      AppendJsonString(v.name, &out);
+      out.append(",\"count\":");
+      AppendUint(v.count, &out);
+      out.push_back('}');
     }
-    j["dates"] = Json{{"bucket", r.dates->bucket}, {"buckets", std::move(buckets)}};
-  } else {
-    j["dates"] = nullptr;
+    out.append("],\"distinct\":");
+    AppendUint(f.distinct, &out);
+    out.append(",\"disjunctive\":");
+    AppendBool(f.disjunctive, &out);
+    out.push_back('}');
   }
-  j["suggestion"] = r.suggestion;
-  j["query_warning"] = r.query_warning;
-  j["timed_out"] = r.timed_out;
-  j["elapsed_ms"] = absl::ToDoubleMilliseconds(r.elapsed);
-  return Dump(j);
+  out.append("},\"dates\":");
+  if (r.dates) {
+    out.append("{\"bucket\":");
+    AppendJsonString(r.dates->bucket, &out);
+    out.append(",\"buckets\":[");
+    for (size_t i = 0; i < r.dates->buckets.size(); ++i) {
+      const DateBucket& b = r.dates->buckets[i];
+      if (i > 0) out.push_back(',');
+      out.append("{\"key\":");
+      AppendJsonString(b.key, &out);
+      out.append(",\"count\":");
+      AppendUint(b.count, &out);
+      out.push_back('}');
+    }
+    out.append("]}");
+  } else {
+    out.append("null");
+  }
+  out.append(",\"suggestion\":");
+  AppendJsonString(r.suggestion, &out);
+  out.append(",\"query_warning\":");
+  AppendJsonString(r.query_warning, &out);
+  out.append(",\"timed_out\":");
+  AppendBool(r.timed_out, &out);
+  out.append(",\"elapsed_ms\":");
+  AppendJsonDouble(absl::ToDoubleMilliseconds(r.elapsed), &out);
+  out.push_back('}');
+  return out;
 }
 
+
 std::string HitsJson(const std::vector<Hit>& hits) {
-  Json arr = Json::array();
-  for (const Hit& h : hits) arr.push_back(HitJson(h));
-  return Dump(Json{{"hits", std::move(arr)}});
+  std::string out = "{\"hits\":[";
+  for (size_t i = 0; i < hits.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    AppendHit(hits[i], &out);
+  }
+  out.append("]}");
+  return out;
 }
 
 std::string FacetValuesJson(absl::string_view field, const std::vector<FacetValue>& values) {

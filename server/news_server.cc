@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -15,6 +16,7 @@
 #include "absl/time/clock.h"
 #include "core/log.h"
 #include "query/resolver.h"
+#include "server/access_log.h"
 #include "server/article_writer.h"
 #include "server/request_params.h"
 #include "server/worker_pool.h"
@@ -84,10 +86,7 @@ void Guarded(httplib::Response& res, Fn&& fn) {
 NewsServer::NewsServer(ServerOptions options)
     : options_(std::move(options)), started_(absl::Now()) {}
 
-NewsServer::~NewsServer() {
-  Stop();
-  if (owns_access_log_fd_ && access_log_fd_ >= 0) ::close(access_log_fd_);
-}
+NewsServer::~NewsServer() { Stop(); }
 
 absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Create(ServerOptions options) {
   if (options.db_path.empty()) return absl::InvalidArgumentError("no index given (--db)");
@@ -112,19 +111,17 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Create(ServerOptions opt
   std::unique_ptr<NewsServer> server(new NewsServer(std::move(options)));
   const ServerOptions& o = server->options_;
 
-  if (o.access_log == "off") {
-    server->access_log_fd_ = -1;
-  } else if (o.access_log.empty()) {
-    server->access_log_fd_ = 2;
-  } else {
+  if (o.access_log.empty()) {
+    server->access_log_ = std::make_unique<AccessLog>(2, /*owns_fd=*/false);
+  } else if (o.access_log != "off") {
     int fd = ::open(o.access_log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) {
       return absl::FailedPreconditionError(
           absl::StrCat("cannot open access log ", o.access_log));
     }
-    server->access_log_fd_ = fd;
-    server->owns_access_log_fd_ = true;
+    server->access_log_ = std::make_unique<AccessLog>(fd, /*owns_fd=*/true);
   }
+  server->search_limit_ = std::make_unique<ConcurrencyLimit>(o.max_concurrent_searches);
 
   server->watcher_ = std::make_unique<IndexWatcher>(o.db_path, o.reopen_interval);
   if (!o.admin_token.empty()) {
@@ -338,27 +335,25 @@ void NewsServer::WriteAccessLog(const httplib::Request& req, const httplib::Resp
   request_start = absl::InfinitePast();
   request_route = Route::kOther;
   request_recorded = false;
-  if (access_log_fd_ < 0) return;
-  nlohmann::ordered_json line = nlohmann::ordered_json::object();
-  line["ts"] = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", now, absl::UTCTimeZone());
-  line["method"] = req.method.substr(0, 16);
-  line["target"] = req.target.substr(0, 512);
-  line["route"] = std::string(RouteName(route));
-  line["status"] = res.status;
-  line["bytes"] = res.body.size();
-  line["latency_ms"] = absl::ToDoubleMilliseconds(latency);
-  line["remote"] = req.remote_addr;
-  std::string text = Dump(line);
-  text += '\n';
-  // One write() per line: lines from concurrent workers do not interleave.
-  ssize_t ignored = ::write(access_log_fd_, text.data(), text.size());
-  (void)ignored;
+  if (access_log_ == nullptr) return;
+  AccessLogEntry entry;
+  entry.time = now;
+  entry.method = req.method;
+  entry.target = req.target;
+  entry.route = RouteName(route);
+  entry.status = res.status;
+  entry.bytes = res.body.size();
+  entry.latency = latency;
+  entry.remote = req.remote_addr;
+  access_log_->Append(FormatAccessLogLine(entry));
 }
 
 void NewsServer::HandleSearch(const httplib::Request& req, httplib::Response& res) {
   absl::StatusOr<query::SearchRequest> request =
       ParseSearchParams(req.params, options_.search_time_limit);
   if (!request.ok()) return SendStatus(res, request.status());
+  // Released before the answer is rendered and sent.
+  std::optional<ConcurrencyLimit::Slot> slot(std::in_place, search_limit_.get());
   absl::StatusOr<query::Searcher*> searcher = WorkerPool::CurrentSearcher();
   if (!searcher.ok()) return SendStatus(res, searcher.status());
   absl::StatusOr<query::SearchResponse> response = (*searcher)->Search(*request);
@@ -371,6 +366,7 @@ void NewsServer::HandleSearch(const httplib::Request& req, httplib::Response& re
     if (!searcher.ok()) return SendStatus(res, searcher.status());
     response = (*searcher)->Search(*request);
   }
+  slot.reset();
   if (!response.ok()) {
     if (response.status().code() == absl::StatusCode::kInvalidArgument) {
       return SendError(res, 400, "invalid_query", response.status().message(), "q");
@@ -386,8 +382,9 @@ namespace {
 // Runs `call` on the worker's searcher, reopening and retrying once if the
 // index changed underneath it.
 template <typename Fn>
-auto WithSearcher(Metrics& metrics, Fn&& call)
+auto WithSearcher(Metrics& metrics, ConcurrencyLimit* limit, Fn&& call)
     -> decltype(call(std::declval<query::Searcher&>())) {
+  ConcurrencyLimit::Slot slot(limit);
   absl::StatusOr<query::Searcher*> searcher = WorkerPool::CurrentSearcher();
   if (!searcher.ok()) return searcher.status();
   auto result = call(**searcher);
@@ -409,7 +406,8 @@ void NewsServer::HandleArticle(const httplib::Request& req, httplib::Response& r
   if (!params.ok()) return SendStatus(res, params);
   const std::string id = req.path.substr(10);
   absl::StatusOr<core::Article> article =
-      WithSearcher(metrics_, [&](query::Searcher& s) { return s.GetArticle(id); });
+      WithSearcher(metrics_, search_limit_.get(),
+                   [&](query::Searcher& s) { return s.GetArticle(id); });
   if (!article.ok()) return SendStatus(res, article.status());
   res.set_content(query::ArticleJson(*article), kJson);
 }
@@ -419,7 +417,8 @@ void NewsServer::HandleRelated(const httplib::Request& req, httplib::Response& r
   if (!limit.ok()) return SendStatus(res, limit.status());
   const std::string id = req.path.substr(10, req.path.size() - 10 - 8);
   absl::StatusOr<std::vector<query::Hit>> hits =
-      WithSearcher(metrics_, [&](query::Searcher& s) { return s.Related(id, *limit); });
+      WithSearcher(metrics_, search_limit_.get(),
+                   [&](query::Searcher& s) { return s.Related(id, *limit); });
   if (!hits.ok()) return SendStatus(res, hits.status());
   res.set_content(query::HitsJson(*hits), kJson);
 }
@@ -435,7 +434,7 @@ void NewsServer::HandleFacetValues(const httplib::Request& req, httplib::Respons
   absl::StatusOr<FacetValuesParams> params = ParseFacetValuesParams(req.params);
   if (!params.ok()) return SendStatus(res, params.status());
   absl::StatusOr<std::vector<query::FacetValue>> values =
-      WithSearcher(metrics_, [&](query::Searcher& s) {
+      WithSearcher(metrics_, search_limit_.get(), [&](query::Searcher& s) {
         return s.FacetValues(field, params->prefix, params->limit);
       });
   if (!values.ok()) return SendStatus(res, values.status());
@@ -462,7 +461,7 @@ void NewsServer::HandleStats(const httplib::Request& req, httplib::Response& res
   absl::Status params = RejectParams(req.params);
   if (!params.ok()) return SendStatus(res, params);
   absl::StatusOr<query::IndexStats> stats =
-      WithSearcher(metrics_, [&](query::Searcher& s) { return s.Stats(); });
+      WithSearcher(metrics_, search_limit_.get(), [&](query::Searcher& s) { return s.Stats(); });
   if (!stats.ok()) return SendStatus(res, stats.status());
   // ordered_json keeps the query library's key order.
   nlohmann::ordered_json body =

@@ -38,7 +38,9 @@ class FacetExtractor;
 
 namespace newsdex::server {
 
+class AccessLog;
 class ArticleWriter;
+class ConcurrencyLimit;
 class IndexWatcher;
 
 struct ServerOptions {
@@ -49,6 +51,10 @@ struct ServerOptions {
   // httplib keeps a worker busy for as long as a keep-alive connection is
   // open (up to keep_alive_timeout idle), so size it for concurrent connections.
   int threads = 0;
+  // Searches running at once; more wait their turn (first come first served).
+  // <= 0: no limit. Off by default: on the shared 2-core machine a limit of 2
+  // cost throughput and saved no CPU per request (docs/benchmarks.md, daemon).
+  int max_concurrent_searches = 0;
   // Empty: POST/DELETE /articles answer 403. Otherwise they require
   // "Authorization: Bearer <admin_token>" (401 without it).
   std::string admin_token;
@@ -56,7 +62,8 @@ struct ServerOptions {
   // ("*" or one origin) and OPTIONS preflights are answered.
   std::string cors_origin;
   // One JSON line per request goes here; empty = standard error. "off"
-  // disables the access log.
+  // disables the access log. Lines are written in batches (server/access_log.h)
+  // and all of them by the time the server is destroyed.
   std::string access_log = "";
   absl::Duration search_time_limit = absl::Seconds(2);
   absl::Duration reopen_interval = absl::Milliseconds(200);
@@ -120,12 +127,12 @@ class NewsServer {
   const ServerOptions options_;
   const absl::Time started_;
   Metrics metrics_;
+  std::unique_ptr<AccessLog> access_log_;  // null: off; outlives http_'s workers
+  std::unique_ptr<ConcurrencyLimit> search_limit_;
   std::unique_ptr<httplib::Server> http_;
   std::unique_ptr<IndexWatcher> watcher_;
   std::unique_ptr<ArticleWriter> writer_;
   int port_ = 0;
-  int access_log_fd_ = -1;  // -1: off
-  bool owns_access_log_fd_ = false;
   std::atomic<bool> stop_requested_{false};
   std::atomic<bool> serving_{false};
   std::mutex stop_mu_;  // orders Stop() against Serve() start

@@ -439,6 +439,32 @@ TEST_F(NewsServerTest, LiveReopenUnderConcurrentQueries) {
   EXPECT_EQ(s["documents"], kArticles + kBatches * kPerBatch);
 }
 
+TEST_F(NewsServerTest, SearchLimitQueuesConcurrentRequestsAndAnswersAll) {
+  ServerOptions options;
+  options.max_concurrent_searches = 1;
+  StartServer(options);
+  std::atomic<int> ok{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 4; ++t) {
+    clients.emplace_back([&, t] {
+      httplib::Client c = Client();
+      c.set_keep_alive(true);
+      const char* targets[] = {"/search?q=talks&facets=actor,country,date", "/articles/a3",
+                               "/articles/a3/related", "/facets/country"};
+      for (int i = 0; i < 40; ++i) {
+        httplib::Result r = c.Get(targets[(t + i) % 4]);
+        ASSERT_TRUE(r) << httplib::to_string(r.error());
+        EXPECT_EQ(r->status, 200) << r->body;
+        if (r->status == 200) ok.fetch_add(1);
+      }
+    });
+  }
+  for (std::thread& t : clients) t.join();
+  EXPECT_EQ(ok.load(), 160);
+  const Json body = Get("/search?q=talks&limit=3", 200);
+  EXPECT_EQ(body["hits"].size(), 3u);
+}
+
 TEST_F(NewsServerTest, CreateFailsOnMissingIndex) {
   ServerOptions options;
   options.db_path = dir_.path() + "/does-not-exist";

@@ -48,6 +48,8 @@ Options:
                            origin) and answer CORS preflights (default: off)
   --access_log FILE        one JSON line per request to FILE (default: stderr;
                            "off" disables it)
+  --max_searches N         searches running at once; more wait their turn
+                           (default 0: no limit)
   --time_limit_ms N        a search stops after N ms and returns what it has,
                            flagged "timed_out" (default 2000)
   --reopen_interval_ms N   how often to check for a new index revision (default 200)
@@ -125,6 +127,8 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
       NEWSDEX_ASSIGN_OR_RETURN(f.options.cors_origin, value());
     } else if (arg == "--access_log") {
       NEWSDEX_ASSIGN_OR_RETURN(f.options.access_log, value());
+    } else if (arg == "--max_searches") {
+      NEWSDEX_RETURN_IF_ERROR(int_value(0, 1024, &f.options.max_concurrent_searches));
     } else if (arg == "--time_limit_ms") {
       int ms = 0;
       NEWSDEX_RETURN_IF_ERROR(int_value(1, 600000, &ms));

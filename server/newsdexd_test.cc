@@ -102,7 +102,7 @@ TEST(NewsdexdTest, HelpDocumentsEveryFlag) {
   while ((n = read(d->stdout_fd, buf, sizeof(buf))) > 0) help.append(buf, n);
   EXPECT_EQ(d->Wait(), 0);
   for (const char* flag : {"--db", "--listen", "--threads", "--admin_token", "--admin_token_file",
-                           "--cors_origin", "--access_log", "--time_limit_ms",
+                           "--cors_origin", "--access_log", "--time_limit_ms", "--max_searches",
                            "--reopen_interval_ms", "--max_body_bytes", "--data_dir", "--help"}) {
     EXPECT_TRUE(absl::StrContains(help, flag)) << flag;
   }
