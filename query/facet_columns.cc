@@ -414,6 +414,18 @@ absl::StatusOr<Xapian::doccount> CountConjunction(const Xapian::Database& db,
   });
 }
 
+void FacetColumnCounter::MergeFrom(const FacetColumnCounter& other) {
+  assert(other.columns_ == columns_ && other.fields_.size() == fields_.size());
+  Flush();
+  other.Flush();
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    std::vector<uint32_t>& mine = fields_[i].counts;
+    const std::vector<uint32_t>& theirs = other.fields_[i].counts;
+    assert(mine.size() == theirs.size());
+    for (size_t k = 0; k < mine.size(); ++k) mine[k] += theirs[k];
+  }
+}
+
 std::vector<std::pair<absl::string_view, uint64_t>> FacetColumnCounter::Counts(
     FacetField field) const {
   Flush();

@@ -163,6 +163,10 @@ class FacetColumnCounter : public Xapian::MatchSpy {
     if (++pending_size_ == kBlock) Flush();
   }
 
+  // Adds the counts of `other`, a counter over the same snapshot and fields
+  // (one pass counted by two threads, each into its own counter).
+  void MergeFrom(const FacetColumnCounter& other);
+
   // Non-zero counts of `field` (one of the fields given), in no order. The
   // views point into the snapshot, which this counter keeps alive.
   std::vector<std::pair<absl::string_view, uint64_t>> Counts(FacetField field) const;
