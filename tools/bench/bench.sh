@@ -17,6 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 corpus=${1:?usage: tools/bench/bench.sh reuters|bbc|generated [options]}
 shift
+options_text="$*"  # for the command line written into docs/benchmarks.md
 docs=1000000 runs=3 peers="newsdex newsdex-facets xapian fts5 lucene" build="$repo/build"
 work="" write_docs=0 nqueries=1000
 while (($#)); do
@@ -114,7 +115,7 @@ print("\n".join(lines))
 PY
 
 if ((write_docs)); then
-  python3 - "$repo/docs/benchmarks.md" "$corpus" "$work/results.md" "tools/bench/bench.sh $corpus ${*}" <<'PY'
+  python3 - "$repo/docs/benchmarks.md" "$corpus" "$work/results.md" "tools/bench/bench.sh $corpus $options_text" <<'PY'
 import sys
 path, corpus, results, command = sys.argv[1:5]
 text = open(path).read()
