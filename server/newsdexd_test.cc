@@ -103,6 +103,7 @@ TEST(NewsdexdTest, HelpDocumentsEveryFlag) {
   EXPECT_EQ(d->Wait(), 0);
   for (const char* flag : {"--db", "--listen", "--threads", "--admin_token", "--admin_token_file",
                            "--cors_origin", "--access_log", "--time_limit_ms", "--max_searches",
+                           "--count_beside",
                            "--reopen_interval_ms", "--max_body_bytes", "--data_dir", "--help"}) {
     EXPECT_TRUE(absl::StrContains(help, flag)) << flag;
   }
