@@ -93,5 +93,5 @@ for peer in "${peers[@]}"; do
       -v p50="$(json_field "$summary" p50_us)" -v p95="$(json_field "$summary" p95_us)" \
       -v p99="$(json_field "$summary" p99_us)" -v qr="$(rss_of "$work/$peer.query.time")" \
       -v z="$(json_field "$summary" zero_hit_queries)" \
-      'BEGIN { printf "%s\t%d\t%.2f\t%.2f\t%.0f\t%.0f\t%.2f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", p, d, w, c, d/w, d/c, b/1e6/w, s, r, q, p50, p95, p99, qr, z }'
+      'BEGIN { printf "%s\t%d\t%.2f\t%.2f\t%.0f\t%.0f\t%.2f\t%.0f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", p, d, w, c, d/w, d/c, b/1e6/w, s, r, q, p50, p95, p99, qr, z }'
 done
