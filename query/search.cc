@@ -693,7 +693,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::SearchOnce(const SearchRequest& r
     const bool parallel = beside && (split || !own_pass.empty());
     Xapian::Enquire& pass_enquire = parallel ? *beside_enquire_ : *count_enquire_;
     Xapian::Enquire& spy_enquire = split ? pass_enquire : enquire;
-    spy_enquire.clear_matchspies();
+    enquire.clear_matchspies();
     pass_enquire.clear_matchspies();
     resp.counted_with_columns = columns != nullptr;
     resp.counted_beside = parallel;
@@ -821,15 +821,18 @@ absl::StatusOr<SearchResponse> Searcher::Impl::SearchOnce(const SearchRequest& r
       OwnPass* own = nullptr;  // null: the main count
     };
     std::vector<MatcherPass> matcher_passes;
+    const bool main_chunked = chunked && split && !walk_terms;
     constexpr Xapian::docid kChunks = 16;
     Xapian::docid last_docid = 0;
     std::atomic<size_t> next_chunk{0};
     std::atomic<bool> chunks_timed_out{false};
     if (chunked) {
       last_docid = db_.get_lastdocid();
-      auto add = [&](const Xapian::Query& original, FacetColumnCounter* counter, OwnPass* own) {
+      // `copy`: the counting thread's deep copy made above; `original`: this thread's.
+      auto add = [&](const Xapian::Query& copy, const Xapian::Query& original,
+                     FacetColumnCounter* counter, OwnPass* own) {
         MatcherPass m;
-        m.query[0] = for_pass(original);
+        m.query[0] = copy;
         m.query[1] = original;
         m.counter[0] = counter;
         if (counter != nullptr) {
@@ -842,9 +845,9 @@ absl::StatusOr<SearchResponse> Searcher::Impl::SearchOnce(const SearchRequest& r
         m.own = own;
         matcher_passes.push_back(std::move(m));
       };
-      if (split && !walk_terms) add(build(std::nullopt), column_counter.get(), nullptr);
+      if (main_chunked) add(main_count_query, build(std::nullopt), column_counter.get(), nullptr);
       for (OwnPass& p : passes) {
-        if (!p.terms) add(build(p.field), p.counter.get(), &p);
+        if (!p.terms) add(p.query, build(p.field), p.counter.get(), &p);
       }
     }
     // Takes chunks until none is left; `side` as in MatcherPass.
@@ -938,7 +941,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::SearchOnce(const SearchRequest& r
       resp.total_lower = totals.get_matches_lower_bound();
       resp.total_upper = totals.get_matches_upper_bound();
     }
-    if (chunks_timed_out && chunked && split && !walk_terms) {
+    if (chunks_timed_out && main_chunked) {
       // A chunk stopped at the time limit: the summed count is a lower bound.
       resp.total_upper = std::max<Xapian::doccount>(resp.total_upper, doccount);
     }

@@ -63,6 +63,17 @@ void AppendDate(const std::optional<absl::CivilDay>& day, std::string* out) {
   }
 }
 
+// Appends `items` as a JSON array, each written by `write(item, out)`.
+template <typename T, typename Write>
+void AppendArray(const std::vector<T>& items, std::string* out, Write&& write) {
+  out->push_back('[');
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    write(items[i], out);
+  }
+  out->push_back(']');
+}
+
 void AppendHit(const Hit& h, std::string* out) {
   out->append("{\"id\":");
   AppendJsonString(h.id, out);
@@ -76,10 +87,8 @@ void AppendHit(const Hit& h, std::string* out) {
   AppendJsonString(h.source, out);
   out->append(",\"lang\":");
   AppendJsonString(h.lang, out);
-  out->append(",\"countries\":[");
-  for (size_t i = 0; i < h.countries.size(); ++i) {
-    const core::CountryFacet& c = h.countries[i];
-    if (i > 0) out->push_back(',');
+  out->append(",\"countries\":");
+  AppendArray(h.countries, out, [](const core::CountryFacet& c, std::string* out) {
     out->append("{\"code\":");
     AppendJsonString(c.code, out);
     out->append(",\"name\":");
@@ -89,11 +98,9 @@ void AppendHit(const Hit& h, std::string* out) {
     out->append(",\"focus\":");
     AppendBool(c.focus, out);
     out->push_back('}');
-  }
-  out->append("],\"actors\":[");
-  for (size_t i = 0; i < h.actors.size(); ++i) {
-    const core::ActorFacet& a = h.actors[i];
-    if (i > 0) out->push_back(',');
+  });
+  out->append(",\"actors\":");
+  AppendArray(h.actors, out, [](const core::ActorFacet& a, std::string* out) {
     out->append("{\"name\":");
     AppendJsonString(a.name, out);
     out->append(",\"mentions\":");
@@ -107,8 +114,8 @@ void AppendHit(const Hit& h, std::string* out) {
       AppendJsonString(a.role, out);
     }
     out->push_back('}');
-  }
-  out->append("],\"score\":");
+  });
+  out->append(",\"score\":");
   AppendJsonDouble(h.score, out);
   out->append(",\"rank\":");
   AppendUint(h.rank, out);
@@ -137,29 +144,24 @@ std::string SearchResponseJson(const SearchResponse& r) {
   absl::StrAppend(&out, r.offset);
   out.append(",\"limit\":");
   absl::StrAppend(&out, r.limit);
-  out.append(",\"hits\":[");
-  for (size_t i = 0; i < r.hits.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    AppendHit(r.hits[i], &out);
-  }
-  out.append("],\"facets\":{");
+  out.append(",\"hits\":");
+  AppendArray(r.hits, &out, AppendHit);
+  out.append(",\"facets\":{");
   for (size_t i = 0; i < r.facets.size(); ++i) {
     const FacetCounts& f = r.facets[i];
     if (i > 0) out.push_back(',');
     AppendJsonString(f.field, &out);
-    out.append(":{\"values\":[");
-    for (size_t k = 0; k < f.values.size(); ++k) {
-      const FacetValue& v = f.values[k];
-      if (k > 0) out.push_back(',');
-      out.append("{\"value\":");
-      AppendJsonString(v.value, &out);
-      out.append(",\"name\":");
-      AppendJsonString(v.name, &out);
-      out.append(",\"count\":");
-      AppendUint(v.count, &out);
-      out.push_back('}');
-    }
-    out.append("],\"distinct\":");
+    out.append(":{\"values\":");
+    AppendArray(f.values, &out, [](const FacetValue& v, std::string* out) {
+      out->append("{\"value\":");
+      AppendJsonString(v.value, out);
+      out->append(",\"name\":");
+      AppendJsonString(v.name, out);
+      out->append(",\"count\":");
+      AppendUint(v.count, out);
+      out->push_back('}');
+    });
+    out.append(",\"distinct\":");
     AppendUint(f.distinct, &out);
     out.append(",\"disjunctive\":");
     AppendBool(f.disjunctive, &out);
@@ -169,17 +171,15 @@ std::string SearchResponseJson(const SearchResponse& r) {
   if (r.dates) {
     out.append("{\"bucket\":");
     AppendJsonString(r.dates->bucket, &out);
-    out.append(",\"buckets\":[");
-    for (size_t i = 0; i < r.dates->buckets.size(); ++i) {
-      const DateBucket& b = r.dates->buckets[i];
-      if (i > 0) out.push_back(',');
-      out.append("{\"key\":");
-      AppendJsonString(b.key, &out);
-      out.append(",\"count\":");
-      AppendUint(b.count, &out);
-      out.push_back('}');
-    }
-    out.append("]}");
+    out.append(",\"buckets\":");
+    AppendArray(r.dates->buckets, &out, [](const DateBucket& b, std::string* out) {
+      out->append("{\"key\":");
+      AppendJsonString(b.key, out);
+      out->append(",\"count\":");
+      AppendUint(b.count, out);
+      out->push_back('}');
+    });
+    out.push_back('}');
   } else {
     out.append("null");
   }
@@ -195,14 +195,10 @@ std::string SearchResponseJson(const SearchResponse& r) {
   return out;
 }
 
-
 std::string HitsJson(const std::vector<Hit>& hits) {
-  std::string out = "{\"hits\":[";
-  for (size_t i = 0; i < hits.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    AppendHit(hits[i], &out);
-  }
-  out.append("]}");
+  std::string out = "{\"hits\":";
+  AppendArray(hits, &out, AppendHit);
+  out.push_back('}');
   return out;
 }
 
