@@ -8,7 +8,6 @@
 #include <thread>
 #include <utility>
 
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/match.h"
@@ -18,30 +17,23 @@
 #include "query/resolver.h"
 #include "server/access_log.h"
 #include "server/article_writer.h"
+#include "server/http_server.h"
 #include "server/request_params.h"
 #include "server/worker_pool.h"
 
 namespace newsdex::server {
 namespace {
 
-constexpr char kJson[] = "application/json";  // exactly this, or httplib will not gzip
+constexpr char kJson[] = "application/json";
 
-// Per-request state that the access logger needs. Request handling, routing
-// and logging of one request all run on the same worker thread.
-thread_local absl::Time request_start = absl::InfinitePast();
-thread_local Route request_route = Route::kOther;
-// Set once the request's metrics are recorded (by a handler, before its answer
-// is written, so a client that has the answer also sees it counted).
-thread_local bool request_recorded = false;
-
-void SendError(httplib::Response& res, int status, absl::string_view error,
+void SendError(http::Response& res, int status, absl::string_view error,
                absl::string_view detail, absl::string_view parameter = "") {
   res.status = status;
   res.set_content(ErrorJson(error, detail, parameter), kJson);
 }
 
 // Maps a failed call to its HTTP answer. Bad parameters name themselves.
-void SendStatus(httplib::Response& res, const absl::Status& status) {
+void SendStatus(http::Response& res, const absl::Status& status) {
   const int http = HttpStatusFor(status);
   std::string parameter = ParameterOf(status);
   std::string error = parameter.empty() ? ErrorCodeFor(http) : "invalid_parameter";
@@ -69,7 +61,7 @@ bool SameToken(absl::string_view a, absl::string_view b) {
 // Runs a handler with the daemon's only catch-all: nothing a request does can
 // end the process.
 template <typename Fn>
-void Guarded(httplib::Response& res, Fn&& fn) {
+void Guarded(http::Response& res, Fn&& fn) {
   try {
     fn();
   } catch (const std::exception& e) {
@@ -94,12 +86,9 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Create(ServerOptions opt
     return absl::InvalidArgumentError(absl::StrCat("port ", options.port, " is out of range"));
   }
   if (options.threads <= 0) {
-    // httplib holds a worker for each open (keep-alive) connection, so the
-    // pool is sized for connections, not only for cores. Searchers open lazily.
-    // httplib keeps a worker per open keep-alive connection; at 64 wrk
-    // connections 32 workers failed requests while 128 served all of them
-    // (docs/benchmarks.md, daemon section).
-    options.threads = std::max(128, 16 * static_cast<int>(std::thread::hardware_concurrency()));
+    // Any free thread serves any connection: cores, plus as many again so a
+    // slow query does not leave a core idle.
+    options.threads = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
   }
   if (options.searcher.resolver == nullptr) options.searcher.resolver = query::MakeFacetResolver();
   {
@@ -109,6 +98,7 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Create(ServerOptions opt
     if (!probe.ok()) return probe.status();
   }
   std::unique_ptr<NewsServer> server(new NewsServer(std::move(options)));
+  NewsServer* self = server.get();
   const ServerOptions& o = server->options_;
 
   if (o.access_log.empty()) {
@@ -122,219 +112,146 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Create(ServerOptions opt
     server->access_log_ = std::make_unique<AccessLog>(fd, /*owns_fd=*/true);
   }
   server->search_limit_ = std::make_unique<ConcurrencyLimit>(o.max_concurrent_searches);
-
   server->watcher_ = std::make_unique<IndexWatcher>(o.db_path, o.reopen_interval);
+  server->searchers_ = std::make_unique<WorkerSearchers>(o.db_path, o.searcher,
+                                                         server->watcher_.get(), &server->metrics_);
   if (!o.admin_token.empty()) {
     server->writer_ = std::make_unique<ArticleWriter>(o.db_path, o.extractor);
   }
-  server->http_ = std::make_unique<httplib::Server>();
-  server->SetUpRoutes();
-  if (o.port == 0) {
-    server->port_ = server->http_->bind_to_any_port(o.host);
-    if (server->port_ <= 0) {
-      return absl::UnavailableError(absl::StrCat("cannot bind ", o.host, " on any port"));
-    }
-  } else {
-    if (!server->http_->bind_to_port(o.host, o.port)) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot listen on ", o.host, ":", o.port, " (address in use?)"));
-    }
-    server->port_ = o.port;
+
+  http::Options h;
+  h.host = o.host;
+  h.port = o.port;
+  h.threads = o.threads;
+  h.limits.max_body_bytes = o.max_body_bytes;
+  h.read_timeout = o.read_timeout;
+  h.write_timeout = o.write_timeout;
+  h.keep_alive_timeout = o.keep_alive_timeout;
+  h.keep_alive_max_count = o.keep_alive_max_count;
+  h.max_connections = o.max_connections;
+  if (!o.cors_origin.empty()) {
+    h.default_headers.emplace_back("Access-Control-Allow-Origin", o.cors_origin);
+    if (o.cors_origin != "*") h.default_headers.emplace_back("Vary", "Origin");
   }
+  absl::StatusOr<std::unique_ptr<http::Server>> http = http::Server::Bind(
+      std::move(h), [self](const http::Request& req, http::Response& res) { self->Dispatch(req, res); },
+      [self](int status, absl::string_view detail, const http::Request& req, http::Response& res) {
+        self->AnswerHttpError(status, detail, req, res);
+      },
+      [self](const http::Request& req, http::Response& res) { return self->CheckHead(req, res); },
+      [self](const std::function<void()>& loop) { self->searchers_->RunWorker(loop); });
+  if (!http.ok()) return http.status();
+  server->http_ = *std::move(http);
+  server->port_ = server->http_->port();
   return server;
 }
 
-absl::Status NewsServer::Serve() {
-  {
-    std::lock_guard<std::mutex> lock(stop_mu_);
-    if (stop_requested_.load()) return absl::OkStatus();
-    serving_.store(true);
-  }
-  const bool ok = http_->listen_after_bind();
-  serving_.store(false);
-  if (!ok && !stop_requested_.load()) return absl::InternalError("the HTTP server failed");
-  return absl::OkStatus();
-}
+absl::Status NewsServer::Serve() { return http_->Serve(); }
 
 void NewsServer::Stop() {
-  stop_requested_.store(true);
-  std::lock_guard<std::mutex> lock(stop_mu_);
-  // Serve may have started but not yet marked httplib running; stop() before
-  // that would be lost.
-  while (serving_.load() && !http_->is_running()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  if (http_ != nullptr && http_->is_running()) http_->stop();
+  if (http_ != nullptr) http_->Stop();
 }
 
-void NewsServer::SetUpRoutes() {
-  httplib::Server& http = *http_;
-  const ServerOptions& o = options_;
-  http.new_task_queue = [this] {
-    return new WorkerPool(options_.threads, options_.db_path, options_.searcher, watcher_.get(),
-                          &metrics_);
-  };
-  http.set_read_timeout(absl::ToChronoMilliseconds(o.read_timeout));
-  http.set_write_timeout(absl::ToChronoMilliseconds(o.write_timeout));
-  http.set_keep_alive_timeout(
-      std::max<time_t>(1, static_cast<time_t>(absl::ToInt64Seconds(o.keep_alive_timeout))));
-  http.set_keep_alive_max_count(o.keep_alive_max_count);
-  http.set_payload_max_length(o.max_body_bytes);
-  http.set_tcp_nodelay(true);
-  httplib::Headers defaults;
-  if (!o.cors_origin.empty()) {
-    defaults.emplace("Access-Control-Allow-Origin", o.cors_origin);
-    if (o.cors_origin != "*") defaults.emplace("Vary", "Origin");
-  }
-  http.set_default_headers(defaults);
-
-  // GET, HEAD and OPTIONS are routed here by plain string comparison (no
-  // std::regex over client-controlled paths). POST and DELETE go through
-  // httplib's router, which reads their bodies first.
-  http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    request_start = absl::Now();
-    request_route = Route::kOther;
-    request_recorded = false;
-    if (req.method == "POST" || req.method == "DELETE") {
-      request_route = req.method == "POST" ? Route::kArticlesPost : Route::kArticlesDelete;
-      return httplib::Server::HandlerResponse::Unhandled;
+void NewsServer::Dispatch(const http::Request& req, http::Response& res) {
+  const absl::Time start = absl::Now();
+  Route route = Route::kOther;
+  Guarded(res, [&] {
+    const std::string& path = req.path;
+    const bool get = req.method == "GET" || req.method == "HEAD";
+    // Routing by plain string comparison (no regular expressions over
+    // client-controlled paths).
+    using Handler = void (NewsServer::*)(const http::Request&, http::Response&);
+    Handler handler = nullptr;
+    const char* allow = "GET, HEAD, OPTIONS";
+    if (path == "/search") {
+      handler = &NewsServer::HandleSearch, route = Route::kSearch;
+    } else if (path == "/health") {
+      handler = &NewsServer::HandleHealth, route = Route::kHealth;
+    } else if (path == "/stats") {
+      handler = &NewsServer::HandleStats, route = Route::kStats;
+    } else if (path == "/metrics") {
+      handler = &NewsServer::HandleMetrics, route = Route::kMetrics;
+    } else if (path == "/articles") {
+      handler = &NewsServer::HandlePostArticles, route = Route::kArticlesPost;
+      allow = "POST, OPTIONS";
+    } else if (absl::StartsWith(path, "/articles/") && path.size() > 10) {
+      if (absl::EndsWith(path, "/related") && path.size() > 18) {
+        handler = &NewsServer::HandleRelated, route = Route::kRelated;
+      } else if (req.method == "DELETE") {
+        handler = &NewsServer::HandleDeleteArticle, route = Route::kArticlesDelete;
+        allow = "GET, HEAD, DELETE, OPTIONS";
+      } else {
+        handler = &NewsServer::HandleArticle, route = Route::kArticle;
+        allow = "GET, HEAD, DELETE, OPTIONS";
+      }
+    } else if (absl::StartsWith(path, "/facets/") && path.size() > 8) {
+      handler = &NewsServer::HandleFacetValues, route = Route::kFacets;
     }
-    Guarded(res, [&] {
-      const std::string& path = req.path;
-      using Handler = void (NewsServer::*)(const httplib::Request&, httplib::Response&);
-      Handler handler = nullptr;
-      Route route = Route::kOther;
-      if (path == "/search") {
-        handler = &NewsServer::HandleSearch, route = Route::kSearch;
-      } else if (path == "/health") {
-        handler = &NewsServer::HandleHealth, route = Route::kHealth;
-      } else if (path == "/stats") {
-        handler = &NewsServer::HandleStats, route = Route::kStats;
-      } else if (path == "/metrics") {
-        handler = &NewsServer::HandleMetrics, route = Route::kMetrics;
-      } else if (absl::StartsWith(path, "/articles/") && path.size() > 10) {
-        if (absl::EndsWith(path, "/related") && path.size() > 18) {
-          handler = &NewsServer::HandleRelated, route = Route::kRelated;
-        } else {
-          handler = &NewsServer::HandleArticle, route = Route::kArticle;
-        }
-      } else if (absl::StartsWith(path, "/facets/") && path.size() > 8) {
-        handler = &NewsServer::HandleFacetValues, route = Route::kFacets;
-      }
-      if (handler == nullptr) {
-        SendError(res, 404, "not_found",
-                  absl::StrCat("no such endpoint: ", path.substr(0, 200)));
-        return;
-      }
-      request_route = route;
-      if (req.method == "OPTIONS") {
-        request_route = Route::kOptions;
-        res.status = 204;
-        res.set_header("Allow", "GET, HEAD, OPTIONS");
-        if (!options_.cors_origin.empty()) {
-          res.set_header("Access-Control-Allow-Methods", "GET, HEAD, POST, DELETE, OPTIONS");
-          res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
-          res.set_header("Access-Control-Max-Age", "600");
-        }
-        return;
-      }
-      if (req.method != "GET" && req.method != "HEAD") {
-        res.set_header("Allow", "GET, HEAD, OPTIONS");
-        SendError(res, 405, "method_not_allowed",
-                  absl::StrCat("method ", req.method.substr(0, 20), " is not allowed on ",
-                               path.substr(0, 200)));
-        return;
-      }
-      if (!IsValidUtf8(path)) {
-        SendError(res, 400, "invalid_request", "the path is not valid UTF-8");
-        return;
-      }
-      (this->*handler)(req, res);
-    });
-    RecordMetrics(res.status);
-    return httplib::Server::HandlerResponse::Handled;
-  });
-
-  // A content-reader handler: the token is checked before the body is kept,
-  // and httplib's 8 KiB cap on form-encoded bodies (curl -d sends that
-  // content type) does not apply.
-  http.Post("/articles", [this](const httplib::Request& req, httplib::Response& res,
-                                const httplib::ContentReader& reader) {
-    request_route = Route::kArticlesPost;
-    Guarded(res, [&] {
-      const absl::Status admin = CheckAdmin(req);
-      std::string body;
-      const bool read = reader([&](const char* data, size_t n) {
-        // Drained either way, so a keep-alive connection stays in step.
-        if (admin.ok()) body.append(data, n);
-        return true;
-      });
-      if (!admin.ok()) return SendStatus(res, admin);
-      if (!read) {
-        return SendError(res, res.status == 413 ? 413 : 400,
-                         res.status == 413 ? "payload_too_large" : "invalid_request",
-                         res.status == 413 ? "request body too large" : "cannot read the body");
-      }
-      HandlePostArticles(req, body, res);
-    });
-    RecordMetrics(res.status);
-  });
-  http.Delete(R"(/articles/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
-    request_route = Route::kArticlesDelete;
-    Guarded(res, [&] { HandleDeleteArticle(req, res); });
-    RecordMetrics(res.status);
-  });
-
-  // Answers httplib's own errors (bad request line, 404 for POST elsewhere,
-  // 413, 414) in our JSON error shape.
-  http.set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    std::string detail;
-    switch (res.status) {
-      case 404: detail = absl::StrCat("no such endpoint: ", req.method.substr(0, 20), " ",
-                                      req.path.substr(0, 200)); break;
-      case 413: detail = "request body too large"; break;
-      case 414:
-        // The issue asks oversize query strings to answer 413 or 400.
-        res.status = 413;
-        res.set_content(ErrorJson("uri_too_long", "request line (URL and query string) too long"),
-                        kJson);
-        return httplib::Server::HandlerResponse::Handled;
-      case 400: detail = "malformed HTTP request"; break;
-      default: detail = absl::StrCat("HTTP error ", res.status); break;
+    if (handler == nullptr) {
+      SendError(res, 404, "not_found",
+                absl::StrCat("no such endpoint: ", req.method.substr(0, 20), " ",
+                             path.substr(0, 200)));
+      return;
     }
-    res.set_content(ErrorJson(ErrorCodeFor(res.status), detail), kJson);
-    return httplib::Server::HandlerResponse::Handled;
-  }));
-  http.set_exception_handler(
-      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-        NEWSDEX_LOG(ERROR) << "request failed with an exception inside the HTTP layer";
-        SendError(res, 500, "internal", "internal error");
-      });
-  http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
-    WriteAccessLog(req, res);
+    if (req.method == "OPTIONS") {
+      route = Route::kOptions;
+      res.status = 204;
+      res.set_header("Allow", allow);
+      if (!options_.cors_origin.empty()) {
+        res.set_header("Access-Control-Allow-Methods", "GET, HEAD, POST, DELETE, OPTIONS");
+        res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+        res.set_header("Access-Control-Max-Age", "600");
+      }
+      return;
+    }
+    const bool allowed = route == Route::kArticlesPost     ? req.method == "POST"
+                         : route == Route::kArticlesDelete ? true
+                                                           : get;
+    if (!allowed) {
+      res.set_header("Allow", allow);
+      SendError(res, 405, "method_not_allowed",
+                absl::StrCat("method ", req.method.substr(0, 20), " is not allowed on ",
+                             path.substr(0, 200)));
+      return;
+    }
+    if (!IsValidUtf8(path)) {
+      SendError(res, 400, "invalid_request", "the path is not valid UTF-8");
+      return;
+    }
+    (this->*handler)(req, res);
   });
+  Finish(req, res, route, start);
 }
 
-void NewsServer::RecordMetrics(int status) {
-  const absl::Duration latency = request_start == absl::InfinitePast()
-                                     ? absl::ZeroDuration()
-                                     : absl::Now() - request_start;
-  // A handled request never leaves status unset; httplib would answer 200.
-  metrics_.RecordRequest(request_route, status < 0 ? 200 : status, latency);
-  request_recorded = true;
+void NewsServer::AnswerHttpError(int status, absl::string_view detail, const http::Request& req,
+                                 http::Response& res) {
+  const absl::Time start = absl::Now();
+  res.status = status;
+  if (status == 414) {
+    // The issue asks oversize query strings to answer 413 or 400.
+    res.status = 413;
+    res.set_content(ErrorJson("uri_too_long", detail), kJson);
+  } else {
+    res.set_content(ErrorJson(ErrorCodeFor(status), detail), kJson);
+  }
+  Finish(req, res, Route::kOther, start);
 }
 
-void NewsServer::WriteAccessLog(const httplib::Request& req, const httplib::Response& res) {
+bool NewsServer::CheckHead(const http::Request& req, http::Response& res) {
+  if (req.method != "POST" || req.path != "/articles") return true;
+  const absl::Status admin = CheckAdmin(req);
+  if (admin.ok()) return true;
+  // Refused before the body is read: a wrong token costs no upload.
+  const absl::Time start = absl::Now();
+  SendStatus(res, admin);
+  Finish(req, res, Route::kArticlesPost, start);
+  return false;
+}
+
+void NewsServer::Finish(const http::Request& req, const http::Response& res, Route route,
+                        absl::Time start) {
   const absl::Time now = absl::Now();
-  const absl::Duration latency =
-      request_start == absl::InfinitePast() ? absl::ZeroDuration() : now - request_start;
-  const Route route = request_route;
-  if (!request_recorded) metrics_.RecordRequest(route, res.status, latency);
-  request_start = absl::InfinitePast();
-  request_route = Route::kOther;
-  request_recorded = false;
+  metrics_.RecordRequest(route, res.status, now - start);
   if (access_log_ == nullptr) return;
   AccessLogEntry entry;
   entry.time = now;
@@ -343,26 +260,26 @@ void NewsServer::WriteAccessLog(const httplib::Request& req, const httplib::Resp
   entry.route = RouteName(route);
   entry.status = res.status;
   entry.bytes = res.body.size();
-  entry.latency = latency;
+  entry.latency = now - start;
   entry.remote = req.remote_addr;
   access_log_->Append(FormatAccessLogLine(entry));
 }
 
-void NewsServer::HandleSearch(const httplib::Request& req, httplib::Response& res) {
+void NewsServer::HandleSearch(const http::Request& req, http::Response& res) {
   absl::StatusOr<query::SearchRequest> request =
       ParseSearchParams(req.params, options_.search_time_limit);
   if (!request.ok()) return SendStatus(res, request.status());
   // Released before the answer is rendered and sent.
   std::optional<ConcurrencyLimit::Slot> slot(std::in_place, search_limit_.get());
-  absl::StatusOr<query::Searcher*> searcher = WorkerPool::CurrentSearcher();
+  absl::StatusOr<query::Searcher*> searcher = WorkerSearchers::CurrentSearcher();
   if (!searcher.ok()) return SendStatus(res, searcher.status());
   absl::StatusOr<query::SearchResponse> response = (*searcher)->Search(*request);
   if (response.status().code() == absl::StatusCode::kAborted) {
     // The index moved under the reader (DatabaseModifiedError): reopen, retry once.
     metrics_.RecordModifiedRetry();
-    absl::Status reopened = WorkerPool::ReopenCurrent();
+    absl::Status reopened = WorkerSearchers::ReopenCurrent();
     if (!reopened.ok()) return SendStatus(res, reopened);
-    searcher = WorkerPool::CurrentSearcher();
+    searcher = WorkerSearchers::CurrentSearcher();
     if (!searcher.ok()) return SendStatus(res, searcher.status());
     response = (*searcher)->Search(*request);
   }
@@ -385,14 +302,14 @@ template <typename Fn>
 auto WithSearcher(Metrics& metrics, ConcurrencyLimit* limit, Fn&& call)
     -> decltype(call(std::declval<query::Searcher&>())) {
   ConcurrencyLimit::Slot slot(limit);
-  absl::StatusOr<query::Searcher*> searcher = WorkerPool::CurrentSearcher();
+  absl::StatusOr<query::Searcher*> searcher = WorkerSearchers::CurrentSearcher();
   if (!searcher.ok()) return searcher.status();
   auto result = call(**searcher);
   if (result.status().code() == absl::StatusCode::kAborted) {
     metrics.RecordModifiedRetry();
-    absl::Status reopened = WorkerPool::ReopenCurrent();
+    absl::Status reopened = WorkerSearchers::ReopenCurrent();
     if (!reopened.ok()) return reopened;
-    searcher = WorkerPool::CurrentSearcher();
+    searcher = WorkerSearchers::CurrentSearcher();
     if (!searcher.ok()) return searcher.status();
     result = call(**searcher);
   }
@@ -401,7 +318,7 @@ auto WithSearcher(Metrics& metrics, ConcurrencyLimit* limit, Fn&& call)
 
 }  // namespace
 
-void NewsServer::HandleArticle(const httplib::Request& req, httplib::Response& res) {
+void NewsServer::HandleArticle(const http::Request& req, http::Response& res) {
   absl::Status params = RejectParams(req.params);
   if (!params.ok()) return SendStatus(res, params);
   const std::string id = req.path.substr(10);
@@ -412,7 +329,7 @@ void NewsServer::HandleArticle(const httplib::Request& req, httplib::Response& r
   res.set_content(query::ArticleJson(*article), kJson);
 }
 
-void NewsServer::HandleRelated(const httplib::Request& req, httplib::Response& res) {
+void NewsServer::HandleRelated(const http::Request& req, http::Response& res) {
   absl::StatusOr<int> limit = ParseRelatedParams(req.params);
   if (!limit.ok()) return SendStatus(res, limit.status());
   const std::string id = req.path.substr(10, req.path.size() - 10 - 8);
@@ -423,7 +340,7 @@ void NewsServer::HandleRelated(const httplib::Request& req, httplib::Response& r
   res.set_content(query::HitsJson(*hits), kJson);
 }
 
-void NewsServer::HandleFacetValues(const httplib::Request& req, httplib::Response& res) {
+void NewsServer::HandleFacetValues(const http::Request& req, http::Response& res) {
   const std::string field = req.path.substr(8);
   query::FacetField parsed;
   if (!query::ParseFacetField(field, &parsed) || parsed == query::FacetField::kDate) {
@@ -441,11 +358,11 @@ void NewsServer::HandleFacetValues(const httplib::Request& req, httplib::Respons
   res.set_content(query::FacetValuesJson(field, *values), kJson);
 }
 
-void NewsServer::HandleHealth(const httplib::Request& req, httplib::Response& res) {
+void NewsServer::HandleHealth(const http::Request& req, http::Response& res) {
   absl::Status params = RejectParams(req.params);
   if (!params.ok()) return SendStatus(res, params);
   nlohmann::ordered_json body = nlohmann::ordered_json::object();
-  absl::StatusOr<query::Searcher*> searcher = WorkerPool::CurrentSearcher();
+  absl::StatusOr<query::Searcher*> searcher = WorkerSearchers::CurrentSearcher();
   if (!searcher.ok()) {
     body["status"] = "unavailable";
     body["detail"] = std::string(searcher.status().message());
@@ -457,7 +374,7 @@ void NewsServer::HandleHealth(const httplib::Request& req, httplib::Response& re
   res.set_content(Dump(body), kJson);
 }
 
-void NewsServer::HandleStats(const httplib::Request& req, httplib::Response& res) {
+void NewsServer::HandleStats(const http::Request& req, http::Response& res) {
   absl::Status params = RejectParams(req.params);
   if (!params.ok()) return SendStatus(res, params);
   absl::StatusOr<query::IndexStats> stats =
@@ -476,18 +393,18 @@ void NewsServer::HandleStats(const httplib::Request& req, httplib::Response& res
   res.set_content(Dump(body), kJson);
 }
 
-void NewsServer::HandleMetrics(const httplib::Request& req, httplib::Response& res) {
+void NewsServer::HandleMetrics(const http::Request& req, http::Response& res) {
   absl::Status params = RejectParams(req.params);
   if (!params.ok()) return SendStatus(res, params);
   res.set_content(metrics_.RenderPrometheus(), "text/plain; version=0.0.4");
 }
 
-absl::Status NewsServer::CheckAdmin(const httplib::Request& req) const {
+absl::Status NewsServer::CheckAdmin(const http::Request& req) const {
   if (writer_ == nullptr) {
     return absl::PermissionDeniedError(
         "writes are disabled; start newsdexd with --admin_token or --admin_token_file");
   }
-  const std::string auth = req.get_header_value("Authorization");
+  const absl::string_view auth = req.Header("authorization");
   constexpr absl::string_view kBearer = "Bearer ";
   if (!absl::StartsWith(auth, kBearer)) {
     return absl::UnauthenticatedError("missing \"Authorization: Bearer <token>\" header");
@@ -500,7 +417,7 @@ absl::Status NewsServer::CheckAdmin(const httplib::Request& req) const {
 
 namespace {
 
-void SendWriteResult(httplib::Response& res, const WriteResult& result) {
+void SendWriteResult(http::Response& res, const WriteResult& result) {
   nlohmann::ordered_json body = nlohmann::ordered_json::object();
   body["added"] = result.added;
   body["replaced"] = result.replaced;
@@ -520,22 +437,26 @@ absl::Status ExplainLock(absl::Status status) {
 
 }  // namespace
 
-void NewsServer::HandlePostArticles(const httplib::Request& req, const std::string& body,
-                                    httplib::Response& res) {
+void NewsServer::HandlePostArticles(const http::Request& req, http::Response& res) {
+  // Checked again although CheckHead refused a bad token before the body: a
+  // request whose body came in the same read as its head skips nothing here.
+  absl::Status admin = CheckAdmin(req);
+  if (!admin.ok()) return SendStatus(res, admin);
   absl::Status params = RejectParams(req.params);
   if (!params.ok()) return SendStatus(res, params);
-  absl::StatusOr<WriteResult> result = writer_->AddJsonLines(body, options_.max_article_bytes);
+  absl::StatusOr<WriteResult> result =
+      writer_->AddJsonLines(req.body, options_.max_article_bytes);
   if (!result.ok()) return SendStatus(res, ExplainLock(result.status()));
   watcher_->Bump();  // readers reopen before their next request
   SendWriteResult(res, *result);
 }
 
-void NewsServer::HandleDeleteArticle(const httplib::Request& req, httplib::Response& res) {
+void NewsServer::HandleDeleteArticle(const http::Request& req, http::Response& res) {
   absl::Status admin = CheckAdmin(req);
   if (!admin.ok()) return SendStatus(res, admin);
   absl::Status params = RejectParams(req.params);
   if (!params.ok()) return SendStatus(res, params);
-  const std::string id = req.matches.size() > 1 ? req.matches[1].str() : "";
+  const std::string id = req.path.substr(10);
   if (id.empty() || !IsValidUtf8(id)) {
     return SendError(res, 400, "invalid_request", "bad article id in the path");
   }

@@ -1,9 +1,10 @@
 // newsdexd's HTTP API (docs/api.md, docs/openapi.yaml) as a library, so tests
 // can run the real server in-process on a free loopback port.
 //
-// Serving model: httplib accepts connections on one thread and hands each to a
-// WorkerPool thread; every worker owns its query::Searcher, so searches and
-// JSON rendering run without any lock shared between workers. An IndexWatcher
+// Serving model: our own HTTP/1.1 server (server/http_server.h) runs a few
+// threads over one epoll set; the thread that reads a request answers it, and
+// every thread owns its query::Searcher (server/worker_pool.h), so searches
+// and JSON rendering run without any lock shared between threads. An IndexWatcher
 // polls the index revision (every reopen_interval) and workers reopen before
 // their next request, so commits by newsdex-index are served within about
 // reopen_interval without a restart or a failed request.
@@ -14,23 +15,21 @@
 #ifndef NEWSDEX_SERVER_NEWS_SERVER_H_
 #define NEWSDEX_SERVER_NEWS_SERVER_H_
 
-#include <atomic>
-#include <cstdio>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "query/search.h"
+#include "absl/strings/string_view.h"
 #include "server/metrics.h"
 
-namespace httplib {
+namespace newsdex::server::http {
 class Server;
 struct Request;
 struct Response;
-}  // namespace httplib
+}  // namespace newsdex::server::http
 
 namespace newsdex::indexer {
 class FacetExtractor;
@@ -42,18 +41,18 @@ class AccessLog;
 class ArticleWriter;
 class ConcurrencyLimit;
 class IndexWatcher;
+class WorkerSearchers;
 
 struct ServerOptions {
   std::string db_path;          // REQUIRES: an existing newsdex index
   std::string host = "127.0.0.1";
   int port = 8080;              // 0 binds any free port (see NewsServer::port)
-  // Workers, each with its own Searcher; 0 = max(128, 16 x hardware threads).
-  // httplib keeps a worker busy for as long as a keep-alive connection is
-  // open (up to keep_alive_timeout idle), so size it for concurrent connections.
+  // Serving threads, each with its own Searcher; 0 = max(4, 2 x hardware
+  // threads). Any free thread serves any connection, so this is sized for
+  // cores (plus slack for slow queries), not for connections.
   int threads = 0;
   // Searches running at once; more wait their turn (first come first served).
-  // <= 0: no limit. Off by default: on the shared 2-core machine a limit of 2
-  // cost throughput and saved no CPU per request (docs/benchmarks.md, daemon).
+  // <= 0: no limit (the default: the thread count already bounds them).
   int max_concurrent_searches = 0;
   // Empty: POST/DELETE /articles answer 403. Otherwise they require
   // "Authorization: Bearer <admin_token>" (401 without it).
@@ -71,8 +70,9 @@ struct ServerOptions {
   size_t max_article_bytes = 4 << 20;   // one JSON line of POST /articles
   absl::Duration read_timeout = absl::Seconds(5);
   absl::Duration write_timeout = absl::Seconds(5);
-  absl::Duration keep_alive_timeout = absl::Seconds(2);
+  absl::Duration keep_alive_timeout = absl::Seconds(5);
   int keep_alive_max_count = 1000;
+  int max_connections = 4096;  // more are accepted and closed at once
   query::SearcherOptions searcher;
   // Facet extraction for POST /articles; null = facets from metadata only.
   // Not owned; must outlive the server.
@@ -104,38 +104,40 @@ class NewsServer {
 
  private:
   explicit NewsServer(ServerOptions options);
-  void SetUpRoutes();
-  // Counts the request in metrics_ (handlers call it before the answer is
-  // written; the access logger counts requests httplib answered itself).
-  void RecordMetrics(int status);
-  void WriteAccessLog(const httplib::Request& req, const httplib::Response& res);
+  // Routes a whole request to its handler (http::Handler).
+  void Dispatch(const http::Request& req, http::Response& res);
+  // Answers a request the HTTP layer rejected (http::ErrorHandler).
+  void AnswerHttpError(int status, absl::string_view detail, const http::Request& req,
+                       http::Response& res);
+  // Before a body is read (http::HeadCheck): POST /articles needs the token.
+  bool CheckHead(const http::Request& req, http::Response& res);
+  // Counts the request in metrics_ and writes its access-log line.
+  void Finish(const http::Request& req, const http::Response& res, Route route,
+              absl::Time start);
 
   // Handlers, each filling `res` (status, body, content type).
-  void HandleSearch(const httplib::Request& req, httplib::Response& res);
-  void HandleArticle(const httplib::Request& req, httplib::Response& res);
-  void HandleRelated(const httplib::Request& req, httplib::Response& res);
-  void HandleFacetValues(const httplib::Request& req, httplib::Response& res);
-  void HandleHealth(const httplib::Request& req, httplib::Response& res);
-  void HandleStats(const httplib::Request& req, httplib::Response& res);
-  void HandleMetrics(const httplib::Request& req, httplib::Response& res);
-  void HandlePostArticles(const httplib::Request& req, const std::string& body,
-                          httplib::Response& res);
-  void HandleDeleteArticle(const httplib::Request& req, httplib::Response& res);
+  void HandleSearch(const http::Request& req, http::Response& res);
+  void HandleArticle(const http::Request& req, http::Response& res);
+  void HandleRelated(const http::Request& req, http::Response& res);
+  void HandleFacetValues(const http::Request& req, http::Response& res);
+  void HandleHealth(const http::Request& req, http::Response& res);
+  void HandleStats(const http::Request& req, http::Response& res);
+  void HandleMetrics(const http::Request& req, http::Response& res);
+  void HandlePostArticles(const http::Request& req, http::Response& res);
+  void HandleDeleteArticle(const http::Request& req, http::Response& res);
   // 403 when writes are off, 401 on a missing or wrong token; else OK.
-  absl::Status CheckAdmin(const httplib::Request& req) const;
+  absl::Status CheckAdmin(const http::Request& req) const;
 
   const ServerOptions options_;
   const absl::Time started_;
   Metrics metrics_;
-  std::unique_ptr<AccessLog> access_log_;  // null: off; outlives http_'s workers
+  std::unique_ptr<AccessLog> access_log_;  // null: off; outlives http_'s threads
   std::unique_ptr<ConcurrencyLimit> search_limit_;
-  std::unique_ptr<httplib::Server> http_;
   std::unique_ptr<IndexWatcher> watcher_;
+  std::unique_ptr<WorkerSearchers> searchers_;
   std::unique_ptr<ArticleWriter> writer_;
+  std::unique_ptr<http::Server> http_;  // last: its threads use the members above
   int port_ = 0;
-  std::atomic<bool> stop_requested_{false};
-  std::atomic<bool> serving_{false};
-  std::mutex stop_mu_;  // orders Stop() against Serve() start
 };
 
 }  // namespace newsdex::server

@@ -36,9 +36,9 @@ accepting connections and let in-flight requests finish.
 Options:
   --db DIR                 the index to serve (required; must exist)
   --listen HOST:PORT       address to listen on (default 127.0.0.1:8080; port 0 = any free port)
-  --threads N              worker threads, each with its own index reader; an
-                           open connection holds one, so allow for the expected
-                           concurrent connections (default: max(128, 16 x cores))
+  --threads N              serving threads, each with its own index reader;
+                           any free thread serves any connection, so size for
+                           cores, not connections (default: max(4, 2 x cores))
   --admin_token TOKEN      enable POST /articles and DELETE /articles/{id}, which
                            then require "Authorization: Bearer TOKEN"
                            (without it they answer 403)

@@ -286,8 +286,10 @@ std::string ErrorCodeFor(int http_status) {
     case 413: return "payload_too_large";
     case 414: return "uri_too_long";
     case 431: return "headers_too_large";
+    case 501: return "not_implemented";
     case 503: return "unavailable";
     case 504: return "timeout";
+    case 505: return "http_version_not_supported";
     default: return http_status >= 500 ? "internal" : "invalid_request";
   }
 }

@@ -12,7 +12,7 @@ struct ThreadContext {
   WorkerState state;
   const std::string* db_path = nullptr;
   const query::SearcherOptions* options = nullptr;
-  const IndexWatcher* watcher = nullptr;
+  IndexWatcher* watcher = nullptr;
   Metrics* metrics = nullptr;
 };
 
@@ -90,67 +90,28 @@ void IndexWatcher::Run() {
   }
 }
 
-WorkerPool::WorkerPool(int threads, std::string db_path, query::SearcherOptions options,
-                       const IndexWatcher* watcher, Metrics* metrics)
+WorkerSearchers::WorkerSearchers(std::string db_path, query::SearcherOptions options,
+                                 IndexWatcher* watcher, Metrics* metrics)
     : db_path_(std::move(db_path)),
       options_(std::move(options)),
       watcher_(watcher),
-      metrics_(metrics) {
-  if (threads < 1) threads = 1;
-  threads_.reserve(threads);
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { WorkerLoop(); });
-}
+      metrics_(metrics) {}
 
-WorkerPool::~WorkerPool() { shutdown(); }
-
-void WorkerPool::enqueue(std::function<void()> fn) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (shutdown_) return;  // httplib stops accepting before shutdown; defensive
-    jobs_.push_back(std::move(fn));
-  }
-  cv_.notify_one();
-}
-
-void WorkerPool::shutdown() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (shutdown_ && threads_.empty()) return;
-    shutdown_ = true;
-  }
-  cv_.notify_all();
-  for (std::thread& t : threads_) {
-    if (t.joinable()) t.join();
-  }
-  threads_.clear();
-}
-
-void WorkerPool::WorkerLoop() {
+void WorkerSearchers::RunWorker(const std::function<void()>& loop) {
   ThreadContext context;
   context.db_path = &db_path_;
   context.options = &options_;
   context.watcher = watcher_;
   context.metrics = metrics_;
   current_context = &context;
-  for (;;) {
-    std::function<void()> job;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [this] { return shutdown_ || !jobs_.empty(); });
-      // Drain the queue before leaving: accepted connections still get answers.
-      if (jobs_.empty()) break;
-      job = std::move(jobs_.front());
-      jobs_.pop_front();
-    }
-    job();
-  }
+  loop();
   current_context = nullptr;
 }
 
-absl::StatusOr<query::Searcher*> WorkerPool::CurrentSearcher() {
+absl::StatusOr<query::Searcher*> WorkerSearchers::CurrentSearcher() {
   ThreadContext* c = current_context;
   if (c == nullptr) {
-    return absl::FailedPreconditionError("CurrentSearcher called outside a worker thread");
+    return absl::FailedPreconditionError("CurrentSearcher called outside a serving thread");
   }
   const uint64_t generation = c->watcher != nullptr ? c->watcher->generation() : 0;
   if (c->state.searcher == nullptr) {
@@ -159,6 +120,10 @@ absl::StatusOr<query::Searcher*> WorkerPool::CurrentSearcher() {
     if (!searcher.ok()) return searcher.status();
     c->state.searcher = *std::move(searcher);
     c->state.generation = generation;
+    // This fresh reader may be at a revision the watcher has not seen yet;
+    // make the other threads catch up before their next request, so a client
+    // that saw a new article here does not miss it on its next request.
+    if (c->watcher != nullptr) c->state.generation = c->watcher->Bump();
   } else if (generation != c->state.generation) {
     // Read the generation before reopening: a commit landing meanwhile bumps
     // it again and the next request reopens once more.
@@ -174,7 +139,7 @@ absl::StatusOr<query::Searcher*> WorkerPool::CurrentSearcher() {
   return c->state.searcher.get();
 }
 
-absl::Status WorkerPool::ReopenCurrent() {
+absl::Status WorkerSearchers::ReopenCurrent() {
   ThreadContext* c = current_context;
   if (c == nullptr || c->state.searcher == nullptr) {
     return absl::FailedPreconditionError("no searcher on this thread");
@@ -185,6 +150,7 @@ absl::Status WorkerPool::ReopenCurrent() {
     return reopened.status();
   }
   if (c->metrics != nullptr) c->metrics->RecordReopen();
+  if (c->watcher != nullptr) c->state.generation = c->watcher->Bump();  // as after a fresh open
   return absl::OkStatus();
 }
 

@@ -1,12 +1,12 @@
-// The daemon's request workers: an httplib::TaskQueue whose threads each own a
-// query::Searcher (one Xapian reader per worker, as Searcher is not
-// thread-safe), plus the IndexWatcher that tells them when the index has a new
-// revision so they reopen before their next request.
+// The daemon's serving threads' state: each owns a query::Searcher (one
+// Xapian reader per thread, as Searcher is not thread-safe), plus the
+// IndexWatcher that tells them when the index has a new revision so they
+// reopen before their next request, and the ConcurrencyLimit for searches.
 //
-// Thread safety: WorkerPool::enqueue/shutdown may be called from any thread
-// (httplib's accept thread calls them). WorkerPool::Current() returns the
-// calling worker's own state, which only that thread touches: the read path
-// takes no lock shared between workers. IndexWatcher is thread-safe.
+// Thread safety: WorkerSearchers::CurrentSearcher() returns the calling
+// thread's own state, which only that thread touches: the read path takes no
+// lock shared between threads. IndexWatcher and ConcurrencyLimit are
+// thread-safe.
 #ifndef NEWSDEX_SERVER_WORKER_POOL_H_
 #define NEWSDEX_SERVER_WORKER_POOL_H_
 
@@ -20,8 +20,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <httplib.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -44,8 +42,10 @@ class IndexWatcher {
 
   // Increases whenever a new revision was seen (or Bump was called).
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
-  // Forces workers to reopen (the daemon's own writes call it after commit).
-  void Bump() { generation_.fetch_add(1, std::memory_order_acq_rel); }
+  // Makes every thread reopen before its next request (after the daemon's
+  // own writes, or when one thread's reader got ahead of the watcher).
+  // Returns the new generation.
+  uint64_t Bump() { return generation_.fetch_add(1, std::memory_order_acq_rel) + 1; }
 
  private:
   void Run();
@@ -99,46 +99,40 @@ class ConcurrencyLimit {
   std::deque<Waiter*> waiters_;   // guarded by mu_; oldest first
 };
 
-// What a worker thread owns.
+// What a serving thread owns.
 struct WorkerState {
   std::unique_ptr<query::Searcher> searcher;  // opened on first use
   uint64_t generation = 0;  // watcher generation the searcher reflects
 };
 
-class WorkerPool : public httplib::TaskQueue {
+// Per-thread searchers for the HTTP server's threads (server/http_server.h
+// runs handlers on the thread that read the request). RunWorker installs the
+// calling thread's state around its serving loop; handlers then reach their
+// own Searcher through CurrentSearcher without any lock.
+class WorkerSearchers {
  public:
-  // Starts `threads` workers. Searchers are opened lazily from `db_path` with
-  // `options`.
-  WorkerPool(int threads, std::string db_path, query::SearcherOptions options,
-             const IndexWatcher* watcher, Metrics* metrics);
-  ~WorkerPool() override;
+  // Searchers are opened lazily from `db_path` with `options`.
+  WorkerSearchers(std::string db_path, query::SearcherOptions options,
+                  IndexWatcher* watcher, Metrics* metrics);
+  WorkerSearchers(const WorkerSearchers&) = delete;
+  WorkerSearchers& operator=(const WorkerSearchers&) = delete;
 
-  // httplib::TaskQueue. shutdown() lets queued and running tasks finish, then
-  // joins the workers (graceful shutdown relies on this).
-  void enqueue(std::function<void()> fn) override;
-  void shutdown() override;
+  // Runs `loop` on the calling thread with its own WorkerState (an
+  // http::ThreadWrapper); the state and its Searcher go when `loop` returns.
+  void RunWorker(const std::function<void()>& loop);
 
-  // The calling worker's Searcher, opened or reopened as needed so it sees the
+  // The calling thread's Searcher, opened or reopened as needed so it sees the
   // latest revision the watcher reported. Returns kFailedPrecondition when not
-  // called from a worker thread, or the error of Searcher::Open / Reopen.
+  // called inside RunWorker, or the error of Searcher::Open / Reopen.
   static absl::StatusOr<query::Searcher*> CurrentSearcher();
-  // Reopens the calling worker's Searcher now (after kAborted).
+  // Reopens the calling thread's Searcher now (after kAborted).
   static absl::Status ReopenCurrent();
 
-  int threads() const { return static_cast<int>(threads_.size()); }
-
  private:
-  void WorkerLoop();
-
   const std::string db_path_;
   const query::SearcherOptions options_;
-  const IndexWatcher* watcher_;
+  IndexWatcher* watcher_;
   Metrics* metrics_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> jobs_;  // guarded by mu_
-  bool shutdown_ = false;                    // guarded by mu_
-  std::vector<std::thread> threads_;
 };
 
 }  // namespace newsdex::server
