@@ -298,13 +298,14 @@ RequestParser::State RequestParser::ParseHead(absl::string_view input, size_t* c
   if (absl::StartsWithIgnoreCase(resource, "http://") ||
       absl::StartsWithIgnoreCase(resource, "https://")) {
     // Absolute form: drop scheme and authority.
-    const size_t slash = resource.find('/', resource.find("//") + 2);
-    resource = slash == absl::string_view::npos ? absl::string_view("/") : resource.substr(slash);
+    const size_t end = resource.find_first_of("/?", resource.find("//") + 2);
+    resource = end == absl::string_view::npos ? absl::string_view("/") : resource.substr(end);
   }
   const size_t q = resource.find('?');
   if (!PercentDecode(resource.substr(0, q), false, &request_.path)) {
     return Fail(400, "malformed percent-escape in the path");
   }
+  if (request_.path.empty()) request_.path = "/";  // "http://host?x=1"
   if (q != absl::string_view::npos) {
     const size_t hash = resource.find('#', q);
     if (!ParseQueryString(resource.substr(q + 1, hash == absl::string_view::npos

@@ -111,12 +111,12 @@ void ExpectSameRequest(const Request& want, const Request& got, const std::strin
 Outcome ExpectCompleteEveryWay(absl::string_view input, Limits limits = Limits()) {
   const Outcome whole = FeedAll(input, limits);
   EXPECT_EQ(whole.state, State::kComplete)
-      << StateName(whole.state) << " " << whole.error_status << " " << whole.error_detail
-      << " for " << Printable(input);
+      << StateName(whole.state) << " " << whole.error_status << " " << whole.error_detail << " for "
+      << Printable(input);
   const Outcome bytewise = FeedBytewise(input, limits);
   EXPECT_EQ(bytewise.state, State::kComplete)
-      << StateName(bytewise.state) << " " << bytewise.error_status << " "
-      << bytewise.error_detail << " bytewise for " << Printable(input);
+      << StateName(bytewise.state) << " " << bytewise.error_status << " " << bytewise.error_detail
+      << " bytewise for " << Printable(input);
   ExpectSameRequest(whole.request, bytewise.request, "bytewise");
   EXPECT_EQ(whole.rest, bytewise.rest);
   for (size_t cut = 1; cut < input.size(); ++cut) {
@@ -188,8 +188,7 @@ TEST(HttpParserTest, MethodIsKeptAsSent) {
 }
 
 TEST(HttpParserTest, HeaderLooksUpFirstValueByLowerCaseName) {
-  const Outcome out = FeedAll(
-      "GET / HTTP/1.1\r\nX-Dup: one\r\nHOST: h\r\nx-dup: two\r\n\r\n");
+  const Outcome out = FeedAll("GET / HTTP/1.1\r\nX-Dup: one\r\nHOST: h\r\nx-dup: two\r\n\r\n");
   ASSERT_EQ(out.state, State::kComplete);
   EXPECT_EQ(out.request.Header("x-dup"), "one");
   EXPECT_EQ(out.request.Header("host"), "h");
@@ -232,8 +231,7 @@ TEST(HttpParserTest, ExpectContinueIsKnownWhenTheHeadIsParsed) {
   // The server sends "100 Continue" between head and body, so the flag (and
   // the head) must be there in kBody, before any body byte arrived.
   RequestParser parser{Limits()};
-  const std::string head =
-      "PUT /up HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n";
+  const std::string head = "PUT /up HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n";
   size_t consumed = 0;
   ASSERT_EQ(parser.Parse(head, &consumed), State::kBody);
   EXPECT_EQ(consumed, head.size());
@@ -305,7 +303,9 @@ TEST(HttpParserTest, PercentDecodeDirectly) {
     std::string out;
     EXPECT_EQ(PercentDecode(c.in, c.plus_is_space, &out), c.ok)
         << c.in << " plus_is_space=" << c.plus_is_space;
-    if (c.ok) EXPECT_EQ(out, c.out) << c.in;
+    if (c.ok) {
+      EXPECT_EQ(out, c.out) << c.in;
+    }
   }
 }
 
@@ -401,8 +401,8 @@ TEST(HttpParserTest, PipelinedAfterBodiesAndResetParsesTheRest) {
   while (!input.empty()) {
     size_t consumed = 0;
     const State s = parser.Parse(input, &consumed);
-    ASSERT_EQ(s, State::kComplete) << StateName(s) << " " << parser.error_detail() << " at "
-                                   << Printable(input);
+    ASSERT_EQ(s, State::kComplete)
+        << StateName(s) << " " << parser.error_detail() << " at " << Printable(input);
     input.erase(0, consumed);
     got.push_back(parser.request());
     parser.Reset();
@@ -444,15 +444,16 @@ TEST(HttpParserTest, LimitsAcceptWhatFits) {
   const std::string line = absl::StrCat("GET /", std::string(62 - 14, 'a'), " HTTP/1.1");
   ASSERT_EQ(line.size(), 62u);
   std::string headers;
-  for (int i = 0; i < 5; ++i) absl::StrAppend(&headers, "X-H", i, ": ", std::string(20, 'v'), "\r\n");
+  for (int i = 0; i < 5; ++i)
+    absl::StrAppend(&headers, "X-H", i, ": ", std::string(20, 'v'), "\r\n");
   const std::string input = absl::StrCat(line, "\r\n", headers, "Content-Length: 100\r\n\r\n");
   // Six fields would be one too many; so five with Content-Length as a sixth
   // must fail, and four plus Content-Length must pass.
   EXPECT_EQ(ErrorStatusEveryWay(input, limits), 431);
   std::string four;
   for (int i = 0; i < 4; ++i) absl::StrAppend(&four, "X-H", i, ": ", std::string(20, 'v'), "\r\n");
-  const std::string ok = absl::StrCat(line, "\r\n", four, "Content-Length: 100\r\n\r\n",
-                                      std::string(100, 'b'));
+  const std::string ok =
+      absl::StrCat(line, "\r\n", four, "Content-Length: 100\r\n\r\n", std::string(100, 'b'));
   const Outcome out = ExpectCompleteEveryWay(ok, limits);
   EXPECT_EQ(out.request.body.size(), 100u);
 
@@ -473,36 +474,31 @@ TEST(HttpParserTest, ErrorsCarryTheirStatus) {
   for (int i = 0; i < 6; ++i) absl::StrAppend(&many_headers, "X-H", i, ": v\r\n");
   many_headers += "\r\n";
   const Case kCases[] = {
-      {"long request line",
-       absl::StrCat("GET /", std::string(100, 'a'), " HTTP/1.1\r\n\r\n"), 414},
+      {"long request line", absl::StrCat("GET /", std::string(100, 'a'), " HTTP/1.1\r\n\r\n"), 414},
       {"header section too big",
        absl::StrCat("GET / HTTP/1.1\r\nX-Big: ", std::string(300, 'h'), "\r\n\r\n"), 431},
       {"header section too big in small fields",
-       absl::StrCat("GET / HTTP/1.1\r\nA: ", std::string(90, 'h'), "\r\nB: ",
-                    std::string(90, 'h'), "\r\nC: ", std::string(90, 'h'), "\r\n\r\n"),
+       absl::StrCat("GET / HTTP/1.1\r\nA: ", std::string(90, 'h'), "\r\nB: ", std::string(90, 'h'),
+                    "\r\nC: ", std::string(90, 'h'), "\r\n\r\n"),
        431},
       {"too many headers", many_headers, 431},
-      {"Content-Length above max_body_bytes",
-       "POST / HTTP/1.1\r\nContent-Length: 101\r\n\r\n", 413},
+      {"Content-Length above max_body_bytes", "POST / HTTP/1.1\r\nContent-Length: 101\r\n\r\n",
+       413},
       {"chunked body growing above max_body_bytes",
        absl::StrCat("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3c\r\n",
                     std::string(60, 'x'), "\r\n29\r\n", std::string(41, 'y'), "\r\n0\r\n\r\n"),
        413},
       {"Content-Length with Transfer-Encoding",
-       "POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-       400},
+       "POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
       {"Transfer-Encoding before Content-Length",
-       "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n",
-       400},
+       "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n", 400},
       {"two different Content-Lengths",
        "POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", 400},
       {"non-numeric Content-Length", "POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n", 400},
       {"negative Content-Length", "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400},
       {"signed Content-Length", "POST / HTTP/1.1\r\nContent-Length: +5\r\n\r\nhello", 400},
-      {"Content-Length with trailing junk", "POST / HTTP/1.1\r\nContent-Length: 5x\r\n\r\n",
-       400},
-      {"Content-Length with two numbers", "POST / HTTP/1.1\r\nContent-Length: 5 5\r\n\r\n",
-       400},
+      {"Content-Length with trailing junk", "POST / HTTP/1.1\r\nContent-Length: 5x\r\n\r\n", 400},
+      {"Content-Length with two numbers", "POST / HTTP/1.1\r\nContent-Length: 5 5\r\n\r\n", 400},
       {"empty Content-Length", "POST / HTTP/1.1\r\nContent-Length:\r\n\r\n", 400},
       {"overflowing Content-Length",
        "POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n", 400},
@@ -510,8 +506,8 @@ TEST(HttpParserTest, ErrorsCarryTheirStatus) {
        "POST / HTTP/1.1\r\nContent-Length: 18446744073709551619\r\n\r\nabc", 400},
       {"bad chunk size", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400},
       {"empty chunk size", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n\r\n", 400},
-      {"negative chunk size",
-       "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\nx\r\n", 400},
+      {"negative chunk size", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\nx\r\n",
+       400},
       {"missing CRLF after chunk data",
        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n", 400},
       {"header line without colon", "GET / HTTP/1.1\r\nNoColonHere\r\n\r\n", 400},

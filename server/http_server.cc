@@ -34,6 +34,8 @@ constexpr size_t kMaxReadPerEvent = 1 << 20;
 // Stop parsing pipelined requests while this much output waits to be sent.
 constexpr size_t kMaxPendingOutput = 1 << 20;
 constexpr int kAcceptBatch = 64;
+// How long a closing connection keeps reading (and dropping) client input.
+constexpr absl::Duration kLingerTime = absl::Seconds(2);
 constexpr int64_t kNoDeadline = std::numeric_limits<int64_t>::max();
 
 // epoll data for the two non-connection descriptors.
@@ -94,6 +96,9 @@ struct Server::Connection {
   bool head_checked = false;
   bool close_after_write = false;
   bool peer_closed = false;
+  // Answered and half-closed (SHUT_WR); reading and dropping what the peer
+  // still sends until it closes or the linger time is up.
+  bool lingering = false;
   int64_t request_start = 0;  // when the current request's first byte came; 0: none yet
   // For the sweeper: set by the owning thread before it re-arms the
   // connection, read under Server::mu_.
@@ -431,6 +436,20 @@ void Server::Close(Connection* c) {
 void Server::Handle(Connection* c, uint32_t events) {
   c->busy.store(true, std::memory_order_release);
   c->idle.store(false, std::memory_order_relaxed);
+  if (c->lingering) {
+    char buf[kReadChunk];
+    for (;;) {
+      const ssize_t n = ::recv(c->fd, buf, sizeof(buf), 0);
+      if (n > 0) continue;
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+      Close(c);  // the peer's end, an error, or the sweeper's shutdown
+      return;
+    }
+    c->busy.store(false, std::memory_order_release);
+    Arm(c, false);
+    return;
+  }
   bool open = true;
   if (c->pending() > 0) open = Flush(c);
   if (open && !c->peer_closed && c->pending() < kMaxPendingOutput &&
@@ -465,9 +484,22 @@ void Server::Handle(Connection* c, uint32_t events) {
     // All sent after stopping for backpressure: answer the rest of the input.
     if (!open || !stalled || c->pending() > 0) break;
   }
-  if (open && c->pending() == 0 && (c->close_after_write || c->peer_closed)) open = false;
+  if (open && c->pending() == 0 && c->peer_closed) open = false;
   if (!open) {
     Close(c);
+    return;
+  }
+  if (c->pending() == 0 && c->close_after_write) {
+    // Closing with unread input would make the kernel send a reset, which can
+    // destroy answers still in flight to the client (RFC 9112 9.6): close our
+    // side for writing, then drop what arrives until the peer closes.
+    ::shutdown(c->fd, SHUT_WR);
+    c->lingering = true;
+    c->in.clear();
+    c->deadline.store(NowNanos() + absl::ToInt64Nanoseconds(kLingerTime),
+                      std::memory_order_relaxed);
+    c->busy.store(false, std::memory_order_release);
+    Arm(c, false);
     return;
   }
   const int64_t now = NowNanos();

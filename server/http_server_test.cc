@@ -5,6 +5,8 @@
 #include "server/http_server.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -24,8 +26,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -86,6 +86,13 @@ class RawClient {
     return true;
   }
   void ShutdownWrite() { ::shutdown(fd_, SHUT_WR); }
+  // Closes with a reset (SO_LINGER 0), as a crashed client would.
+  void Abort() {
+    linger l{1, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    ::close(fd_);
+    fd_ = -1;
+  }
 
   // Reads one response. `head_only`: the answer to HEAD (Content-Length but
   // no body). False, with error() saying why, on EOF or timeout before a
@@ -144,6 +151,22 @@ class RawClient {
     return closed_;
   }
 
+  // Waits until the server has ended the connection (FIN or reset), without
+  // reading: the answers stay queued, as for a client that reads late.
+  bool WaitPeerGone(absl::Duration timeout = kHang) {
+    const absl::Time deadline = absl::Now() + timeout;
+    while (absl::Now() < deadline) {
+      pollfd p{fd_, POLLRDHUP, 0};
+      if (::poll(&p, 1, 10) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR))) return true;
+    }
+    return false;
+  }
+  // Bounds blocking sends (a server that stops reading must not hang us).
+  void SetSendTimeout(absl::Duration timeout) {
+    const timeval tv = absl::ToTimeval(timeout);
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  }
+
   // True if bytes or a close are waiting right now (no waiting).
   bool Readable() {
     pollfd p{fd_, POLLIN, 0};
@@ -196,6 +219,7 @@ struct Hooks {
   std::condition_variable cv;
   bool gate_open = false;
   std::vector<int> error_statuses;  // what the ErrorHandler was called with
+  std::string last_error_request;   // "METHOD path remote" it was handed
   int head_checks = 0;
 
   void OpenGate() {
@@ -212,7 +236,8 @@ struct Hooks {
 // A body the size of `n`, compressible but not trivially so.
 std::string Padding(int n) {
   std::string s;
-  for (int i = 0; static_cast<int>(s.size()) < n; ++i) absl::StrAppend(&s, "line ", i, " of padding\n");
+  for (int i = 0; static_cast<int>(s.size()) < n; ++i)
+    absl::StrAppend(&s, "line ", i, " of padding\n");
   s.resize(n);
   return s;
 }
@@ -228,6 +253,12 @@ std::string EchoBody(absl::string_view method, absl::string_view path, const Que
 
 void Echo(Hooks* hooks, const Request& req, Response& res) {
   if (req.path == "/throw") throw std::runtime_error("handler failure on purpose");
+  if (req.path == "/nocontent") {
+    res.status = 204;
+    res.set_content("a body a 204 must not carry", "text/plain");
+    ++hooks->handled;
+    return;
+  }
   int sleep_ms = 0;
   auto it = req.params.find("sleep_ms");
   if (it != req.params.end() && absl::SimpleAtoi(it->second, &sleep_ms) && sleep_ms > 0) {
@@ -282,10 +313,12 @@ class TestServer {
     }
     auto server = Server::Bind(
         std::move(options), [this](const Request& req, Response& res) { Echo(&hooks_, req, res); },
-        [this](int status, absl::string_view detail, const Request&, Response& res) {
+        [this](int status, absl::string_view detail, const Request& req, Response& res) {
           {
             std::lock_guard<std::mutex> lock(hooks_.mu);
             hooks_.error_statuses.push_back(status);
+            hooks_.last_error_request =
+                absl::StrCat(req.method, " ", req.path, " ", req.remote_addr);
           }
           res.status = status;
           res.set_content(absl::StrCat("custom error ", status, ": ", detail, "\n"), "text/plain");
@@ -414,7 +447,9 @@ TEST(HttpServerTest, GzipRoundTrips) {
     ASSERT_TRUE(Gzip(data, &zipped)) << size;
     ASSERT_TRUE(Gunzip(zipped, &back)) << size;
     EXPECT_EQ(back, data) << size;
-    if (size >= 5000) EXPECT_LT(zipped.size(), data.size() / 2) << size;
+    if (size >= 5000) {
+      EXPECT_LT(zipped.size(), data.size() / 2) << size;
+    }
   }
 }
 
@@ -465,12 +500,11 @@ TEST(HttpServerTest, HeadHasContentLengthButNoBody) {
   ASSERT_TRUE(c.Send(absl::StrCat("HEAD /h HTTP/1.1\r\nHost: t\r\n\r\n", Get("/h"))));
   Answer head, get;
   ASSERT_TRUE(c.Read(&head, /*head_only=*/true)) << c.error();
-  ASSERT_TRUE(c.Read(&get)) << c.error() << " after HEAD; buffered: "
-                            << absl::CHexEscape(c.buffered());
+  ASSERT_TRUE(c.Read(&get)) << c.error()
+                            << " after HEAD; buffered: " << absl::CHexEscape(c.buffered());
   EXPECT_EQ(head.status, 200);
   EXPECT_EQ(get.status, 200);
-  const std::string want_body =
-      absl::StrCat(EchoBody("GET", "/h", {}, 0), "remote=127.0.0.1\n");
+  const std::string want_body = absl::StrCat(EchoBody("GET", "/h", {}, 0), "remote=127.0.0.1\n");
   EXPECT_EQ(get.body, want_body);
   // The handler saw HEAD, so its body names HEAD: same length as GET's.
   EXPECT_EQ(head.headers["content-length"], absl::StrCat(want_body.size() + 1));
@@ -512,8 +546,8 @@ TEST(HttpServerTest, PostBodiesWithContentLengthAndChunked) {
   ASSERT_TRUE(s.ok());
   RawClient c(s.port());
   const std::string body = Padding(100000);
-  ASSERT_TRUE(c.Send(absl::StrCat("POST /cl HTTP/1.1\r\nContent-Length: ", body.size(),
-                                  "\r\n\r\n", body)));
+  ASSERT_TRUE(
+      c.Send(absl::StrCat("POST /cl HTTP/1.1\r\nContent-Length: ", body.size(), "\r\n\r\n", body)));
   Answer a;
   ASSERT_TRUE(c.Read(&a)) << c.error();
   EXPECT_EQ(a.status, 200);
@@ -521,10 +555,10 @@ TEST(HttpServerTest, PostBodiesWithContentLengthAndChunked) {
   EXPECT_TRUE(absl::StrContains(a.body, "body=100000\n")) << a.body;
 
   // Chunked, sent in pieces that split chunk headers and data.
-  const std::string chunked = absl::StrCat(
-      "POST /ch HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", "7d0;ext=1\r\n",
-      std::string(2000, 'a'), "\r\n", "1\r\nb\r\n", "10\r\n", std::string(16, 'c'), "\r\n",
-      "0\r\nX-Trailer: 1\r\n\r\n");
+  const std::string chunked =
+      absl::StrCat("POST /ch HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", "7d0;ext=1\r\n",
+                   std::string(2000, 'a'), "\r\n", "1\r\nb\r\n", "10\r\n", std::string(16, 'c'),
+                   "\r\n", "0\r\nX-Trailer: 1\r\n\r\n");
   for (size_t at = 0; at < chunked.size(); at += 333) {
     ASSERT_TRUE(c.Send(absl::string_view(chunked).substr(at, 333)));
     absl::SleepFor(absl::Milliseconds(1));
@@ -539,8 +573,8 @@ TEST(HttpServerTest, ExpectContinueGets100BeforeTheBody) {
   TestServer s(TestServer::DefaultOptions(), /*with_head_check=*/true);
   ASSERT_TRUE(s.ok());
   RawClient c(s.port());
-  ASSERT_TRUE(c.Send(
-      "POST /upload HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n"));
+  ASSERT_TRUE(
+      c.Send("POST /upload HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n"));
   Answer interim;
   ASSERT_TRUE(c.Read(&interim)) << "no 100 Continue: " << c.error();
   EXPECT_EQ(interim.status, 100);
@@ -561,8 +595,8 @@ TEST(HttpServerTest, ExpectContinueRefusedByHeadCheckAnswersAndCloses) {
   TestServer s(TestServer::DefaultOptions(), /*with_head_check=*/true);
   ASSERT_TRUE(s.ok());
   RawClient c(s.port());
-  ASSERT_TRUE(c.Send(
-      "POST /refuse HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 100000\r\n\r\n"));
+  ASSERT_TRUE(
+      c.Send("POST /refuse HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 100000\r\n\r\n"));
   Answer a;
   ASSERT_TRUE(c.Read(&a)) << c.error();
   EXPECT_EQ(a.status, 401) << a.head;
@@ -586,9 +620,8 @@ TEST(HttpServerTest, GzipForLargeBodiesWhenAccepted) {
   TestServer s;
   ASSERT_TRUE(s.ok());
   RawClient c(s.port());
-  const std::string want =
-      absl::StrCat(EchoBody("GET", "/big", {{"pad", "5000"}}, 0), "remote=127.0.0.1\n",
-                   Padding(5000));
+  const std::string want = absl::StrCat(EchoBody("GET", "/big", {{"pad", "5000"}}, 0),
+                                        "remote=127.0.0.1\n", Padding(5000));
   ASSERT_TRUE(c.Send(Get("/big?pad=5000", "Accept-Encoding: gzip, deflate\r\n")));
   Answer a;
   ASSERT_TRUE(c.Read(&a)) << c.error();
@@ -643,8 +676,8 @@ TEST(HttpServerTest, LimitsAnswerTheErrorHandlersResponse) {
   const Case kCases[] = {
       {"huge request line", Get(absl::StrCat("/", std::string(10000, 'a'))), 414},
       {"huge header", Get("/", absl::StrCat("X-Big: ", std::string(20000, 'h'), "\r\n")), 431},
-      {"body over max_body_bytes (head only)",
-       "POST / HTTP/1.1\r\nContent-Length: 5000\r\n\r\n", 413},
+      {"body over max_body_bytes (head only)", "POST / HTTP/1.1\r\nContent-Length: 5000\r\n\r\n",
+       413},
       {"HTTP/2.0", "GET / HTTP/2.0\r\n\r\n", 505},
       {"gzip transfer coding", "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 501},
   };
@@ -656,6 +689,7 @@ TEST(HttpServerTest, LimitsAnswerTheErrorHandlersResponse) {
     EXPECT_EQ(a.status, c.status) << c.what;
     EXPECT_TRUE(absl::StartsWith(a.body, absl::StrCat("custom error ", c.status, ": ")))
         << c.what << ": " << a.body;
+    EXPECT_EQ(a.headers["access-control-allow-origin"], "*") << c.what << ": default header";
     EXPECT_TRUE(client.WaitClosed()) << c.what << ": still open after an error";
     const std::vector<int> errors = s.hooks().Errors();
     ASSERT_FALSE(errors.empty()) << c.what;
@@ -671,8 +705,8 @@ TEST(HttpServerTest, BodyOverLimitSentWholeGets413) {
   ASSERT_TRUE(s.ok());
   {
     RawClient c(s.port());
-    ASSERT_TRUE(c.Send(absl::StrCat("POST / HTTP/1.1\r\nContent-Length: 5000\r\n\r\n",
-                                    std::string(5000, 'b'))));
+    ASSERT_TRUE(c.Send(
+        absl::StrCat("POST / HTTP/1.1\r\nContent-Length: 5000\r\n\r\n", std::string(5000, 'b'))));
     Answer a;
     ASSERT_TRUE(c.Read(&a)) << c.error();
     EXPECT_EQ(a.status, 413);
@@ -733,6 +767,7 @@ TEST(HttpServerTest, HandlerThrowingGets500AndServingGoesOn) {
     ASSERT_TRUE(c.Read(&a)) << c.error();
     EXPECT_EQ(a.status, 500);
     EXPECT_FALSE(absl::StrContains(a.body, "path=")) << "a half-filled response leaked";
+    EXPECT_EQ(a.headers.count("x-echo"), 0u) << "a half-filled response leaked";
   }
   for (int i = 0; i < 3; ++i) {
     RawClient c(s.port());
@@ -752,10 +787,14 @@ TEST(HttpServerTest, StalledHalfRequestIsDisconnected) {
   ASSERT_TRUE(body.Send("POST /stall HTTP/1.1\r\nContent-Length: 100\r\n\r\nonly some"));
   std::string got;
   EXPECT_TRUE(head.WaitClosed(kHang, &got)) << "half a head: still open after 5 s";
-  if (!got.empty()) EXPECT_TRUE(absl::StartsWith(got, "HTTP/1.1 408 ")) << got;
+  if (!got.empty()) {
+    EXPECT_TRUE(absl::StartsWith(got, "HTTP/1.1 408 ")) << got;
+  }
   got.clear();
   EXPECT_TRUE(body.WaitClosed(kHang, &got)) << "half a body: still open after 5 s";
-  if (!got.empty()) EXPECT_TRUE(absl::StartsWith(got, "HTTP/1.1 408 ")) << got;
+  if (!got.empty()) {
+    EXPECT_TRUE(absl::StartsWith(got, "HTTP/1.1 408 ")) << got;
+  }
   EXPECT_EQ(s.hooks().handled.load(), 0);
 }
 
@@ -874,8 +913,9 @@ TEST(HttpServerTest, StopFinishesTheRequestInProgressThenRefuses) {
 
 TEST(HttpServerTest, StopBeforeServeReturnsAtOnce) {
   Options o = TestServer::DefaultOptions();
-  auto server = Server::Bind(o, [](const Request&, Response&) {},
-                             [](int, absl::string_view, const Request&, Response&) {});
+  auto server = Server::Bind(
+      o, [](const Request&, Response&) {},
+      [](int, absl::string_view, const Request&, Response&) {});
   ASSERT_TRUE(server.ok()) << server.status();
   (*server)->Stop();
   std::atomic<bool> returned{false};
@@ -892,8 +932,9 @@ TEST(HttpServerTest, BindToATakenPortIsUnavailable) {
   ASSERT_TRUE(s.ok());
   Options o = TestServer::DefaultOptions();
   o.port = s.port();
-  auto second = Server::Bind(o, [](const Request&, Response&) {},
-                             [](int, absl::string_view, const Request&, Response&) {});
+  auto second = Server::Bind(
+      o, [](const Request&, Response&) {},
+      [](int, absl::string_view, const Request&, Response&) {});
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable) << second.status();
 }
@@ -973,9 +1014,416 @@ TEST(HttpServerTest, KeepAliveMaxCountClosesAfterThatManyRequests) {
     Answer a;
     ASSERT_TRUE(c.Read(&a)) << i << ": " << c.error();
     EXPECT_EQ(a.status, 200);
-    if (i == 2) EXPECT_EQ(absl::AsciiStrToLower(a.headers["connection"]), "close") << a.head;
+    if (i == 2) {
+      EXPECT_EQ(absl::AsciiStrToLower(a.headers["connection"]), "close") << a.head;
+    }
   }
   EXPECT_TRUE(c.WaitClosed()) << "open after keep_alive_max_count requests";
+}
+
+TEST(HttpServerTest, NothingAfterConnectionCloseIsAnswered) {
+  TestServer s;
+  ASSERT_TRUE(s.ok());
+  RawClient c(s.port());
+  ASSERT_TRUE(c.Send(absl::StrCat(Get("/last", "Connection: close\r\n"), Get("/extra"))));
+  Answer a;
+  ASSERT_TRUE(c.Read(&a)) << c.error();
+  EXPECT_TRUE(absl::StrContains(a.body, "path=/last\n"));
+  std::string rest;
+  EXPECT_TRUE(c.WaitClosed(kHang, &rest));
+  EXPECT_EQ(rest, "") << "answered a request sent after Connection: close";
+}
+
+TEST(HttpServerTest, PipelinedGoodThenGarbageAnswersBothThenCloses) {
+  TestServer s;
+  ASSERT_TRUE(s.ok());
+  RawClient c(s.port());
+  ASSERT_TRUE(
+      c.Send(absl::StrCat(Get("/good"), "GET / HTTP/1.1\r\nBad Header\r\n\r\n", Get("/never"))));
+  Answer a;
+  ASSERT_TRUE(c.Read(&a)) << c.error();
+  EXPECT_EQ(a.status, 200);
+  ASSERT_TRUE(c.Read(&a)) << c.error();
+  EXPECT_EQ(a.status, 400);
+  std::string rest;
+  EXPECT_TRUE(c.WaitClosed(kHang, &rest));
+  EXPECT_EQ(rest, "");
+}
+
+TEST(HttpServerTest, GetWithABodyKeepsTheFraming) {
+  TestServer s;
+  ASSERT_TRUE(s.ok());
+  RawClient c(s.port());
+  ASSERT_TRUE(
+      c.Send(absl::StrCat("GET /withbody HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc", Get("/next"))));
+  Answer a;
+  ASSERT_TRUE(c.Read(&a)) << c.error();
+  EXPECT_TRUE(absl::StrContains(a.body, "path=/withbody\n"));
+  EXPECT_TRUE(absl::StrContains(a.body, "body=3\n"));
+  ASSERT_TRUE(c.Read(&a)) << c.error();
+  EXPECT_TRUE(absl::StrContains(a.body, "path=/next\n"));
+}
+
+TEST(HttpServerTest, RequestArrivingByteByByteIsServed) {
+  TestServer s;
+  ASSERT_TRUE(s.ok());
+  RawClient c(s.port());
+  const std::string req =
+      absl::StrCat("POST /bytes?x=1 HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n",
+                   "4\r\nabcd\r\n0\r\n\r\n", Get("/then"));
+  for (char ch : req) ASSERT_TRUE(c.Send(std::string(1, ch)));
+  Answer a;
+  ASSERT_TRUE(c.Read(&a)) << c.error();
+  EXPECT_TRUE(absl::StrContains(a.body, "path=/bytes\nparams=x=1;\nbody=4\n")) << a.body;
+  ASSERT_TRUE(c.Read(&a)) << c.error();
+  EXPECT_TRUE(absl::StrContains(a.body, "path=/then\n"));
+}
+
+TEST(HttpServerTest, HalfClosedClientStillGetsItsAnswer) {
+  // curl -T and many scripts shut down their sending side after the request.
+  TestServer s;
+  ASSERT_TRUE(s.ok());
+  RawClient c(s.port());
+  ASSERT_TRUE(c.Send(Get("/halfclosed")));
+  c.ShutdownWrite();
+  Answer a;
+  ASSERT_TRUE(c.Read(&a)) << "no answer after the client's FIN: " << c.error();
+  EXPECT_EQ(a.status, 200);
+  EXPECT_TRUE(c.WaitClosed());
+}
+
+TEST(HttpServerTest, Http10ExpectContinueIsIgnored) {
+  // RFC 9110 10.1.1: a server MUST ignore 100-continue in an HTTP/1.0 request.
+  TestServer s(TestServer::DefaultOptions(), /*with_head_check=*/true);
+  ASSERT_TRUE(s.ok());
+  RawClient c(s.port());
+  ASSERT_TRUE(c.Send("POST /old HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"));
+  ASSERT_TRUE(c.Send("hello"));
+  Answer a;
+  ASSERT_TRUE(c.Read(&a)) << c.error();
+  EXPECT_EQ(a.status, 200) << a.head;
+}
+
+TEST(HttpServerTest, KeepAliveMaxCountWithPipelining) {
+  Options o = TestServer::DefaultOptions();
+  o.keep_alive_max_count = 3;
+  TestServer s(o);
+  ASSERT_TRUE(s.ok());
+  RawClient c(s.port());
+  std::string all;
+  for (int i = 0; i < 5; ++i) all += Get(absl::StrCat("/m", i));
+  ASSERT_TRUE(c.Send(all));
+  for (int i = 0; i < 3; ++i) {
+    Answer a;
+    ASSERT_TRUE(c.Read(&a)) << i << ": " << c.error();
+    EXPECT_TRUE(absl::StrContains(a.body, absl::StrCat("path=/m", i, "\n")));
+  }
+  std::string rest;
+  EXPECT_TRUE(c.WaitClosed(kHang, &rest));
+  EXPECT_EQ(rest, "") << "answered beyond keep_alive_max_count";
+}
+
+TEST(HttpServerTest, PipelinedBurstLargerThanTheSocketBuffers) {
+  // 2000 requests sent without reading, 8 MB of answers: the server must
+  // hold back reading while its output waits, without losing or reordering.
+  Options o = TestServer::DefaultOptions();
+  o.keep_alive_max_count = 1000000;
+  TestServer s(o);
+  ASSERT_TRUE(s.ok());
+  RawClient c(s.port());
+  constexpr int kRequests = 2000;
+  std::atomic<bool> sent_all{false};
+  std::thread sender([&] {
+    std::string batch;
+    for (int i = 0; i < kRequests; ++i) {
+      batch += Get(absl::StrCat("/burst?pad=4000&i=", i));
+      if (batch.size() > 60000 || i == kRequests - 1) {
+        if (!c.Send(batch)) return;
+        batch.clear();
+      }
+    }
+    sent_all = true;
+  });
+  int answered = 0;
+  for (int i = 0; i < kRequests; ++i) {
+    Answer a;
+    if (!c.Read(&a)) {
+      ADD_FAILURE() << "answer " << i << ": " << c.error();
+      break;
+    }
+    if (!absl::StrContains(a.body, absl::StrCat("params=i=", i, ";pad=4000;"))) {
+      ADD_FAILURE() << "answer " << i << " out of order: " << a.body.substr(0, 80);
+      break;
+    }
+    ++answered;
+  }
+  c.ShutdownWrite();  // unblocks the sender if the server stopped reading
+  sender.join();
+  EXPECT_TRUE(sent_all.load());
+  EXPECT_EQ(answered, kRequests);
+}
+
+TEST(HttpServerTest, WriteTimeoutDropsAClientThatStopsReading) {
+  Options o = TestServer::DefaultOptions();
+  o.write_timeout = absl::Milliseconds(300);
+  TestServer s(o);
+  ASSERT_TRUE(s.ok());
+  RawClient c(s.port());
+  constexpr int kPad = 64 << 20;  // far more than the socket buffers hold
+  ASSERT_TRUE(c.Send(Get(absl::StrCat("/huge?pad=", kPad))));
+  ASSERT_TRUE(TestServer::WaitFor([&] { return s.hooks().handled.load() == 1; }));
+  // Meanwhile the server keeps serving others.
+  RawClient other(s.port());
+  ASSERT_TRUE(other.Send(Get("/other")));
+  Answer a;
+  ASSERT_TRUE(other.Read(&a)) << other.error();
+  EXPECT_EQ(a.status, 200);
+  // Not reading for ten write timeouts; then the server must have given up.
+  absl::SleepFor(absl::Seconds(3));
+  std::string got;
+  EXPECT_TRUE(c.WaitClosed(absl::Seconds(10), &got));
+  EXPECT_LT(got.size(), static_cast<size_t>(kPad)) << "the whole answer came through";
+}
+
+TEST(HttpServerTest, ClientVanishingMidAnswerDoesNotHurtTheServer) {
+  // Writing to a reset connection raises SIGPIPE unless the server avoids it;
+  // the default action would end this test binary.
+  TestServer s;
+  ASSERT_TRUE(s.ok());
+  for (int i = 0; i < 5; ++i) {
+    RawClient c(s.port());
+    ASSERT_TRUE(c.Send(Get("/gone?sleep_ms=50&pad=4000000")));
+    ASSERT_TRUE(TestServer::WaitFor([&] { return s.hooks().sleeping.load() == 1; }));
+    c.Abort();
+    ASSERT_TRUE(TestServer::WaitFor([&] { return s.hooks().handled.load() == i + 1; }));
+  }
+  RawClient c(s.port());
+  ASSERT_TRUE(c.Send(Get("/still")));
+  Answer a;
+  ASSERT_TRUE(c.Read(&a)) << c.error();
+  EXPECT_EQ(a.status, 200);
+}
+
+int OpenDescriptors() {
+  int n = 0;
+  if (DIR* d = ::opendir("/proc/self/fd")) {
+    while (::readdir(d) != nullptr) ++n;
+    ::closedir(d);
+  }
+  return n;
+}
+
+TEST(HttpServerTest, ClosedConnectionsReleaseTheirDescriptors) {
+  Options o = ShortTimeouts();
+  o.limits.max_body_bytes = 1000;
+  TestServer s(o);
+  ASSERT_TRUE(s.ok());
+  const int baseline = OpenDescriptors();
+  for (int i = 0; i < 60; ++i) {
+    RawClient c(s.port());
+    Answer a;
+    switch (i % 6) {
+      case 0:  // answered, closed by Connection: close
+        c.Send(Get("/x", "Connection: close\r\n"));
+        c.Read(&a);
+        c.WaitClosed();
+        break;
+      case 1:  // answered, then the client leaves
+        c.Send(Get("/x"));
+        c.Read(&a);
+        break;
+      case 2:  // parse error
+        c.Send("BAD\r\n\r\n");
+        c.WaitClosed();
+        break;
+      case 3:  // over the body limit
+        c.Send("POST / HTTP/1.1\r\nContent-Length: 5000\r\n\r\n");
+        c.WaitClosed();
+        break;
+      case 4:  // half a request, then a reset
+        c.Send("GET /x HTTP/1.1\r\nHo");
+        c.Abort();
+        break;
+      case 5:  // never says anything
+        break;
+    }
+  }
+  const bool released =
+      TestServer::WaitFor([&] { return OpenDescriptors() <= baseline; }, absl::Seconds(5));
+  EXPECT_TRUE(released) << "descriptors: " << OpenDescriptors() << " now, " << baseline
+                        << " before";
+}
+
+TEST(HttpServerTest, StopWithAHalfReceivedRequestStillReturns) {
+  // The half request may be waited on up to read_timeout, no longer.
+  Options o = TestServer::DefaultOptions();
+  o.read_timeout = absl::Seconds(1);
+  TestServer s(o);
+  ASSERT_TRUE(s.ok());
+  RawClient c(s.port());
+  ASSERT_TRUE(c.Send("GET /half HTTP/1.1\r\nHost"));
+  RawClient idle(s.port());
+  ASSERT_TRUE(idle.Send(Get("/warm")));
+  Answer a;
+  ASSERT_TRUE(idle.Read(&a)) << idle.error();
+  EXPECT_TRUE(s.Stop(absl::Seconds(10))) << "Serve() did not return within 10 s of Stop()";
+  EXPECT_TRUE(c.WaitClosed());
+}
+
+// RFC 9112 9.6: a server closing a connection must half-close and drain
+// first; close() with unread input sends a reset, and the client's kernel
+// then drops the answers already delivered but not yet read. Both tests wait
+// for the server's FIN or reset before reading, as a slow client would.
+TEST(HttpServerTest, AnswersBeforeACloseSurviveUnreadPipelinedInput) {
+  // keep_alive_max_count reached with 1 MB of answers still to send and
+  // more pipelined requests unread; the client reads slowly. Every answer
+  // must arrive, then an orderly end (not a reset).
+  Options o = TestServer::DefaultOptions();
+  o.keep_alive_max_count = 50;
+  TestServer s(o);
+  ASSERT_TRUE(s.ok());
+  RawClient c(s.port());
+  std::string fifty;
+  for (int i = 0; i < 50; ++i) fifty += Get(absl::StrCat("/big?pad=20000&i=", i));
+  ASSERT_TRUE(c.Send(fifty));
+  ASSERT_TRUE(TestServer::WaitFor([&] { return s.hooks().handled.load() == 50; }));
+  // The server now waits to write; these arrive while it is not reading.
+  std::string more;
+  for (int i = 0; i < 100; ++i) more += Get(absl::StrCat("/more?i=", i));
+  ASSERT_TRUE(c.Send(more));
+  int answered = 0;
+  for (int i = 0; i < 50; ++i) {
+    Answer a;
+    ASSERT_TRUE(c.Read(&a)) << "answer " << i << " lost: " << c.error();
+    EXPECT_TRUE(absl::StrContains(a.body, absl::StrCat("params=i=", i, ";pad=20000;")));
+    ++answered;
+    absl::SleepFor(absl::Milliseconds(2));  // a slow reader, not a timing check
+  }
+  EXPECT_EQ(answered, 50);
+  std::string rest;
+  EXPECT_TRUE(c.WaitClosed(kHang, &rest));
+  EXPECT_EQ(rest, "") << "answered beyond keep_alive_max_count";
+  EXPECT_EQ(c.error(), "closed by the server") << "ended by a reset, not a FIN";
+}
+
+TEST(HttpServerTest, TooLargeUploadSentWholeStillSees413) {
+  // What curl does with a large file: head and body without waiting.
+  Options o = TestServer::DefaultOptions();
+  o.limits.max_body_bytes = 1000;
+  TestServer s(o);
+  ASSERT_TRUE(s.ok());
+  RawClient c(s.port());
+  c.SetSendTimeout(absl::Seconds(5));
+  constexpr size_t kBody = 4 << 20;
+  // Fails part way once the server closes; that is fine.
+  c.Send(absl::StrCat("POST /upload HTTP/1.1\r\nContent-Length: ", kBody, "\r\n\r\n",
+                      std::string(kBody, 'u')));
+  ASSERT_TRUE(c.WaitPeerGone());
+  Answer a;
+  ASSERT_TRUE(c.Read(&a)) << "the 413 was lost: " << c.error();
+  EXPECT_EQ(a.status, 413);
+}
+
+TEST(HttpServerTest, ErrorHandlerSeesWhatWasParsed) {
+  Options o = TestServer::DefaultOptions();
+  o.limits.max_body_bytes = 1000;
+  TestServer s(o);
+  ASSERT_TRUE(s.ok());
+  RawClient c(s.port());
+  ASSERT_TRUE(c.Send("POST /too/big?x=1 HTTP/1.1\r\nContent-Length: 5000\r\n\r\n"));
+  Answer a;
+  ASSERT_TRUE(c.Read(&a)) << c.error();
+  EXPECT_EQ(a.status, 413);
+  std::lock_guard<std::mutex> lock(s.hooks().mu);
+  EXPECT_EQ(s.hooks().last_error_request, "POST /too/big 127.0.0.1");
+}
+
+TEST(HttpServerTest, NoContentAnswerCarriesNoBody) {
+  TestServer s;
+  ASSERT_TRUE(s.ok());
+  RawClient c(s.port());
+  ASSERT_TRUE(c.Send(absl::StrCat(Get("/nocontent"), Get("/after"))));
+  Answer a;
+  ASSERT_TRUE(c.Read(&a)) << c.error();
+  EXPECT_EQ(a.status, 204);
+  EXPECT_EQ(a.headers.count("content-length"), 0u) << a.head;
+  ASSERT_TRUE(c.Read(&a)) << c.error() << "; buffered: " << absl::CHexEscape(c.buffered());
+  EXPECT_EQ(a.status, 200);
+  EXPECT_TRUE(absl::StrContains(a.body, "path=/after\n"));
+}
+
+thread_local bool inside_wrapper = false;
+
+TEST(HttpServerTest, ThreadWrapperSurroundsEveryServingThread) {
+  Options o = TestServer::DefaultOptions();
+  std::atomic<int> wrapped{0};
+  std::atomic<int> handled_inside{0}, handled_outside{0};
+  auto server = Server::Bind(
+      o,
+      [&](const Request&, Response& res) {
+        ++(inside_wrapper ? handled_inside : handled_outside);
+        res.set_content("ok", "text/plain");
+      },
+      [](int status, absl::string_view, const Request&, Response& res) { res.status = status; },
+      nullptr,
+      [&](const std::function<void()>& run) {
+        ++wrapped;
+        inside_wrapper = true;
+        run();
+        inside_wrapper = false;
+      });
+  ASSERT_TRUE(server.ok()) << server.status();
+  std::thread serving([&] { (*server)->Serve().IgnoreError(); });
+  for (int i = 0; i < 20; ++i) {
+    RawClient c((*server)->port());
+    ASSERT_TRUE(c.Send(Get("/w")));
+    Answer a;
+    ASSERT_TRUE(c.Read(&a)) << c.error();
+  }
+  (*server)->Stop();
+  serving.join();
+  EXPECT_EQ(wrapped.load(), 3);
+  EXPECT_EQ(handled_inside.load(), 20);
+  EXPECT_EQ(handled_outside.load(), 0);
+}
+
+TEST(HttpServerTest, StopUnderLoadAnswersWholeOrCloses) {
+  // Clients hammer keep-alive connections while Stop() is called: each
+  // request gets a whole answer or an orderly close, never a hang or a
+  // truncated answer, and Serve() returns.
+  TestServer s;
+  ASSERT_TRUE(s.ok());
+  constexpr int kClients = 8;
+  std::atomic<int> answered{0};
+  std::vector<std::string> problems(kClients);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kClients; ++t) {
+    threads.emplace_back([&, t] {
+      RawClient c(s.port());
+      if (!c.connected()) return;  // already stopped
+      for (int i = 0;; ++i) {
+        if (!c.Send(Get(absl::StrCat("/load?t=", t, "&i=", i)))) return;
+        Answer a;
+        if (!c.Read(&a)) {
+          if (c.error() == "timed out") problems[t] = absl::StrCat("request ", i, " hung");
+          return;
+        }
+        if (a.status != 200 || !absl::StrContains(a.body, absl::StrCat("i=", i, ";t=", t, ";"))) {
+          problems[t] = absl::StrCat("request ", i, ": bad answer ", a.status);
+          return;
+        }
+        ++answered;
+        if (absl::AsciiStrToLower(a.headers["connection"]) == "close") {
+          if (!c.WaitClosed()) problems[t] = "open after Connection: close";
+          return;
+        }
+      }
+    });
+  }
+  ASSERT_TRUE(TestServer::WaitFor([&] { return answered.load() >= 500; }));
+  EXPECT_TRUE(s.Stop()) << "Serve() did not return within 5 s of Stop()";
+  for (std::thread& t : threads) t.join();
+  for (int t = 0; t < kClients; ++t) EXPECT_EQ(problems[t], "") << "client " << t;
 }
 
 }  // namespace

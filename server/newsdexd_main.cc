@@ -2,6 +2,7 @@
 // over an index that newsdex-index may keep updating. See --help.
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -195,6 +196,13 @@ int Main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGUSR1);  // our own wake-up after Serve returns
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // Each open connection is a descriptor; the usual soft limit of 1,024
+  // would cap connections well below the server's own limit of 4,096.
+  rlimit files;
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
 
   std::unique_ptr<indexer::FacetExtractor> extractor;
   if (!flags->options.admin_token.empty()) {
