@@ -240,6 +240,12 @@ class Searcher::Impl {
                                                       absl::string_view prefix, int limit);
   absl::StatusOr<bool> Reopen();
   absl::StatusOr<IndexStats> Stats();
+  std::optional<uint64_t> Revision() const {
+    absl::StatusOr<uint64_t> rev =
+        core::CallXapian("reading the revision", [&]() -> uint64_t { return db_.get_revision(); });
+    if (!rev.ok()) return std::nullopt;
+    return *rev;
+  }
 
   // Enables the facet columns for a single local database; `path` (empty for
   // FromDatabase) lets builds run in the background.
@@ -1166,5 +1172,6 @@ absl::StatusOr<std::vector<FacetValue>> Searcher::FacetValues(absl::string_view 
 }
 absl::StatusOr<bool> Searcher::Reopen() { return impl_->Reopen(); }
 absl::StatusOr<IndexStats> Searcher::Stats() { return impl_->Stats(); }
+std::optional<uint64_t> Searcher::Revision() const { return impl_->Revision(); }
 
 }  // namespace newsdex::query

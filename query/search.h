@@ -232,6 +232,11 @@ class Searcher {
   // database changed.
   absl::StatusOr<bool> Reopen();
 
+  // The revision this Searcher reads, for a single local glass database;
+  // nullopt for several shards, a remote or an in-memory database (Xapian
+  // numbers revisions only per database).
+  std::optional<uint64_t> Revision() const;
+
   absl::StatusOr<IndexStats> Stats();
 
  private:

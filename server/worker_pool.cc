@@ -1,5 +1,6 @@
 #include "server/worker_pool.h"
 
+#include <optional>
 #include <utility>
 
 #include "core/log.h"
@@ -18,6 +19,19 @@ struct ThreadContext {
 
 // Set by each worker thread for its lifetime; null on other threads.
 thread_local ThreadContext* current_context = nullptr;
+
+// After `c`'s reader loaded a new revision: a reader may get ahead of the
+// watcher's poll (a commit between two polls), and a client that saw an
+// article through this thread must not miss it on its next request, which
+// another thread may serve. Tells the watcher, which makes the others reopen
+// when this revision is news.
+void NoteLoaded(ThreadContext& c) {
+  if (c.watcher == nullptr) return;
+  std::optional<uint64_t> bumped = c.watcher->Loaded(c.state.searcher->Revision());
+  // Skip our own bump, unless another came between reading the generation and
+  // ours: that one may be for a still newer revision.
+  if (bumped && *bumped == c.state.generation + 1) c.state.generation = *bumped;
+}
 
 }  // namespace
 
@@ -83,11 +97,29 @@ void IndexWatcher::Run() {
       // A failed reopen leaves the old handle in an unknown state: start over.
       db.reset();
     } else if (*changed) {
+      // Bump first: a thread loading this revision in between then bumps
+      // once more (harmless) instead of finding it reported and not bumping.
+      // Stored, not raised: a database rebuilt in place may start again at a
+      // lower revision.
       generation_.fetch_add(1, std::memory_order_acq_rel);
+      absl::StatusOr<uint64_t> rev = core::CallXapian(
+          "watching index", [&]() -> uint64_t { return db->get_revision(); });
+      revision_.store(rev.ok() ? *rev : 0, std::memory_order_release);
     }
     lock.lock();
     cv_.wait_for(lock, absl::ToChronoMilliseconds(interval_), [this] { return stop_; });
   }
+}
+
+std::optional<uint64_t> IndexWatcher::Loaded(std::optional<uint64_t> revision) {
+  if (!revision) return Bump();  // cannot tell newer from older: the safe side
+  uint64_t known = revision_.load(std::memory_order_acquire);
+  while (*revision > known) {
+    if (revision_.compare_exchange_weak(known, *revision, std::memory_order_acq_rel)) {
+      return Bump();
+    }
+  }
+  return std::nullopt;
 }
 
 WorkerSearchers::WorkerSearchers(std::string db_path, query::SearcherOptions options,
@@ -120,10 +152,7 @@ absl::StatusOr<query::Searcher*> WorkerSearchers::CurrentSearcher() {
     if (!searcher.ok()) return searcher.status();
     c->state.searcher = *std::move(searcher);
     c->state.generation = generation;
-    // This fresh reader may be at a revision the watcher has not seen yet;
-    // make the other threads catch up before their next request, so a client
-    // that saw a new article here does not miss it on its next request.
-    if (c->watcher != nullptr) c->state.generation = c->watcher->Bump();
+    NoteLoaded(*c);
   } else if (generation != c->state.generation) {
     // Read the generation before reopening: a commit landing meanwhile bumps
     // it again and the next request reopens once more.
@@ -135,6 +164,7 @@ absl::StatusOr<query::Searcher*> WorkerSearchers::CurrentSearcher() {
     }
     c->state.generation = generation;
     if (c->metrics != nullptr) c->metrics->RecordReopen();
+    if (*reopened) NoteLoaded(*c);
   }
   return c->state.searcher.get();
 }
@@ -150,7 +180,7 @@ absl::Status WorkerSearchers::ReopenCurrent() {
     return reopened.status();
   }
   if (c->metrics != nullptr) c->metrics->RecordReopen();
-  if (c->watcher != nullptr) c->state.generation = c->watcher->Bump();  // as after a fresh open
+  if (*reopened) NoteLoaded(*c);
   return absl::OkStatus();
 }
 

@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -43,15 +44,23 @@ class IndexWatcher {
   // Increases whenever a new revision was seen (or Bump was called).
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
   // Makes every thread reopen before its next request (after the daemon's
-  // own writes, or when one thread's reader got ahead of the watcher).
-  // Returns the new generation.
+  // own writes). Returns the new generation.
   uint64_t Bump() { return generation_.fetch_add(1, std::memory_order_acq_rel) + 1; }
+  // Called by a thread whose reader just loaded `revision` (nullopt: a
+  // database without one revision number). When that is newer than any
+  // revision reported so far, bumps the generation at once, so no other
+  // thread serves an older revision after a client saw this one; the poll
+  // may not have seen the commit yet. Returns the new generation, or nullopt
+  // when nothing was bumped.
+  std::optional<uint64_t> Loaded(std::optional<uint64_t> revision);
 
  private:
   void Run();
   const std::string db_path_;
   const absl::Duration interval_;
   std::atomic<uint64_t> generation_{0};
+  // The newest revision reported by the poll or Loaded; 0 before any.
+  std::atomic<uint64_t> revision_{0};
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;  // guarded by mu_
