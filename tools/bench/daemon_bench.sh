@@ -20,6 +20,7 @@
 # --runs N repeats the whole sequence N times (library and daemon rows
 # interleaved, so drifts in the machine hit both) and prints the median of
 # each column; ratio_to_library is then median daemon / median library.
+# --out FILE.tsv also keeps every run's rows in FILE.runs.tsv.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -121,3 +122,6 @@ result=$(printf 'facets\tconnections\trequests_per_s\tp50_ms\tp99_ms\terrors\tra
     }')
 echo "$result"
 [[ -z $out ]] || echo "$result" >"$out"
+# Every run's rows too (facets, row order, connections, requests/s, p50, p99,
+# errors, cpu_us), for the spread behind the medians.
+[[ -z $out ]] || cp "$raw" "${out%.tsv}.runs.tsv"
