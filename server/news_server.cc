@@ -402,7 +402,7 @@ void NewsServer::HandleMetrics(const http::Request& req, http::Response& res) {
 absl::Status NewsServer::CheckAdmin(const http::Request& req) const {
   if (writer_ == nullptr) {
     return absl::PermissionDeniedError(
-        "writes are disabled; start newsdexd with --admin_token or --admin_token_file");
+        "writes are disabled; start newsdexd with --admin-token or --admin-token-file");
   }
   const absl::string_view auth = req.Header("authorization");
   constexpr absl::string_view kBearer = "Bearer ";

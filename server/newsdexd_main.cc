@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <fstream>
@@ -31,7 +32,7 @@ Usage:
 
 Serves GET /search, /articles/{id}, /articles/{id}/related, /facets/{field},
 /health, /stats and /metrics. Commits made by newsdex-index to DIR are served
-within about --reopen_interval_ms, without a restart. SIGTERM or SIGINT stop
+within about --reopen-interval-ms, without a restart. SIGTERM or SIGINT stop
 accepting connections and let in-flight requests finish.
 
 Options:
@@ -40,27 +41,29 @@ Options:
   --threads N              serving threads, each with its own index reader;
                            any free thread serves any connection, so size for
                            cores, not connections (default: max(4, 2 x cores))
-  --admin_token TOKEN      enable POST /articles and DELETE /articles/{id}, which
+  --admin-token TOKEN      enable POST /articles and DELETE /articles/{id}, which
                            then require "Authorization: Bearer TOKEN"
                            (without it they answer 403)
-  --admin_token_file FILE  the same, token read from FILE (first line; keeps it
+  --admin-token-file FILE  the same, token read from FILE (first line; keeps it
                            out of the process list)
-  --cors_origin ORIGIN     send Access-Control-Allow-Origin: ORIGIN ("*" or one
+  --cors-origin ORIGIN     send Access-Control-Allow-Origin: ORIGIN ("*" or one
                            origin) and answer CORS preflights (default: off)
-  --access_log FILE        one JSON line per request to FILE (default: stderr;
+  --access-log FILE        one JSON line per request to FILE (default: stderr;
                            "off" disables it)
-  --max_searches N         searches running at once; more wait their turn
+  --max-searches N         searches running at once; more wait their turn
                            (default 0: no limit)
-  --count_beside N         a search with a term of at least N postings counts
+  --count-beside N         a search with a term of at least N postings counts
                            on a second thread beside its ranking: lower
                            latency, a little less throughput when saturated
                            (default 50000; 0 turns it off)
-  --time_limit_ms N        a search stops after N ms and returns what it has,
+  --time-limit-ms N        a search stops after N ms and returns what it has,
                            flagged "timed_out" (default 2000)
-  --reopen_interval_ms N   how often to check for a new index revision (default 200)
-  --max_body_bytes N       larger request bodies answer 413 (default 33554432)
-  --data_dir DIR           where the gazetteer files are (default: the build's data/)
+  --reopen-interval-ms N   how often to check for a new index revision (default 200)
+  --max-body-bytes N       larger request bodies answer 413 (default 33554432)
+  --data-dir DIR           where the gazetteer files are (default: the build's data/)
   --help                   this text
+Flags take their value as the next argument or after "=" (--threads=8), and
+may be spelled with underscores (--admin_token is --admin-token).
 
 The chosen address is printed on stdout once listening:
   newsdexd: listening on http://127.0.0.1:8080
@@ -87,6 +90,10 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
       arg = arg.substr(0, eq);
       has_inline = true;
     }
+    // --admin-token and --admin_token alike (newsdex-index spells its flags
+    // with hyphens; the daemon's underscores of sessions 1-4 keep working).
+    const std::string typed = arg;
+    if (arg.rfind("--", 0) == 0) std::replace(arg.begin() + 2, arg.end(), '_', '-');
     auto value = [&]() -> absl::StatusOr<std::string> {
       if (has_inline) return inline_value;
       if (i + 1 >= argc) return absl::InvalidArgumentError(absl::StrCat(arg, " needs a value"));
@@ -121,39 +128,39 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
       f.options.port = port;
     } else if (arg == "--threads") {
       NEWSDEX_RETURN_IF_ERROR(int_value(1, 1024, &f.options.threads));
-    } else if (arg == "--admin_token") {
+    } else if (arg == "--admin-token") {
       NEWSDEX_ASSIGN_OR_RETURN(f.options.admin_token, value());
       if (f.options.admin_token.empty()) {
-        return absl::InvalidArgumentError("--admin_token: empty token");
+        return absl::InvalidArgumentError("--admin-token: empty token");
       }
-    } else if (arg == "--admin_token_file") {
+    } else if (arg == "--admin-token-file") {
       NEWSDEX_ASSIGN_OR_RETURN(f.admin_token_file, value());
-    } else if (arg == "--cors_origin") {
+    } else if (arg == "--cors-origin") {
       NEWSDEX_ASSIGN_OR_RETURN(f.options.cors_origin, value());
-    } else if (arg == "--access_log") {
+    } else if (arg == "--access-log") {
       NEWSDEX_ASSIGN_OR_RETURN(f.options.access_log, value());
-    } else if (arg == "--max_searches") {
+    } else if (arg == "--max-searches") {
       NEWSDEX_RETURN_IF_ERROR(int_value(0, 1024, &f.options.max_concurrent_searches));
-    } else if (arg == "--count_beside") {
+    } else if (arg == "--count-beside") {
       int postings = 0;
       NEWSDEX_RETURN_IF_ERROR(int_value(0, 2000000000, &postings));
       f.options.searcher.parallel_count_min_postings = postings;
-    } else if (arg == "--time_limit_ms") {
+    } else if (arg == "--time-limit-ms") {
       int ms = 0;
       NEWSDEX_RETURN_IF_ERROR(int_value(1, 600000, &ms));
       f.options.search_time_limit = absl::Milliseconds(ms);
-    } else if (arg == "--reopen_interval_ms") {
+    } else if (arg == "--reopen-interval-ms") {
       int ms = 0;
       NEWSDEX_RETURN_IF_ERROR(int_value(10, 600000, &ms));
       f.options.reopen_interval = absl::Milliseconds(ms);
-    } else if (arg == "--max_body_bytes") {
+    } else if (arg == "--max-body-bytes") {
       int n = 0;
       NEWSDEX_RETURN_IF_ERROR(int_value(1024, 1 << 30, &n));
       f.options.max_body_bytes = static_cast<size_t>(n);
-    } else if (arg == "--data_dir") {
+    } else if (arg == "--data-dir") {
       NEWSDEX_ASSIGN_OR_RETURN(f.data_dir, value());
     } else {
-      return absl::InvalidArgumentError(absl::StrCat("unknown flag ", arg, " (see --help)"));
+      return absl::InvalidArgumentError(absl::StrCat("unknown flag ", typed, " (see --help)"));
     }
   }
   if (f.options.db_path.empty()) {
@@ -161,18 +168,18 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
   }
   if (!f.admin_token_file.empty()) {
     if (!f.options.admin_token.empty()) {
-      return absl::InvalidArgumentError("give --admin_token or --admin_token_file, not both");
+      return absl::InvalidArgumentError("give --admin-token or --admin-token-file, not both");
     }
     std::ifstream in(f.admin_token_file);
     std::string token;
     if (!in || !std::getline(in, token)) {
       return absl::InvalidArgumentError(
-          absl::StrCat("--admin_token_file: cannot read ", f.admin_token_file));
+          absl::StrCat("--admin-token-file: cannot read ", f.admin_token_file));
     }
     token = std::string(absl::StripAsciiWhitespace(token));
     if (token.empty()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("--admin_token_file: ", f.admin_token_file, " holds no token"));
+          absl::StrCat("--admin-token-file: ", f.admin_token_file, " holds no token"));
     }
     f.options.admin_token = token;
   }

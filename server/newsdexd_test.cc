@@ -101,10 +101,10 @@ TEST(NewsdexdTest, HelpDocumentsEveryFlag) {
   ssize_t n;
   while ((n = read(d->stdout_fd, buf, sizeof(buf))) > 0) help.append(buf, n);
   EXPECT_EQ(d->Wait(), 0);
-  for (const char* flag : {"--db", "--listen", "--threads", "--admin_token", "--admin_token_file",
-                           "--cors_origin", "--access_log", "--time_limit_ms", "--max_searches",
-                           "--count_beside",
-                           "--reopen_interval_ms", "--max_body_bytes", "--data_dir", "--help"}) {
+  for (const char* flag : {"--db", "--listen", "--threads", "--admin-token", "--admin-token-file",
+                           "--cors-origin", "--access-log", "--time-limit-ms", "--max-searches",
+                           "--count-beside",
+                           "--reopen-interval-ms", "--max-body-bytes", "--data-dir", "--help"}) {
     EXPECT_TRUE(absl::StrContains(help, flag)) << flag;
   }
 }
@@ -119,13 +119,36 @@ TEST(NewsdexdTest, StartupErrorsExitWithStatus2) {
       {{"--db", dir.path() + "/missing", "--listen", "127.0.0.1:0"}},
       {{"--db", dir.path(), "--listen", "nonsense"}},
       {{"--db", dir.path(), "--bogus"}},
-      {{"--db", dir.path(), "--admin_token_file", dir.path() + "/no-token-file"}},
+      {{"--db", dir.path(), "--admin-token-file", dir.path() + "/no-token-file"}},
   };
   for (const Case& c : cases) {
     std::unique_ptr<Daemon> d = Spawn(c.args);
     ASSERT_NE(d, nullptr);
     EXPECT_EQ(d->Wait(), 2) << absl::StrJoin(c.args, " ");
   }
+}
+
+// The spelling, --admin-token, with values after "=" as well.
+TEST(NewsdexdTest, HyphenSpellingsAndInlineValues) {
+  testing::TempDir dir;
+  const std::string db = dir.path() + "/db";
+  ASSERT_TRUE(testing::WriteArticles(db, testing::MakeArticles(0, 5)).ok());
+  std::unique_ptr<Daemon> d = Spawn({"--db", db, "--listen=127.0.0.1:0", "--access-log=off",
+                                     "--admin-token", "tok", "--threads=2",
+                                     "--reopen-interval-ms", "50"});
+  ASSERT_NE(d, nullptr);
+  const int port = PortOf(d->ReadLine());
+  ASSERT_GT(port, 0);
+  httplib::Client c("127.0.0.1", port);
+  httplib::Result r = c.Delete("/articles/a1");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401) << "writes not enabled by --admin-token: " << r->body;
+  httplib::Headers auth = {{"Authorization", "Bearer tok"}};
+  r = c.Delete("/articles/a1", auth);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  kill(d->pid, SIGTERM);
+  EXPECT_EQ(d->Wait(), 0);
 }
 
 TEST(NewsdexdTest, SigtermLetsTheInFlightRequestFinish) {
@@ -135,6 +158,8 @@ TEST(NewsdexdTest, SigtermLetsTheInFlightRequestFinish) {
   const std::string log = dir.path() + "/access.log";
   const std::string token_file = dir.path() + "/token";
   std::ofstream(token_file) << "tok\n";
+  // Underscore spellings on purpose: they must keep working (the hyphen ones
+  // are tested in HyphenSpellingsAndInlineValues).
   std::unique_ptr<Daemon> d = Spawn({"--db", db, "--listen", "127.0.0.1:0", "--access_log", log,
                                      "--admin_token_file", token_file, "--threads", "2"});
   ASSERT_NE(d, nullptr);

@@ -68,7 +68,7 @@ class IndexWatcher {
 };
 
 // Admits at most `slots` callers at a time, first come first served. The
-// daemon runs searches through it when --max_searches is set, so that many
+// daemon runs searches through it when --max-searches is set, so that many
 // busy connections on few cores do not all search at once. Measured on the
 // shared 2-core VM (8 connections, limit 2): no CPU saved per request and
 // lower throughput, hence off by default.

@@ -43,7 +43,7 @@ command -v wrk >/dev/null || { echo "daemon_bench.sh: wrk is missing (scripts/in
 port=$((18000 + RANDOM % 2000))
 log=$(mktemp)
 # shellcheck disable=SC2086  # --daemon-flags is a list of flags
-"$build/server/newsdexd" --db "$db" --listen "127.0.0.1:$port" --access_log off $daemon_flags \
+"$build/server/newsdexd" --db "$db" --listen "127.0.0.1:$port" --access-log off $daemon_flags \
   >"$log" 2>&1 &
 daemon=$!
 trap 'kill "$daemon" 2>/dev/null || true; wait "$daemon" 2>/dev/null || true; rm -f "$log"' EXIT

@@ -149,7 +149,7 @@ int Main(int argc, char** argv) {
     r.highlight = daemon_request;
     r.snippets = daemon_request;
     r.exact_total = daemon_request ? false : exact_total;
-    // newsdexd's default --time_limit_ms: the matcher arms a timer per search.
+    // newsdexd's default --time-limit-ms: the matcher arms a timer per search.
     if (daemon_request) r.time_limit = absl::Seconds(2);
     if (facets) r.facets = {"actor", "country", "about", "lang", "source", "date"};
     requests.push_back(std::move(r));
