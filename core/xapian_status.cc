@@ -23,4 +23,13 @@ absl::Status FromXapianError(const Xapian::Error& e, absl::string_view context) 
   return absl::InternalError(msg);
 }
 
+std::optional<Xapian::rev> RevisionOf(const Xapian::Database& db) {
+  // Several shards would throw: answer that without an exception.
+  if (db.size() != 1) return std::nullopt;
+  absl::StatusOr<Xapian::rev> rev =
+      CallXapian("reading the database revision", [&] { return db.get_revision(); });
+  if (!rev.ok()) return std::nullopt;
+  return *rev;
+}
+
 }  // namespace newsdex::core

@@ -5,6 +5,7 @@
 #define NEWSDEX_CORE_XAPIAN_STATUS_H_
 
 #include <exception>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -59,6 +60,11 @@ auto CallXapian(absl::string_view context, Fn&& fn) {
     }
   }
 }
+
+// The revision `db` is open at, for a single glass (or chert) database;
+// nullopt for several shards, a remote or an in-memory database, which Xapian
+// gives no revision number, and on any error reading it.
+std::optional<Xapian::rev> RevisionOf(const Xapian::Database& db);
 
 }  // namespace newsdex::core
 

@@ -49,9 +49,8 @@ absl::StatusOr<std::optional<DatabaseIdentity>> IdentityOf(const Xapian::Databas
   if (!single || id.uuid.empty()) return std::optional<DatabaseIdentity>();
   // Only glass (and chert) know their revision; other backends throw, which
   // here just means "no shareable identity".
-  absl::StatusOr<Xapian::rev> revision =
-      core::CallXapian("reading database revision", [&] { return db.get_revision(); });
-  if (!revision.ok()) return std::optional<DatabaseIdentity>();
+  std::optional<Xapian::rev> revision = core::RevisionOf(db);
+  if (!revision) return std::optional<DatabaseIdentity>();
   id.revision = *revision;
   return std::optional<DatabaseIdentity>(std::move(id));
 }

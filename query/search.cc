@@ -240,12 +240,7 @@ class Searcher::Impl {
                                                       absl::string_view prefix, int limit);
   absl::StatusOr<bool> Reopen();
   absl::StatusOr<IndexStats> Stats();
-  std::optional<uint64_t> Revision() const {
-    absl::StatusOr<uint64_t> rev =
-        core::CallXapian("reading the revision", [&]() -> uint64_t { return db_.get_revision(); });
-    if (!rev.ok()) return std::nullopt;
-    return *rev;
-  }
+  std::optional<uint64_t> Revision() const { return core::RevisionOf(db_); }
 
   // Enables the facet columns for a single local database; `path` (empty for
   // FromDatabase) lets builds run in the background.

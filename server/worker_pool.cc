@@ -102,9 +102,7 @@ void IndexWatcher::Run() {
       // Stored, not raised: a database rebuilt in place may start again at a
       // lower revision.
       generation_.fetch_add(1, std::memory_order_acq_rel);
-      absl::StatusOr<uint64_t> rev = core::CallXapian(
-          "watching index", [&]() -> uint64_t { return db->get_revision(); });
-      revision_.store(rev.ok() ? *rev : 0, std::memory_order_release);
+      revision_.store(core::RevisionOf(*db).value_or(0), std::memory_order_release);
     }
     lock.lock();
     cv_.wait_for(lock, absl::ToChronoMilliseconds(interval_), [this] { return stop_; });
