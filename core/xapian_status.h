@@ -26,39 +26,54 @@ namespace newsdex::core {
 // kInvalidArgument; the rest -> kInternal. `context` prefixes the message.
 absl::Status FromXapianError(const Xapian::Error& e, absl::string_view context);
 
-// Runs `fn` and turns a thrown Xapian::Error (or std::exception) into a status.
-// `fn` returns void, absl::Status, T or absl::StatusOr<T>.
+template <typename T>
+struct IsStatusOr : std::false_type {};
+template <typename T>
+struct IsStatusOr<absl::StatusOr<T>> : std::true_type {};
+
+// Runs `fn` and turns a thrown Xapian::Error (or std::bad_alloc) into a status.
+// `fn` returns void or absl::Status (-> absl::Status), or T or absl::StatusOr<T>
+// (-> absl::StatusOr<T>).
 template <typename Fn>
 auto CallXapian(absl::string_view context, Fn&& fn) {
   using R = std::invoke_result_t<Fn>;
-  if constexpr (std::is_void_v<R>) {
-    try {
+  using Result = std::conditional_t<
+      std::is_void_v<R> || std::is_same_v<R, absl::Status>, absl::Status,
+      std::conditional_t<IsStatusOr<R>::value, R, absl::StatusOr<R>>>;
+  try {
+    if constexpr (std::is_void_v<R>) {
       fn();
-      return absl::OkStatus();
-    } catch (const Xapian::Error& e) {
-      return FromXapianError(e, context);
-    } catch (const std::bad_alloc&) {
-      return absl::ResourceExhaustedError(std::string(context) + ": out of memory");
+      return Result(absl::OkStatus());
+    } else {
+      return Result(fn());
     }
-  } else if constexpr (std::is_same_v<R, absl::Status>) {
-    try {
-      return fn();
-    } catch (const Xapian::Error& e) {
-      return FromXapianError(e, context);
-    } catch (const std::bad_alloc&) {
-      return absl::ResourceExhaustedError(std::string(context) + ": out of memory");
-    }
-  } else {
-    using T = typename std::conditional_t<
-        std::is_constructible_v<absl::Status, R>, R, absl::StatusOr<R>>;
-    try {
-      return T(fn());
-    } catch (const Xapian::Error& e) {
-      return T(FromXapianError(e, context));
-    } catch (const std::bad_alloc&) {
-      return T(absl::ResourceExhaustedError(std::string(context) + ": out of memory"));
-    }
+  } catch (const Xapian::Error& e) {
+    return Result(FromXapianError(e, context));
+  } catch (const std::bad_alloc&) {
+    return Result(absl::ResourceExhaustedError(std::string(context) + ": out of memory"));
   }
+}
+
+// Runs `call` and, while it fails with kAborted (Xapian's DatabaseModifiedError:
+// a writer committed past the revision being read), runs `reopen` and calls
+// again, at most `retries` times. `call` returns absl::Status or StatusOr;
+// `reopen` returns absl::Status. Every aborted read newsdex retries goes
+// through here, so the retry rule is the same for the library and the daemon.
+inline const absl::Status& StatusOf(const absl::Status& s) { return s; }
+template <typename T>
+const absl::Status& StatusOf(const absl::StatusOr<T>& s) {
+  return s.status();
+}
+
+template <typename Call, typename Reopen>
+auto RetryIfModified(int retries, Call&& call, Reopen&& reopen) -> std::invoke_result_t<Call> {
+  auto result = call();
+  for (int i = 0; i < retries && StatusOf(result).code() == absl::StatusCode::kAborted; ++i) {
+    absl::Status reopened = reopen();
+    if (!reopened.ok()) return reopened;
+    result = call();
+  }
+  return result;
 }
 
 // The revision `db` is open at, for a single glass (or chert) database;

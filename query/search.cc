@@ -48,16 +48,6 @@ FieldId FieldOf(FacetField f) {
 
 int FacetIndex(FacetField f) { return static_cast<int>(f); }
 
-// core::CallXapian wraps a lambda returning StatusOr<T> into
-// StatusOr<StatusOr<T>> (its is_constructible test does not recognize
-// StatusOr); flatten it here.
-template <typename Fn>
-auto CallXapianOr(absl::string_view context, Fn&& fn) -> std::invoke_result_t<Fn> {
-  auto r = core::CallXapian(context, std::forward<Fn>(fn));
-  if (!r.ok()) return r.status();
-  return *std::move(r);
-}
-
 // Accepts only default-field stemmed terms ("Z" + stem; not "ZS" title terms
 // nor boolean terms) for "more like this".
 class DefaultFieldTerms : public Xapian::ExpandDecider {
@@ -618,7 +608,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::SearchOnce(const SearchRequest& r
     return Xapian::Query(Xapian::Query::OP_FILTER, parsed.query, filter);
   };
 
-  return CallXapianOr("search", [&]() -> absl::StatusOr<SearchResponse> {
+  return core::CallXapian("search", [&]() -> absl::StatusOr<SearchResponse> {
     const Xapian::doccount doccount = db_.get_doccount();
     const bool exact = !facets.empty() || want_dates || request.exact_total;
     const double time_limit =
@@ -992,7 +982,7 @@ absl::StatusOr<Xapian::docid> Searcher::Impl::FindId(absl::string_view id) {
 
 absl::StatusOr<core::Article> Searcher::Impl::GetArticle(absl::string_view id) {
   NEWSDEX_ASSIGN_OR_RETURN(Xapian::docid did, FindId(id));
-  return CallXapianOr("reading article", [&]() -> absl::StatusOr<core::Article> {
+  return core::CallXapian("reading article", [&]() -> absl::StatusOr<core::Article> {
     return ReadArticle(db_.get_document(did), /*with_body=*/true);
   });
 }
@@ -1000,7 +990,7 @@ absl::StatusOr<core::Article> Searcher::Impl::GetArticle(absl::string_view id) {
 absl::StatusOr<std::vector<Hit>> Searcher::Impl::Related(absl::string_view id, int limit) {
   limit = std::clamp(limit, 0, kMaxLimit);
   NEWSDEX_ASSIGN_OR_RETURN(Xapian::docid did, FindId(id));
-  return CallXapianOr("related articles", [&]() -> absl::StatusOr<std::vector<Hit>> {
+  return core::CallXapian("related articles", [&]() -> absl::StatusOr<std::vector<Hit>> {
     std::vector<Hit> hits;
     if (limit == 0) return hits;
     Xapian::RSet rset;
@@ -1045,7 +1035,7 @@ absl::StatusOr<std::vector<FacetValue>> Searcher::Impl::FacetValues(absl::string
   const std::string resolved =
       prefix.empty() ? std::string() : options_.resolver->Resolve(f, prefix, *analyzer_);
   const std::string term_prefix = core::BooleanTerm(FieldOf(f), "");
-  return CallXapianOr("facet values", [&]() -> absl::StatusOr<std::vector<FacetValue>> {
+  return core::CallXapian("facet values", [&]() -> absl::StatusOr<std::vector<FacetValue>> {
     std::vector<FacetValue> out;
     for (auto it = db_.allterms_begin(term_prefix); it != db_.allterms_end(term_prefix); ++it) {
       std::string key = (*it).substr(term_prefix.size());
@@ -1090,7 +1080,7 @@ absl::StatusOr<bool> Searcher::Impl::Reopen() {
 }
 
 absl::StatusOr<IndexStats> Searcher::Impl::Stats() {
-  return CallXapianOr("index stats", [&]() -> absl::StatusOr<IndexStats> {
+  return core::CallXapian("index stats", [&]() -> absl::StatusOr<IndexStats> {
     IndexStats s;
     s.documents = db_.get_doccount();
     s.last_update = db_.get_metadata(core::kLastUpdateKey);
