@@ -14,6 +14,16 @@
 
 namespace newsdex::core {
 
+absl::Status ValidateId(absl::string_view id) {
+  if (id.empty()) return absl::InvalidArgumentError("article has no id");
+  if (id.size() > kMaxIdBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("id of ", id.size(),
+                                                   " bytes is over the limit of ", kMaxIdBytes,
+                                                   " bytes"));
+  }
+  return absl::OkStatus();
+}
+
 std::string FormatIsoDate(absl::CivilDay day) {
   return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
 }

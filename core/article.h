@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
@@ -56,6 +57,16 @@ struct Article {
 };
 
 // Formats a day as "YYYY-MM-DD" and "YYYYMMDD".
+// The longest article id, in bytes. Every entrance that takes an id (the
+// readers through indexer::BuildDocument, deletes, the daemon's POST, GET and
+// DELETE /articles/{id}) refuses a longer one, so every stored article can be
+// addressed: percent-encoded, the id fits in the daemon's 8 KiB request line.
+inline constexpr size_t kMaxIdBytes = 1024;
+
+// OK if `id` is not empty and at most kMaxIdBytes long; otherwise
+// kInvalidArgument with a message that names the limit.
+absl::Status ValidateId(absl::string_view id);
+
 std::string FormatIsoDate(absl::CivilDay day);
 std::string FormatCompactDate(absl::CivilDay day);
 // Parses "YYYY-MM-DD" or "YYYYMMDD" strictly (a real calendar day).

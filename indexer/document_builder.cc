@@ -37,8 +37,8 @@ absl::StatusOr<BuiltDocument> BuildDocument(const core::Article& article,
                                             bool want_spelling,
                                             const std::vector<core::Token>* given_title,
                                             const std::vector<core::Token>* given_body) {
-  if (article.id.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(article.origin, ": article has no id"));
+  if (absl::Status valid = core::ValidateId(article.id); !valid.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(article.origin, ": ", valid.message()));
   }
   const std::string& lang = article.language.empty() ? std::string("en") : article.language;
   // A second tokenization of the text was ~4% of the indexing CPU on BBC:

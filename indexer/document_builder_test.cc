@@ -91,6 +91,22 @@ TEST(DocumentBuilderTest, RejectsArticleWithoutId) {
   EXPECT_NE(built.status().message().find("in.jsonl:3"), std::string::npos);
 }
 
+TEST(DocumentBuilderTest, RejectsIdOverTheLimitNamingIt) {
+  auto analyzer = core::Analyzer::Create();
+  ASSERT_TRUE(analyzer.ok());
+  core::Article a;
+  a.origin = "in.jsonl:4";
+  a.title = "A title";
+  a.id = std::string(core::kMaxIdBytes, 'x');
+  EXPECT_TRUE(BuildDocument(a, **analyzer, false).ok());
+  a.id.push_back('x');
+  auto built = BuildDocument(a, **analyzer, false);
+  EXPECT_EQ(built.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(built.status().message().find("in.jsonl:4"), std::string::npos);
+  EXPECT_NE(built.status().message().find("limit of 1024 bytes"), std::string::npos)
+      << built.status();
+}
+
 TEST(DocumentBuilderTest, CollapseKeyIgnoresCaseAndPunctuation) {
   auto analyzer = core::Analyzer::Create();
   ASSERT_TRUE(analyzer.ok());

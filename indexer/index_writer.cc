@@ -1,5 +1,7 @@
 #include "indexer/index_writer.h"
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
@@ -21,14 +23,40 @@ IndexWriter::~IndexWriter() {
   if (pending_ > 0) (void)Commit();
 }
 
+namespace {
+
+// Opens `path` for writing, polling while another writer holds the lock
+// (kUnavailable) until `timeout` has passed; the poll interval doubles from
+// 10 ms to 500 ms so a short write by the daemon costs little delay.
+absl::StatusOr<Xapian::WritableDatabase> OpenWhenUnlocked(const std::string& path, int flags,
+                                                          absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  absl::Duration pause = absl::Milliseconds(10);
+  while (true) {
+    absl::StatusOr<Xapian::WritableDatabase> db =
+        core::CallXapian(absl::StrCat("opening ", path, " for writing"),
+                         [&] { return Xapian::WritableDatabase(path, flags); });
+    if (db.ok() || db.status().code() != absl::StatusCode::kUnavailable) return db;
+    const absl::Time now = absl::Now();
+    if (now >= deadline) {
+      if (timeout == absl::ZeroDuration()) return db;
+      return absl::UnavailableError(absl::StrCat(db.status().message(), " (waited ",
+                                                 absl::FormatDuration(timeout),
+                                                 " for the write lock)"));
+    }
+    absl::SleepFor(std::min(pause, deadline - now));
+    pause = std::min(pause * 2, absl::Milliseconds(500));
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path,
                                                                const WriterOptions& options) {
   int flags = Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS;
   if (!options.fsync) flags |= Xapian::DB_NO_SYNC;
-  NEWSDEX_ASSIGN_OR_RETURN(
-      Xapian::WritableDatabase db,
-      core::CallXapian(absl::StrCat("opening ", path, " for writing"),
-                       [&] { return Xapian::WritableDatabase(path, flags); }));
+  NEWSDEX_ASSIGN_OR_RETURN(Xapian::WritableDatabase db,
+                           OpenWhenUnlocked(path, flags, options.lock_timeout));
   NEWSDEX_RETURN_IF_ERROR(core::CheckSchemaVersion(db, path));
   NEWSDEX_RETURN_IF_ERROR(core::StampSchemaVersion(db));
   NEWSDEX_ASSIGN_OR_RETURN(Xapian::doccount docs,
@@ -73,6 +101,7 @@ absl::Status IndexWriter::Write(const BuiltDocument& built) {
 }
 
 absl::Status IndexWriter::Delete(absl::string_view id) {
+  NEWSDEX_RETURN_IF_ERROR(core::ValidateId(id));
   const std::string term = IdTerm(id);
   NEWSDEX_RETURN_IF_ERROR(core::CallXapian("deleting document", [&] {
     if (db_.term_exists(term)) {

@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "indexer/document_builder.h"
 
 namespace newsdex::indexer {
@@ -34,6 +35,11 @@ struct WriterOptions {
   // fsync at each commit. Off trades power-loss durability (not crash
   // safety: commits stay atomic) for speed.
   bool fsync = true;
+  // How long Open waits for another writer (the daemon during a write
+  // request, another newsdex-index) to release the database's write lock.
+  // Xapian's own DB_RETRY_LOCK waits without end; this polls so the wait is
+  // bounded. Zero: fail at once.
+  absl::Duration lock_timeout = absl::ZeroDuration();
 };
 
 struct WriteCounts {
@@ -47,8 +53,8 @@ struct WriteCounts {
 class IndexWriter {
  public:
   // Opens or creates the database at `path`. Returns kFailedPrecondition if it
-  // holds another schema version, kUnavailable if another writer holds its
-  // lock, or the mapped Xapian error.
+  // holds another schema version, kUnavailable if another writer still holds
+  // its lock after options.lock_timeout, or the mapped Xapian error.
   static absl::StatusOr<std::unique_ptr<IndexWriter>> Open(const std::string& path,
                                                            const WriterOptions& options);
   ~IndexWriter();

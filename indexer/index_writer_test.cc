@@ -1,9 +1,11 @@
 #include "indexer/index_writer.h"
 
 #include <filesystem>
+#include <thread>
 
 #include <gtest/gtest.h>
 
+#include "absl/time/clock.h"
 #include "core/schema.h"
 
 namespace newsdex::indexer {
@@ -35,6 +37,44 @@ class IndexWriterTest : public ::testing::Test {
   std::filesystem::path dir_;
   std::unique_ptr<core::Analyzer> analyzer_;
 };
+
+// A second writer waits for the lock up to its timeout instead of failing at
+// once; without a timeout it fails at once, naming the lock.
+TEST_F(IndexWriterTest, WaitsForTheWriteLockUpToItsTimeout) {
+  auto holder = IndexWriter::Open(dir_.string(), WriterOptions());
+  ASSERT_TRUE(holder.ok()) << holder.status();
+
+  auto at_once = IndexWriter::Open(dir_.string(), WriterOptions());
+  EXPECT_EQ(at_once.status().code(), absl::StatusCode::kUnavailable);
+
+  WriterOptions short_wait;
+  short_wait.lock_timeout = absl::Milliseconds(150);
+  const absl::Time start = absl::Now();
+  auto timed_out = IndexWriter::Open(dir_.string(), short_wait);
+  EXPECT_EQ(timed_out.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(timed_out.status().message().find("for the write lock"), std::string::npos)
+      << timed_out.status();
+  EXPECT_GE(absl::Now() - start, absl::Milliseconds(150));
+
+  // The holder is a writer busy for a while, then done.
+  std::thread release([&] {
+    absl::SleepFor(absl::Milliseconds(300));
+    holder->reset();
+  });
+  WriterOptions patient;
+  patient.lock_timeout = absl::Seconds(60);
+  auto waited = IndexWriter::Open(dir_.string(), patient);
+  release.join();
+  EXPECT_TRUE(waited.ok()) << waited.status();
+}
+
+TEST_F(IndexWriterTest, DeleteRefusesAnIdOverTheLimit) {
+  auto w = IndexWriter::Open(dir_.string(), WriterOptions());
+  ASSERT_TRUE(w.ok()) << w.status();
+  const absl::Status status = (*w)->Delete(std::string(core::kMaxIdBytes + 1, 'x'));
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("limit of 1024 bytes"), std::string::npos) << status;
+}
 
 TEST_F(IndexWriterTest, ReplacesByIdAndSkipsUnchanged) {
   WriterOptions options;

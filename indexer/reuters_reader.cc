@@ -1,6 +1,9 @@
 #include "indexer/reuters_reader.h"
 
+#include <algorithm>
 #include <cstring>
+#include <initializer_list>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -13,33 +16,55 @@
 namespace newsdex::indexer {
 namespace {
 
-// Finds the element `name` in `sgml` from `from`: its attributes (between the
-// name and '>') and its content (up to the matching end tag). Elements do not
-// nest in this corpus, so the first end tag is the match.
-bool FindElement(absl::string_view sgml, absl::string_view name,
-                 absl::string_view* content, absl::string_view* attrs = nullptr) {
-  std::string open = absl::StrCat("<", name);
-  size_t pos = 0;
-  while (true) {
-    pos = sgml.find(open, pos);
-    if (pos == absl::string_view::npos) return false;
-    size_t after = pos + open.size();
+// An element's attribute text (between the name and '>') and its content.
+// `closed` is false when the end tag was missing and the content was cut at
+// the next element that cannot be inside it.
+struct Element {
+  absl::string_view attrs;
+  absl::string_view content;
+  bool closed = true;
+};
+
+// Position of the start tag "<name" (followed by '>' or a space) in `sgml`.
+size_t FindStartTag(absl::string_view sgml, absl::string_view name) {
+  const std::string open = absl::StrCat("<", name);
+  for (size_t pos = sgml.find(open); pos != absl::string_view::npos;
+       pos = sgml.find(open, pos + open.size())) {
+    const size_t after = pos + open.size();
     if (after < sgml.size() &&
         (sgml[after] == '>' || absl::ascii_isspace(static_cast<unsigned char>(sgml[after])))) {
-      break;
+      return pos;
     }
-    pos = after;
   }
-  size_t tag_end = sgml.find('>', pos);
-  if (tag_end == absl::string_view::npos) return false;
-  std::string close = absl::StrCat("</", name, ">");
-  size_t end = sgml.find(close, tag_end + 1);
-  if (end == absl::string_view::npos) return false;
-  if (attrs != nullptr) {
-    *attrs = sgml.substr(pos + open.size(), tag_end - pos - open.size());
+  return absl::string_view::npos;
+}
+
+// Finds the element `name` in `sgml`. Elements do not nest in this corpus, so
+// the first end tag is the match. Without an end tag there is no element,
+// unless `recover`: then the content runs to the first of `stops` (tags that
+// cannot occur inside the element; the corpus writes company names as
+// "<Name Inc>" in running text, so not any '<') or to the end of `sgml`.
+std::optional<Element> FindElement(absl::string_view sgml, absl::string_view name,
+                                   bool recover = false,
+                                   std::initializer_list<absl::string_view> stops = {}) {
+  const size_t pos = FindStartTag(sgml, name);
+  if (pos == absl::string_view::npos) return std::nullopt;
+  const size_t tag_end = sgml.find('>', pos);
+  if (tag_end == absl::string_view::npos) return std::nullopt;
+  Element e;
+  e.attrs = sgml.substr(pos + 1 + name.size(), tag_end - pos - 1 - name.size());
+  const absl::string_view rest = sgml.substr(tag_end + 1);
+  const size_t end = rest.find(absl::StrCat("</", name, ">"));
+  if (end != absl::string_view::npos) {
+    e.content = rest.substr(0, end);
+    return e;
   }
-  *content = sgml.substr(tag_end + 1, end - tag_end - 1);
-  return true;
+  if (!recover) return std::nullopt;
+  size_t cut = rest.size();
+  for (absl::string_view stop : stops) cut = std::min(cut, rest.find(stop));
+  e.content = rest.substr(0, cut);
+  e.closed = false;
+  return e;
 }
 
 // The value of attribute `name` ("NAME=\"value\"") in a tag's attribute text.
@@ -60,8 +85,9 @@ absl::string_view AttributeValue(absl::string_view attrs, absl::string_view name
 
 std::vector<std::string> Labels(absl::string_view sgml, absl::string_view element) {
   std::vector<std::string> labels;
-  absl::string_view content;
-  if (!FindElement(sgml, element, &content)) return labels;
+  std::optional<Element> found = FindElement(sgml, element);
+  if (!found) return labels;
+  const absl::string_view content = found->content;
   size_t pos = 0;
   while ((pos = content.find("<D>", pos)) != absl::string_view::npos) {
     size_t start = pos + 3;
@@ -228,10 +254,72 @@ std::string DecodeSgmlText(absl::string_view raw) {
   return internal::CleanText(decoded);
 }
 
+namespace {
+
+void AddProblem(std::string* problems, absl::string_view problem) {
+  absl::StrAppend(problems, problems->empty() ? "" : "; ", problem);
+}
+
+void ReadDate(absl::string_view sgml, core::Article* a, std::string* problems) {
+  std::optional<Element> date = FindElement(sgml, "DATE");
+  if (!date) return AddProblem(problems, "no DATE (article kept without a date)");
+  a->date = ParseReutersDate(date->content);
+  if (!a->date) {
+    AddProblem(problems, absl::StrCat("cannot parse DATE \"",
+                                      internal::CleanText(absl::StripAsciiWhitespace(date->content)),
+                                      "\" (article kept without a date)"));
+  }
+}
+
+// The element `name` of `text`, cut at `stops` when its end tag is missing,
+// which is reported: the text is kept, not lost quietly.
+std::optional<Element> FindTextPart(absl::string_view text, absl::string_view name,
+                                    std::initializer_list<absl::string_view> stops,
+                                    std::string* problems) {
+  std::optional<Element> e = FindElement(text, name, /*recover=*/true, stops);
+  if (e && !e->closed) {
+    AddProblem(problems, absl::StrCat("no </", name, "> (", name,
+                                      " read up to the next element; article kept)"));
+  }
+  return e;
+}
+
+std::string BodyText(absl::string_view raw) {
+  std::string body = DecodeSgmlText(raw);
+  StripSignOff(&body);
+  return std::string(absl::StripAsciiWhitespace(body));
+}
+
+// TITLE, DATELINE and BODY of the <TEXT> element. An unclosed part ends at the
+// next part that follows it in the corpus's order.
+void ReadText(absl::string_view sgml, core::Article* a, std::string* problems) {
+  std::optional<Element> text = FindTextPart(sgml, "TEXT", {"</REUTERS>"}, problems);
+  if (!text) return;
+  const absl::string_view type = AttributeValue(text->attrs, "TYPE");
+  if (auto title = FindTextPart(text->content, "TITLE", {"<DATELINE", "<BODY"}, problems)) {
+    a->title = internal::CollapseWhitespace(DecodeSgmlText(title->content));
+  }
+  if (type == "UNPROC") {
+    // No TITLE/BODY split: all of the text is the body.
+    a->body = BodyText(text->content);
+    if (a->title.empty()) a->title = FirstLine(a->body);
+    return;
+  }
+  if (type == "BRIEF") return;  // title only ("Blah blah blah.")
+  if (auto dateline = FindTextPart(text->content, "DATELINE", {"<BODY"}, problems)) {
+    a->dateline = internal::CollapseWhitespace(DecodeSgmlText(dateline->content));
+  }
+  if (auto body = FindTextPart(text->content, "BODY", {}, problems)) {
+    a->body = BodyText(body->content);
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<ReutersDocument> ParseReutersDocument(absl::string_view sgml,
                                                      absl::string_view origin,
-                                                     std::string* date_error) {
-  date_error->clear();
+                                                     std::string* problems) {
+  problems->clear();
   size_t tag_end = sgml.find('>');
   absl::string_view open_tag = sgml.substr(0, tag_end);
   absl::string_view newid = AttributeValue(open_tag, "NEWID");
@@ -247,46 +335,12 @@ absl::StatusOr<ReutersDocument> ParseReutersDocument(absl::string_view sgml,
   a.language = "en";
   a.origin = std::string(origin);
 
-  absl::string_view content;
-  if (FindElement(sgml, "DATE", &content)) {
-    a.date = ParseReutersDate(content);
-    if (!a.date) {
-      *date_error = absl::StrCat("cannot parse DATE \"",
-                                 internal::CleanText(absl::StripAsciiWhitespace(content)),
-                                 "\"");
-    }
-  } else {
-    *date_error = "no DATE";
-  }
+  ReadDate(sgml, &a, problems);
   doc.places = Labels(sgml, "PLACES");
   doc.people = Labels(sgml, "PEOPLE");
   doc.topics = Labels(sgml, "TOPICS");
   doc.orgs = Labels(sgml, "ORGS");
-
-  absl::string_view text, text_attrs;
-  if (FindElement(sgml, "TEXT", &text, &text_attrs)) {
-    absl::string_view type = AttributeValue(text_attrs, "TYPE");
-    absl::string_view part;
-    if (FindElement(text, "TITLE", &part)) {
-      a.title = internal::CollapseWhitespace(DecodeSgmlText(part));
-    }
-    if (type == "UNPROC") {
-      // No TITLE/BODY split: all of the text is the body.
-      a.body = DecodeSgmlText(text);
-      StripSignOff(&a.body);
-      a.body = std::string(absl::StripAsciiWhitespace(a.body));
-      if (a.title.empty()) a.title = FirstLine(a.body);
-    } else if (type != "BRIEF") {  // BRIEF: title only ("Blah blah blah.")
-      if (FindElement(text, "DATELINE", &part)) {
-        a.dateline = internal::CollapseWhitespace(DecodeSgmlText(part));
-      }
-      if (FindElement(text, "BODY", &part)) {
-        a.body = DecodeSgmlText(part);
-        StripSignOff(&a.body);
-        a.body = std::string(absl::StripAsciiWhitespace(a.body));
-      }
-    }
-  }
+  ReadText(sgml, &a, problems);
   return doc;
 }
 
@@ -300,7 +354,7 @@ absl::Status ReadReutersDocuments(
   std::string open_line;      // its first line (for NEWID when it is too big)
   bool in_doc = false, too_big = false;
   uint64_t start_line = 0;
-  std::string date_error;
+  std::string problems;
 
   auto where = [&](absl::string_view open) {
     absl::string_view newid = AttributeValue(open.substr(0, open.find('>')), "NEWID");
@@ -356,15 +410,15 @@ absl::Status ReadReutersDocuments(
       continue;
     }
     absl::StatusOr<ReutersDocument> doc = ParseReutersDocument(
-        sgml, absl::StrCat(path, ":", start_line), &date_error);
+        sgml, absl::StrCat(path, ":", start_line), &problems);
     if (!doc.ok()) {
       internal::ReportError(on_error, absl::InvalidArgumentError(absl::StrCat(
           where(open_line), ": ", doc.status().message(), "; skipped")));
       continue;
     }
-    if (!date_error.empty()) {
+    if (!problems.empty()) {
       internal::ReportError(on_error, absl::InvalidArgumentError(absl::StrCat(
-          where(open_line), ": ", date_error, " (article kept without a date)")));
+          where(open_line), ": ", problems)));
     }
     NEWSDEX_RETURN_IF_ERROR(on_document(*std::move(doc)));
   }

@@ -33,16 +33,19 @@ std::optional<absl::CivilDay> ParseReutersDate(absl::string_view text);
 std::string DecodeSgmlText(absl::string_view raw);
 
 // Parses one "<REUTERS ...>...</REUTERS>" element. `origin` becomes
-// article.origin. Returns kInvalidArgument if it has no NEWID; an unreadable
-// DATE alone is not an error: the article has no date and `*date_error` says
-// why (it is cleared otherwise).
+// article.origin. Returns kInvalidArgument if it has no NEWID. What is wrong
+// but recoverable is not an error; `*problems` says what it was and what was
+// kept ("; " between several), and is cleared otherwise: an unreadable or
+// missing DATE (the article has no date), a <TEXT>, <TITLE>, <DATELINE> or
+// <BODY> without its end tag (its text is read up to the next element that
+// cannot be inside it, or to the end of the document).
 absl::StatusOr<ReutersDocument> ParseReutersDocument(absl::string_view sgml,
                                                      absl::string_view origin,
-                                                     std::string* date_error);
+                                                     std::string* problems);
 
 // Reads every document of `source` in order. Bad documents are reported as
-// "<path>:<line>: NEWID <n>: <reason>" and skipped (or, for a bad date, kept
-// without a date); elements larger than `max_document_bytes` are skipped.
+// "<path>:<line>: NEWID <n>: <reason>" and skipped (or, for the problems
+// ParseReutersDocument recovers from, reported and kept); elements larger than `max_document_bytes` are skipped.
 // Returns the first non-OK status of `on_document`, else OK.
 absl::Status ReadReutersDocuments(
     InputSource& source, const std::string& path, size_t max_document_bytes,

@@ -166,6 +166,53 @@ TEST(ReutersReaderTest, BriefAndUnprocDocuments) {
   EXPECT_EQ(unproc->article.dateline, "");
 }
 
+// Without an end tag, a part's text runs to the next part that cannot be
+// inside it; the article is kept and the problem reported, never an article
+// with its title or body silently empty.
+TEST(ReutersReaderTest, UnclosedTextPartsAreRecoveredAndReported) {
+  struct Case {
+    const char* erase;  // the end tag taken out of kStory
+    const char* title;
+    const char* body;
+  };
+  const Case kCases[] = {
+      {"</TITLE>", "GRAIN SHIPMENTS <XYZ> RISE", "Grain shipments rose this week"},
+      {"</DATELINE>", "GRAIN SHIPMENTS <XYZ> RISE", "Grain shipments rose this week"},
+      {"</BODY>", "GRAIN SHIPMENTS <XYZ> RISE", "Grain shipments rose this week"},
+      {"</TEXT>", "GRAIN SHIPMENTS <XYZ> RISE", "Grain shipments rose this week"},
+  };
+  for (const Case& c : kCases) {
+    std::string sgml(kStory);
+    sgml.erase(sgml.find(c.erase), std::string(c.erase).size());
+    std::string problems;
+    absl::StatusOr<ReutersDocument> doc = ParseReutersDocument(sgml, "x", &problems);
+    ASSERT_TRUE(doc.ok()) << doc.status();
+    EXPECT_EQ(doc->article.title, c.title) << c.erase;
+    EXPECT_THAT(doc->article.body, ::testing::StartsWith(c.body)) << c.erase;
+    EXPECT_THAT(problems, HasSubstr(absl::StrCat("no ", c.erase))) << c.erase;
+  }
+
+  TempDir dir;
+  std::string unclosed(kStory);
+  unclosed.erase(unclosed.find("</TITLE>"), 8);
+  const std::string path = dir.File("reut2-901.sgm");
+  WriteFile(path, unclosed);
+  std::vector<ReutersDocument> docs;
+  std::vector<absl::Status> errors;
+  ASSERT_TRUE(ReadReutersFile(
+                  path,
+                  [&](ReutersDocument d) {
+                    docs.push_back(std::move(d));
+                    return absl::OkStatus();
+                  },
+                  [&](const absl::Status& s) { errors.push_back(s); })
+                  .ok());
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0].article.title, "GRAIN SHIPMENTS <XYZ> RISE");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_THAT(errors[0].message(), HasSubstr("reut2-901.sgm:1: NEWID 7: no </TITLE>"));
+}
+
 TEST(ReutersReaderTest, BadDocumentsAreReportedAndSkipped) {
   TempDir dir;
   std::string bad_date = std::string(kStory);
