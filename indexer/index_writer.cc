@@ -7,15 +7,19 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "core/commit_gate.h"
 #include "core/schema.h"
 #include "core/status_macros.h"
 #include "core/xapian_status.h"
 
 namespace newsdex::indexer {
 
-IndexWriter::IndexWriter(Xapian::WritableDatabase db, const WriterOptions& options,
-                         bool empty_at_open)
-    : db_(std::move(db)), options_(options), empty_at_open_(empty_at_open) {}
+IndexWriter::IndexWriter(std::string path, Xapian::WritableDatabase db,
+                         const WriterOptions& options, bool empty_at_open)
+    : path_(std::move(path)),
+      db_(std::move(db)),
+      options_(options),
+      empty_at_open_(empty_at_open) {}
 
 IndexWriter::~IndexWriter() {
   // A writer dropped without Commit() loses only its uncommitted batch;
@@ -61,7 +65,7 @@ absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string
   NEWSDEX_RETURN_IF_ERROR(core::StampSchemaVersion(db));
   NEWSDEX_ASSIGN_OR_RETURN(Xapian::doccount docs,
                            core::CallXapian("counting documents", [&] { return db.get_doccount(); }));
-  return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(db), options, docs == 0));
+  return std::unique_ptr<IndexWriter>(new IndexWriter(path, std::move(db), options, docs == 0));
 }
 
 absl::Status IndexWriter::Write(const BuiltDocument& built) {
@@ -119,6 +123,10 @@ absl::Status IndexWriter::Delete(absl::string_view id) {
 absl::Status IndexWriter::Commit() {
   const int pending = pending_;
   pending_ = 0;
+  // No commit lands while a reader holds the gate for its last attempt
+  // (core/commit_gate.h).
+  NEWSDEX_ASSIGN_OR_RETURN(core::CommitGate gate,
+                           core::CommitGate::Acquire(path_, core::CommitGate::Mode::kExclusive));
   NEWSDEX_RETURN_IF_ERROR(core::CallXapian("committing", [&] {
     for (const auto& [word, count] : pending_spelling_) db_.add_spelling(word, count);
     pending_spelling_.clear();

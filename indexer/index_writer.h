@@ -73,7 +73,9 @@ class IndexWriter {
   Xapian::WritableDatabase& db() { return db_; }
 
  private:
-  IndexWriter(Xapian::WritableDatabase db, const WriterOptions& options, bool empty_at_open);
+  IndexWriter(std::string path, Xapian::WritableDatabase db, const WriterOptions& options,
+              bool empty_at_open);
+  std::string path_;
   Xapian::WritableDatabase db_;
   WriterOptions options_;
   WriteCounts counts_;
