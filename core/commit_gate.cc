@@ -15,6 +15,14 @@
 namespace newsdex::core {
 
 absl::StatusOr<CommitGate> CommitGate::Acquire(absl::string_view db_path, Mode mode) {
+  return Lock(db_path, mode == Mode::kShared ? LOCK_SH : LOCK_EX);
+}
+
+absl::StatusOr<CommitGate> CommitGate::TryAcquire(absl::string_view db_path, Mode mode) {
+  return Lock(db_path, (mode == Mode::kShared ? LOCK_SH : LOCK_EX) | LOCK_NB);
+}
+
+absl::StatusOr<CommitGate> CommitGate::Lock(absl::string_view db_path, int operation) {
   struct stat st;
   const std::string dir(db_path);
   if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -25,14 +33,14 @@ absl::StatusOr<CommitGate> CommitGate::Acquire(absl::string_view db_path, Mode m
   if (fd < 0) {
     return absl::UnavailableError(absl::StrCat(path, ": ", std::strerror(errno)));
   }
-  const int op = mode == Mode::kShared ? LOCK_SH : LOCK_EX;
   int rc;
   do {
-    rc = ::flock(fd, op);
+    rc = ::flock(fd, operation);
   } while (rc != 0 && errno == EINTR);
   if (rc != 0) {
     const int err = errno;
     ::close(fd);
+    if (err == EWOULDBLOCK) return absl::UnavailableError(absl::StrCat(path, ": held"));
     return absl::UnavailableError(absl::StrCat(path, ": flock: ", std::strerror(err)));
   }
   return CommitGate(fd);

@@ -36,6 +36,9 @@ class CommitGate {
   // directory (a remote or stub database has no gate); other errors name the
   // file.
   static absl::StatusOr<CommitGate> Acquire(absl::string_view db_path, Mode mode);
+  // As Acquire, but kUnavailable at once when the gate is held in a mode that
+  // conflicts with `mode`.
+  static absl::StatusOr<CommitGate> TryAcquire(absl::string_view db_path, Mode mode);
 
   CommitGate(CommitGate&& other) noexcept;
   CommitGate& operator=(CommitGate&& other) noexcept;
@@ -45,6 +48,7 @@ class CommitGate {
 
  private:
   explicit CommitGate(int fd) : fd_(fd) {}
+  static absl::StatusOr<CommitGate> Lock(absl::string_view db_path, int operation);
   int fd_ = -1;
 };
 

@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "core/commit_gate.h"
 
 namespace newsdex::core {
 
@@ -54,26 +55,38 @@ auto CallXapian(absl::string_view context, Fn&& fn) {
   }
 }
 
-// Runs `call` and, while it fails with kAborted (Xapian's DatabaseModifiedError:
-// a writer committed past the revision being read), runs `reopen` and calls
-// again, at most `retries` times. `call` returns absl::Status or StatusOr;
-// `reopen` returns absl::Status. Every aborted read newsdex retries goes
-// through here, so the retry rule is the same for the library and the daemon.
+// The status of a Status or a StatusOr, for code written for both.
 inline const absl::Status& StatusOf(const absl::Status& s) { return s; }
 template <typename T>
 const absl::Status& StatusOf(const absl::StatusOr<T>& s) {
   return s.status();
 }
 
+// Runs `call` and, while it fails with kAborted (Xapian's DatabaseModifiedError:
+// a writer committed past the revision being read), runs `reopen` and calls
+// again, at most `retries` times. If it is still aborted and `gate_db_path`
+// names a local database, the last attempt reopens and calls while holding
+// that database's commit gate shared (core/commit_gate.h), so no gated commit
+// can cut it short. `call` returns absl::Status or StatusOr; `reopen` returns
+// absl::Status. Every aborted read newsdex retries goes through here, so the
+// rule is the same for the library and the daemon.
 template <typename Call, typename Reopen>
-auto RetryIfModified(int retries, Call&& call, Reopen&& reopen) -> std::invoke_result_t<Call> {
+auto RetryIfModified(int retries, Call&& call, Reopen&& reopen,
+                     absl::string_view gate_db_path = {}) -> std::invoke_result_t<Call> {
   auto result = call();
   for (int i = 0; i < retries && StatusOf(result).code() == absl::StatusCode::kAborted; ++i) {
     absl::Status reopened = reopen();
     if (!reopened.ok()) return reopened;
     result = call();
   }
-  return result;
+  if (StatusOf(result).code() != absl::StatusCode::kAborted || gate_db_path.empty()) {
+    return result;
+  }
+  absl::StatusOr<CommitGate> gate = CommitGate::Acquire(gate_db_path, CommitGate::Mode::kShared);
+  if (!gate.ok()) return result;  // not a local database: nothing to hold back
+  absl::Status reopened = reopen();
+  if (!reopened.ok()) return reopened;
+  return call();
 }
 
 // The revision `db` is open at, for a single glass (or chert) database;
