@@ -23,6 +23,11 @@ bool IsAsciiText(absl::string_view s) {
 
 bool IsWordChar(char c) { return absl::ascii_isalnum(c) || c == '_'; }
 
+// `day` in the form ActorPeriod holds.
+int32_t PeriodDay(absl::CivilDay day) {
+  return static_cast<int32_t>(day.year() * 10000 + day.month() * 100 + day.day());
+}
+
 int32_t ParseDay(absl::string_view s, int32_t if_empty, bool* ok) {
   if (s.empty()) return if_empty;
   int32_t v = 0;
@@ -78,6 +83,17 @@ bool FoldAsciiKey(absl::string_view text, std::string* out) {
 bool ActorRecord::ActiveOn(int32_t yyyymmdd) const {
   for (const ActorPeriod& p : periods) {
     if (p.from <= yyyymmdd && yyyymmdd <= p.to) return true;
+  }
+  return false;
+}
+
+bool ActorRecord::ActiveOn(absl::CivilDay day) const { return ActiveOn(PeriodDay(day)); }
+
+bool ActorRecord::ActiveBetween(absl::CivilDay first, absl::CivilDay last) const {
+  const int32_t from = PeriodDay(first);
+  const int32_t to = PeriodDay(last);
+  for (const ActorPeriod& p : periods) {
+    if (p.from <= to && p.to >= from) return true;
   }
   return false;
 }
@@ -176,10 +192,11 @@ void ActorNames::BuildIndexes() {
     if (v->empty() || v->back() != id) v->push_back(id);
   };
   for (ActorId id = 0; id < actors_.size(); ++id) {
-    const ActorRecord& r = actors_[id];
+    ActorRecord& r = actors_[id];
     for (size_t i = 0; i <= r.aliases.size(); ++i) {
       const bool canonical = (i == 0);
       std::string key = fold(canonical ? absl::string_view(r.name) : r.aliases[i - 1]);
+      if (canonical) r.key = key;
       if (key.empty()) continue;
       add_unique(&by_key_[key], id);
       const size_t last_space = key.rfind(' ');

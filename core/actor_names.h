@@ -20,6 +20,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/types/span.h"
 #include "core/analyzer.h"
 
@@ -35,13 +36,17 @@ struct ActorPeriod {
 
 struct ActorRecord {
   std::string name;     // canonical display name, "Ali Khamenei"
+  std::string key;      // name folded as Analyzer::FoldKey folds it, "ali khamenei"
   std::string country;  // ISO 3166-1 alpha-2 lowercase (or a historical key); may be empty
   std::string role;     // "Supreme Leader of Iran", "government"; may be empty
   std::vector<std::string> aliases;    // display forms, "Ayatollah Khamenei", "Khamenei"
   std::vector<ActorPeriod> periods;    // dated offices (empty if unknown)
 
-  // True if some period contains `yyyymmdd`.
+  // True if some period contains `yyyymmdd` (or `day`).
   bool ActiveOn(int32_t yyyymmdd) const;
+  bool ActiveOn(absl::CivilDay day) const;
+  // True if some period shares a day with [first, last].
+  bool ActiveBetween(absl::CivilDay first, absl::CivilDay last) const;
 };
 
 // Folds ASCII text exactly as Analyzer::FoldKey does (words lowercased,

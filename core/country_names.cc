@@ -80,8 +80,9 @@ absl::StatusOr<std::unique_ptr<CountryNames>> CountryNames::Load(absl::string_vi
   std::unique_ptr<CountryNames> names(new CountryNames());
   const std::string dir(data_dir);
   NEWSDEX_RETURN_IF_ERROR(names->LoadExtra(dir + "/" + kExtraFile));
-  NEWSDEX_RETURN_IF_ERROR(names->LoadCountries(dir + "/" + kCountriesFile));
-  absl::Status mledoze = names->LoadAliasFile(dir + "/" + kMledozeFile);
+  NEWSDEX_RETURN_IF_ERROR(
+      names->LoadAliasTable(dir + "/" + kCountriesFile, AliasTable::kCountries));
+  absl::Status mledoze = names->LoadAliasTable(dir + "/" + kMledozeFile, AliasTable::kAliases);
   if (!mledoze.ok() && !absl::IsNotFound(mledoze)) return mledoze;
   for (const auto& [key, display] : names->name_overrides_) {
     auto it = names->by_key_.find(key);
@@ -155,31 +156,20 @@ absl::Status CountryNames::LoadExtra(const std::string& path) {
   });
 }
 
-absl::Status CountryNames::LoadCountries(const std::string& path) {
+absl::Status CountryNames::LoadAliasTable(const std::string& path, AliasTable table) {
+  const size_t columns = table == AliasTable::kCountries ? 5 : 2;
   return ForEachRow(path, [&](const std::vector<std::string>& cols,
                               const std::string& origin) -> absl::Status {
-    if (cols.size() < 5) return BadRow(origin, "expected 5 columns");
-    if (!IsKey(cols[0])) return BadRow(origin, absl::StrCat("bad key \"", cols[0], "\""));
-    if (!by_key_.contains(cols[0])) {
-      by_key_[cols[0]] = countries_.size();
-      countries_.push_back(CountryInfo{cols[0], cols[1], cols[2], cols[3] == "1"});
+    if (cols.size() < columns) return BadRow(origin, absl::StrCat("expected ", columns, " columns"));
+    const std::string& key = cols[0];
+    if (!IsKey(key)) return BadRow(origin, absl::StrCat("bad key \"", key, "\""));
+    if (table == AliasTable::kCountries && !by_key_.contains(key)) {
+      by_key_[key] = countries_.size();
+      countries_.push_back(CountryInfo{key, cols[1], cols[2], cols[3] == "1"});
     }
-    for (absl::string_view name : absl::StrSplit(cols[4], '|', absl::SkipWhitespace())) {
-      aliases_.push_back(CountryAlias{std::string(name), {CountryCandidate{cols[0], {}}}, "",
-                                      origin});
-    }
-    return absl::OkStatus();
-  });
-}
-
-absl::Status CountryNames::LoadAliasFile(const std::string& path) {
-  return ForEachRow(path, [&](const std::vector<std::string>& cols,
-                              const std::string& origin) -> absl::Status {
-    if (cols.size() < 2) return BadRow(origin, "expected 2 columns");
-    if (!IsKey(cols[0])) return BadRow(origin, absl::StrCat("bad key \"", cols[0], "\""));
-    for (absl::string_view name : absl::StrSplit(cols[1], '|', absl::SkipWhitespace())) {
-      aliases_.push_back(CountryAlias{std::string(name), {CountryCandidate{cols[0], {}}}, "",
-                                      origin});
+    const std::vector<CountryCandidate> only_this{CountryCandidate{key, {}}};
+    for (absl::string_view name : absl::StrSplit(cols[columns - 1], '|', absl::SkipWhitespace())) {
+      aliases_.push_back(CountryAlias{std::string(name), only_this, "", origin});
     }
     return absl::OkStatus();
   });

@@ -100,8 +100,11 @@ class CountryNames {
  private:
   CountryNames() = default;
   absl::Status LoadExtra(const std::string& path);
-  absl::Status LoadCountries(const std::string& path);
-  absl::Status LoadAliasFile(const std::string& path);
+  // The generated tables: countries.tsv (key, name, alpha-3, historical 0/1,
+  // aliases) defines countries and their aliases; countries_mledoze.tsv (key,
+  // aliases) only adds aliases.
+  enum class AliasTable { kCountries, kAliases };
+  absl::Status LoadAliasTable(const std::string& path, AliasTable table);
   void BuildIndex(Analyzer& analyzer);
 
   std::vector<CountryInfo> countries_;

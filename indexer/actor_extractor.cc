@@ -1,252 +1,77 @@
 #include "indexer/actor_extractor.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
-
-#include <unicode/uchar.h>
+#include <optional>
 
 #include "absl/container/flat_hash_set.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "core/status_macros.h"
+#include "indexer/internal/letter_case.h"
+#include "indexer/internal/name_tokens.h"
+#include "indexer/internal/word_lists.h"
 
 namespace newsdex::indexer {
 namespace {
 
-using WC = ActorExtractor;
+using internal::Gap;
+using internal::NameToken;
+using internal::Shape;
+using internal::TokenSpan;
+// The word classes (internal::NameWordClass).
+using internal::kAbbreviation;
+using internal::kAdjectiveSuffix;
+using internal::kCompanySuffix;
+using internal::kFirstNameTitle;
+using internal::kGiven;
+using internal::kNonName;
+using internal::kOrg;
+using internal::kParticle;
+using internal::kPlace;
+using internal::kStrongTitle;
+using internal::kSuffix;
+using internal::kTitle;
+using internal::kVerb;
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-enum class Shape : uint8_t { kLower, kCap, kUpper, kInitial, kOther };
-// What separates a token from the next one.
-enum class Gap : uint8_t { kSpace, kComma, kStop };
-
-struct Tok {
-  uint32_t begin;
-  uint32_t end;  // raw word, possessive included
-  std::string key;
-  Shape shape;
-  bool possessive = false;
-  bool sentence_start = false;
-  Gap gap = Gap::kStop;
-  uint16_t classes = 0;
+// The row kinds of data/person_cues.tsv and data/name_tokenizer_words.tsv.
+constexpr internal::WordKind kPersonCueKinds[] = {
+    {"title", kTitle},
+    {"strong_title", kStrongTitle | kTitle},
+    {"verb", kVerb},
+    {"nonname", kNonName},
+    {"org", kOrg},
+    {"company_suffix", kCompanySuffix},
+    {"particle", kParticle},
+    {"suffix", kSuffix},
+    {"first_name_title", kFirstNameTitle},
+};
+constexpr internal::WordKind kTokenizerKinds[] = {
+    {"abbreviation", kAbbreviation},
+    {"adjective_suffix", kAdjectiveSuffix},
 };
 
-// Decodes one UTF-8 code point at s[i]; returns its length (1 for bad bytes).
-int DecodeUtf8(absl::string_view s, size_t i, UChar32* cp) {
-  const unsigned char c = static_cast<unsigned char>(s[i]);
-  int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-  if (i + len > s.size()) len = 1;
-  if (len == 1) {
-    *cp = c < 0x80 ? c : 0xFFFD;
-    return 1;
-  }
-  UChar32 v = c & (0x7F >> len);
-  for (int k = 1; k < len; ++k) {
-    const unsigned char cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xC0) != 0x80) {
-      *cp = 0xFFFD;
-      return 1;
-    }
-    v = (v << 6) | (cc & 0x3F);
-  }
-  *cp = v;
-  return len;
+// A dictionary person counts as "near" the article's date when in office
+// within this many years of it (see DictionaryPersonFor).
+constexpr int kNearYears = 2;
+
+// The last word of a folded name ("khamenei" of "ali khamenei").
+std::string LastWord(absl::string_view key) {
+  return std::string(key.substr(key.rfind(' ') + 1));
 }
 
-bool IsApostrophe(UChar32 c) { return c == '\'' || c == 0x2019; }
-
-bool IsWordCp(UChar32 c) {
-  if (c < 0x80) return absl::ascii_isalnum(static_cast<char>(c));
-  return u_isalnum(c) || u_charType(c) == U_NON_SPACING_MARK ||
-         u_charType(c) == U_COMBINING_SPACING_MARK;
-}
-
-const absl::flat_hash_set<std::string>& DotAbbreviations() {
-  static const auto* s = new absl::flat_hash_set<std::string>{
-      "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sen", "rep", "gov", "st",
-      "jr", "sr", "prof", "rev", "adm", "co", "corp", "inc", "ltd", "messrs", "sgt", "cmdr",
-      "no", "vs", "mt", "ft", "gens", "reps", "sens", "govs", "bros", "cos", "amb", "pres"};
-  return *s;
-}
-
-// Second parts of hyphenated compound adjectives after a capitalised word
-// ("Paris-based", "Iranian-backed"), lower case.
-bool IsCompoundSuffix(absl::string_view w) {
-  static const auto* s = new absl::flat_hash_set<std::string>{
-      "based", "born", "bred", "led", "backed", "owned", "run", "made", "built", "era",
-      "style", "type", "like", "wide", "level", "controlled", "sponsored", "funded",
-      "held", "linked", "registered", "listed", "bound", "speaking", "language",
-      "american", "inspired", "designed", "focused", "oriented", "centric", "area",
-      "grown", "produced", "flagged", "dominated", "supported", "allied", "appointed",
-      "educated", "trained", "related", "specific", "friendly", "free", "only", "class",
-      "sized", "scale", "and", "or", "to", "in", "on", "the", "year", "day", "week",
-      "month", "time", "old", "long", "term", "wise", "ward", "wards", "winning"};
-  return s->contains(w);
-}
-
-// Splits `text` into word tokens with shapes, gaps and sentence starts.
-// ASCII words are folded here (as Analyzer::FoldKey does, with hyphens
-// becoming spaces); other words go through the Analyzer.
-void Tokenize(absl::string_view text, core::Analyzer& analyzer, const ActorExtractor& ex,
-              std::vector<Tok>* out) {
-  out->clear();
-  const size_t n = text.size();
-  size_t i = 0;
-  bool sentence_start = true;
-  bool saw_stop = false;
-  int newlines = 0;
-  auto close_gap = [&](Gap g) {
-    if (!out->empty()) {
-      Tok& prev = out->back();
-      if (g == Gap::kStop || (g == Gap::kComma && prev.gap == Gap::kSpace)) prev.gap = g;
-    }
-  };
-  while (i < n) {
-    UChar32 cp;
-    int len = DecodeUtf8(text, i, &cp);
-    if (!IsWordCp(cp)) {
-      // Separator characters.
-      if (cp == '\n') {
-        ++newlines;
-        // A blank line or an indented line starts a paragraph (Reuters bodies
-        // wrap lines and indent paragraphs).
-        if (newlines >= 2 || (i + 1 < n && (text[i + 1] == ' ' || text[i + 1] == '\t'))) {
-          close_gap(Gap::kStop);
-          sentence_start = true;
-        }
-      } else if (cp == ' ' || cp == '\t' || cp == '\r' || cp == 0xA0) {
-      } else if (cp == ',') {
-        close_gap(Gap::kComma);
-      } else if (cp == '.' || cp == '!' || cp == '?' || cp == ':' || cp == ';') {
-        close_gap(Gap::kStop);
-        sentence_start = true;
-        saw_stop = true;
-      } else if (cp == '"' || cp == 0x201C || cp == 0x201D || cp == '(' || cp == '[') {
-        close_gap(Gap::kStop);
-        if (cp != 0x201D) sentence_start = sentence_start || saw_stop || out->empty();
-      } else {
-        close_gap(Gap::kStop);
-      }
-      i += len;
-      continue;
-    }
-    newlines = 0;
-    saw_stop = false;
-    // A word: letters/digits with inner apostrophes, dots (U.S.) and
-    // name hyphens (Leigh-Pemberton, al-Assad).
-    const size_t start = i;
-    bool ascii = true;
-    while (i < n) {
-      len = DecodeUtf8(text, i, &cp);
-      if (IsWordCp(cp)) {
-        if (cp >= 0x80) ascii = false;
-        i += len;
-        continue;
-      }
-      if (i + len < n) {
-        UChar32 next;
-        DecodeUtf8(text, i + len, &next);
-        if (IsApostrophe(cp) && IsWordCp(next) && next != 0xFFFD) {
-          if (cp != '\'') ascii = false;
-          i += len;
-          continue;
-        }
-        if (cp == '.' && next < 0x80 && absl::ascii_isalpha(static_cast<char>(next)) &&
-            absl::ascii_isalpha(text[i - 1])) {
-          i += 1;
-          continue;
-        }
-        if (cp == '-' && next < 0x80 && absl::ascii_isupper(static_cast<char>(next))) {
-          i += 1;
-          continue;
-        }
-        // A capitalised word's lower-case hyphenated part is one name
-        // ("Min-jun", "Soo-yeon"), unless it makes a compound adjective
-        // ("Paris-based", "Soviet-era").
-        if (cp == '-' && next < 0x80 && absl::ascii_islower(static_cast<char>(next)) &&
-            absl::ascii_isupper(text[start])) {
-          size_t k = i + 1;
-          while (k < n && absl::ascii_isalpha(text[k])) ++k;
-          if (k - i - 1 >= 2 && !IsCompoundSuffix(text.substr(i + 1, k - i - 1))) {
-            i = k;
-            continue;
-          }
-        }
-      }
-      break;
-    }
-    absl::string_view raw = text.substr(start, i - start);
-    Tok t;
-    t.begin = static_cast<uint32_t>(start);
-    t.end = static_cast<uint32_t>(i);
-    t.sentence_start = sentence_start;
-    sentence_start = false;
-    // Shape from the first code point and the ASCII letters.
-    UChar32 first;
-    DecodeUtf8(raw, 0, &first);
-    bool any_lower = false;
-    size_t letters = 0;
-    for (char c : raw) {
-      if (absl::ascii_islower(c)) any_lower = true;
-      if (absl::ascii_isalpha(c)) ++letters;
-    }
-    if (!ascii) any_lower = any_lower || (raw.size() > 1 && !u_isupper(first));
-    if (u_isdigit(first)) {
-      t.shape = Shape::kOther;
-    } else if (!u_isupper(first)) {
-      t.shape = Shape::kLower;
-    } else if (letters == 1 && raw.size() == 1 && i < n && text[i] == '.') {
-      t.shape = Shape::kInitial;
-    } else if (!any_lower && raw.size() >= 2) {
-      t.shape = Shape::kUpper;
-    } else {
-      t.shape = Shape::kCap;
-    }
-    t.possessive = raw.size() > 2 &&
-                   (absl::EndsWith(raw, "'s") || absl::EndsWith(raw, "\xE2\x80\x99s") ||
-                    absl::EndsWith(raw, "'S"));
-    if (ascii) {
-      std::string w;
-      core::FoldAsciiKey(raw, &w);  // "Leigh-Pemberton" -> "leigh pemberton"
-      t.key = std::move(w);
-    } else {
-      t.key = analyzer.FoldKey(raw);
-    }
-    // A dot after an initial, a title abbreviation or an acronym does not end
-    // the sentence.
-    if (i < n && text[i] == '.' &&
-        (t.shape == Shape::kInitial || DotAbbreviations().contains(t.key) ||
-         raw.find('.') != absl::string_view::npos)) {
-      ++i;
-      t.gap = Gap::kSpace;
-    } else {
-      t.gap = Gap::kSpace;
-    }
-    if (t.key.empty()) continue;
-    t.classes = ex.Classes(t.key);
-    out->push_back(std::move(t));
-  }
-}
-
-bool IsUpperCaseText(absl::string_view text) {
-  size_t upper = 0, lower = 0;
-  for (char c : text) {
-    if (absl::ascii_isupper(c)) ++upper;
-    if (absl::ascii_islower(c)) ++lower;
-  }
-  return upper + lower > 0 && lower * 4 < upper + lower;
+// The days at most `years` calendar years before or after `day`. A Feb 29 has
+// no namesake in a common year: then the range starts on Mar 1 and ends on
+// Feb 28, the days that are within the years.
+struct DayRange {
+  absl::CivilDay first;
+  absl::CivilDay last;
+};
+DayRange YearsAround(absl::CivilDay day, int years) {
+  const absl::CivilDay first(day.year() - years, day.month(), day.day());  // normalizes forward
+  absl::CivilDay last(day.year() + years, day.month(), day.day());
+  if (last.day() != day.day()) last -= last.day();  // Mar 1 -> Feb 28
+  return {first, last};
 }
 
 // One person found in the article.
@@ -264,19 +89,23 @@ struct Single {
   std::string key;
   std::string display;
   bool strong_title = false;
-  bool verb = false;
+  bool reported = false;  // a reporting verb or a description goes with it
   uint32_t order;
 };
 
+// The persons of one article, as the scans find them.
 class ArticleState {
  public:
-  ArticleState(const ActorExtractor& ex, int32_t date) : ex_(ex), date_(date) {}
+  ArticleState(const ActorExtractor& ex, std::optional<absl::CivilDay> date)
+      : ex_(ex), date_(date) {}
 
+  // The dictionary person among `ids` in office on the article's date, else
+  // the first; -1 if there is none.
   int PickDictionary(absl::Span<const core::ActorId> ids) const {
     if (ids.empty()) return -1;
-    if (date_ > 0) {
+    if (date_.has_value()) {
       for (core::ActorId id : ids) {
-        if (ex_.names().actor(id).ActiveOn(date_)) return static_cast<int>(id);
+        if (ex_.names().actor(id).ActiveOn(*date_)) return static_cast<int>(id);
       }
     }
     return static_cast<int>(ids[0]);
@@ -286,11 +115,8 @@ class ArticleState {
     Entity& e = Get(absl::StrCat("#", id));
     if (e.dict_id < 0) {
       e.dict_id = id;
-      const std::string& name = ex_.names().actor(static_cast<core::ActorId>(id)).name;
-      std::string key;
-      core::FoldAsciiKey(name, &key);
-      e.key = key;
-      AddSurname(&e, key.substr(key.rfind(' ') + 1));
+      e.key = ex_.names().actor(static_cast<core::ActorId>(id)).key;
+      AddSurname(&e, LastWord(e.key));
     }
     AddSurname(&e, std::string(mention_last));
     Mention(&e, order);
@@ -301,7 +127,7 @@ class ArticleState {
     if (e.display.empty()) {
       e.display = display;
       e.key = key;
-      AddSurname(&e, key.substr(key.rfind(' ') + 1));
+      AddSurname(&e, LastWord(key));
     }
     Mention(&e, order);
   }
@@ -359,11 +185,19 @@ class ArticleState {
     e->first = std::min(e->first, order);
   }
 
+  void AddSingle(Single single) {
+    ++single_counts_[single.key];
+    singles_.push_back(std::move(single));
+  }
+  int SingleCount(const std::string& key) const {
+    auto it = single_counts_.find(key);
+    return it == single_counts_.end() ? 0 : it->second;
+  }
+
+  const std::vector<Single>& singles() const { return singles_; }
   std::vector<Single>& singles() { return singles_; }
-  absl::flat_hash_map<std::string, int>& single_counts() { return single_counts_; }
   absl::flat_hash_set<std::string>& org_keys() { return org_keys_; }
-  absl::flat_hash_map<std::string, Entity>& entities() { return entities_; }
-  int32_t date() const { return date_; }
+  const absl::flat_hash_map<std::string, Entity>& entities() const { return entities_; }
 
  private:
   Entity& Get(const std::string& k) { return entities_[k]; }
@@ -374,7 +208,7 @@ class ArticleState {
   }
 
   const ActorExtractor& ex_;
-  int32_t date_;
+  const std::optional<absl::CivilDay> date_;
   absl::flat_hash_map<std::string, Entity> entities_;
   std::vector<Single> singles_;
   absl::flat_hash_map<std::string, int> single_counts_;
@@ -391,16 +225,21 @@ std::string DisplayWord(absl::string_view raw) {
   return w;
 }
 
-bool NameIsh(const Tok& t) { return t.shape == Shape::kCap || t.shape == Shape::kInitial; }
+bool NameIsh(const NameToken& t) { return t.shape == Shape::kCap || t.shape == Shape::kInitial; }
+
+// A lower-case word of `word_classes` ("said", "minister").
+bool IsLowerWord(const NameToken& t, uint16_t word_classes) {
+  return t.shape == Shape::kLower && t.Is(word_classes);
+}
 
 // "..., a fisherman who", "..., a rice farmer,": after the comma that ends
-// a name at toks[e - 1], "a"/"an" and one or two lower-case words closed by
+// a name at toks[after - 1], "a"/"an" and one or two lower-case words closed by
 // a comma or "who".
-bool RoleAppositionAt(const std::vector<Tok>& toks, size_t e) {
+bool RoleAppositionAt(const std::vector<NameToken>& toks, size_t after) {
   const size_t n = toks.size();
-  if (e == 0 || e + 2 >= n || toks[e - 1].gap != Gap::kComma) return false;
-  if (toks[e].key != "a" && toks[e].key != "an") return false;
-  for (size_t k = e + 1; k <= e + 2 && k < n; ++k) {
+  if (after == 0 || after + 2 >= n || toks[after - 1].gap != Gap::kComma) return false;
+  if (toks[after].key != "a" && toks[after].key != "an") return false;
+  for (size_t k = after + 1; k <= after + 2 && k < n; ++k) {
     if (toks[k].shape != Shape::kLower || toks[k - 1].gap == Gap::kStop) return false;
     if (toks[k].gap == Gap::kComma) return true;
     if (toks[k].gap == Gap::kSpace && k + 1 < n && toks[k + 1].key == "who") return true;
@@ -408,356 +247,408 @@ bool RoleAppositionAt(const std::vector<Tok>& toks, size_t e) {
   return false;
 }
 
-// Mixed-case text: capitalised sequences are person candidates.
-void ScanMixedCase(absl::string_view text, const std::vector<Tok>& toks, const WC& ex,
-                   uint32_t order_base, ArticleState* st,
-                   const absl::flat_hash_set<std::string>& capitalised_inside) {
-  const size_t n = toks.size();
-  size_t i = 0;
-  while (i < n) {
-    if (!NameIsh(toks[i])) {
-      ++i;
-      continue;
-    }
-    size_t s = i, e = i + 1;
-    while (e < n && toks[e - 1].gap == Gap::kSpace && !toks[e - 1].possessive) {
-      if (NameIsh(toks[e])) {
-        ++e;
-      } else if ((toks[e].classes & WC::kParticle) && toks[e].shape == Shape::kLower &&
-                 e + 1 < n && toks[e].gap == Gap::kSpace && NameIsh(toks[e + 1])) {
-        e += 2;
-      } else {
-        break;
-      }
-    }
-    i = e;
-    // Titles: the name follows the last title word.
-    size_t b = s;
-    bool title = false, strong = false;
-    for (size_t k = s; k + 1 < e; ++k) {
-      if (toks[k].classes & WC::kTitle) {
-        b = k + 1;
-        title = true;
-        strong = (toks[k].classes & WC::kStrongTitle) != 0;
-      }
-    }
-    if (!title && s > 0 && toks[s - 1].gap == Gap::kSpace &&
-        (toks[s - 1].classes & WC::kTitle) && toks[s - 1].shape == Shape::kLower) {
-      title = true;
-      strong = (toks[s - 1].classes & WC::kStrongTitle) != 0;
-    }
-    // Person cues around the sequence: a reporting verb right after or
-    // before it ("Ann Lee said", "said Ann Lee"), a relative clause ("Ann
-    // Lee, who runs ...") or a role apposition ("Ann Lee, a farmer, ...").
-    const Tok& last = toks[e - 1];
-    const bool verb_after = e < n && last.gap != Gap::kStop && (toks[e].classes & WC::kVerb) &&
-                            toks[e].shape == Shape::kLower;
-    const bool verb_before = s > 0 && toks[s - 1].gap != Gap::kStop &&
-                             (toks[s - 1].classes & WC::kVerb) &&
-                             toks[s - 1].shape == Shape::kLower;
-    // A relative clause or role apposition is said of persons only; a
-    // reporting verb also of companies ("Southwestern Bell said").
-    const bool described = e < n && last.gap == Gap::kComma &&
-                           (toks[e].key == "who" || RoleAppositionAt(toks, e));
-    const bool reported = verb_after || verb_before || described;
-    // Leading words that are not names: function words, demonyms/places,
-    // unknown sentence-initial words (kept when exactly two words are
-    // described as a person: "Achta Mahamat, who runs ...").
-    while (b < e) {
-      const Tok& t = toks[b];
-      const bool given = (t.classes & WC::kGiven) != 0;
-      if ((t.classes & (WC::kNonName | WC::kParticle | WC::kSuffix)) ||
-          ((t.classes & WC::kPlace) && !given) || (t.classes & WC::kTitle)) {
-        ++b;
-      } else if (t.shape == Shape::kCap && t.end - t.begin == 1 && e - b >= 3) {
-        ++b;  // a one-letter honorific: "U Tin Maung"
-      } else if (t.sentence_start && b == s && e - b >= 2 && !given &&
-                 !capitalised_inside.contains(t.key) && !(described && e - b == 2)) {
-        ++b;
-      } else {
-        break;
-      }
-    }
-    // "Exchequer Nigel Lawson", "Agriculture Richard Lyng": office words
-    // before a given name that is not the last word.
-    // Not right after a lower-case title: "Factory manager Nguyen Thi Lan"
-    // keeps its family name.
-    const bool after_title = b == s && s > 0 && toks[s - 1].shape == Shape::kLower &&
-                             (toks[s - 1].classes & WC::kTitle) && toks[s - 1].gap == Gap::kSpace;
-    for (size_t k = b + 1; !after_title && k + 1 < e; ++k) {
-      if ((toks[k].classes & WC::kGiven) && !(toks[b].classes & WC::kGiven) &&
-          toks[k].shape == Shape::kCap) {
-        b = k;
-        break;
-      }
-    }
-    size_t f = e;
-    while (f > b && (toks[f - 1].classes & (WC::kNonName | WC::kSuffix | WC::kParticle) ||
-                     toks[f - 1].shape == Shape::kInitial)) {
-      --f;
-    }
-    if (f <= b) continue;
-    bool org = false;
-    for (size_t k = b; k < f; ++k) {
-      if ((toks[k].classes & WC::kOrg) || toks[k].shape == Shape::kUpper) org = true;
-    }
-    // Company: "Morgan Stanley Inc", "Smith Barney and Co".
-    if (e < n && toks[e - 1].gap != Gap::kStop) {
-      const Tok& nx = toks[e];
-      if ((nx.classes & WC::kCompanySuffix) && nx.shape != Shape::kLower) org = true;
-      if ((nx.key == "and" || nx.key == "&") && e + 1 < n &&
-          (toks[e + 1].classes & WC::kCompanySuffix))
-        org = true;
-    }
-    if (e < n && text.substr(toks[e - 1].end, toks[e].begin - toks[e - 1].end).find('&') !=
-                     absl::string_view::npos)
-      org = true;
-    std::string key;
-    std::string display;
-    for (size_t k = b; k < f; ++k) {
-      if (toks[k].shape == Shape::kInitial) continue;
-      if (!key.empty()) {
-        key.push_back(' ');
-        display.push_back(' ');
-      }
-      key += toks[k].key;
-      display += DisplayWord(text.substr(toks[k].begin, toks[k].end - toks[k].begin));
-    }
-    if (org) {
-      st->org_keys().insert(key);
-      continue;
-    }
-    const uint32_t order = order_base + static_cast<uint32_t>(b);
-    const size_t words = std::count(key.begin(), key.end(), ' ') + 1;
-    if (words == 1) {
-      if (toks[b].classes & (WC::kPlace | WC::kOrg | WC::kNonName | WC::kTitle)) continue;
-      // "King Fahd", "Pope John": a first-name title stays with a lone name.
-      if (b > s && (toks[b - 1].classes & WC::kFirstNameTitle)) {
-        key = absl::StrCat(toks[b - 1].key, " ", key);
-        display = absl::StrCat(text.substr(toks[b - 1].begin, toks[b - 1].end - toks[b - 1].begin),
-                               " ", display);
-        st->AddUnknown(key, display, order);
+// Mixed-case text: runs of capitalised words are person candidates. Each run
+// is cut down to the words of a name (titles, office words, function words
+// and unknown sentence-initial words off the front; initials, particles and
+// suffixes off the back), then recorded as an organisation, a person, or a
+// one-word mention that Extract resolves once the whole article is read.
+class MixedCaseScanner {
+ public:
+  MixedCaseScanner(absl::string_view text, const std::vector<NameToken>& toks,
+                   const ActorExtractor& ex, uint32_t order_base,
+                   const absl::flat_hash_set<std::string>& capitalised_inside, ArticleState* st)
+      : text_(text),
+        toks_(toks),
+        ex_(ex),
+        order_base_(order_base),
+        capitalised_inside_(capitalised_inside),
+        st_(st) {}
+
+  void Run() {
+    for (size_t i = 0; i < toks_.size();) {
+      if (!NameIsh(toks_[i])) {
+        ++i;
         continue;
       }
-      Single one{key, display, strong, reported, order};
-      ++st->single_counts()[key];
-      st->singles().push_back(std::move(one));
-      continue;
+      const TokenSpan run = CapitalisedRun(i);
+      ScanRun(run);
+      i = run.end;
     }
-    // Two or more words.
-    std::string full_key;  // with initials, for the dictionary
-    for (size_t k = b; k < f; ++k) {
-      if (!full_key.empty()) full_key.push_back(' ');
-      full_key += toks[k].key;
+  }
+
+ private:
+  // What the words in and around a run say about it.
+  struct Cues {
+    bool title = false;         // a title before the name ("Finance Minister ...")
+    bool strong_title = false;  // one after which a lone surname is a person
+    bool described = false;     // a relative clause or role apposition follows
+    bool reported = false;      // `described`, or a reporting verb before or after
+  };
+  // A name's words as key and display text; initials left out.
+  struct NameText {
+    std::string key;
+    std::string display;
+  };
+
+  // Capitalised words (and particles between them: "Ludwig van Beethoven")
+  // from toks_[begin], up to punctuation or a possessive.
+  TokenSpan CapitalisedRun(size_t begin) const {
+    const size_t n = toks_.size();
+    size_t end = begin + 1;
+    while (end < n && toks_[end - 1].gap == Gap::kSpace && !toks_[end - 1].possessive) {
+      if (NameIsh(toks_[end])) {
+        ++end;
+      } else if (IsLowerWord(toks_[end], kParticle) && end + 1 < n &&
+                 toks_[end].gap == Gap::kSpace && NameIsh(toks_[end + 1])) {
+        end += 2;
+      } else {
+        break;
+      }
     }
-    int id = st->PickDictionary(ex.names().FindByKey(full_key));
-    if (id < 0) id = st->PickDictionary(ex.names().FindByKey(key));
-    const std::string surname = key.substr(key.rfind(' ') + 1);
+    return {begin, end};
+  }
+
+  void ScanRun(TokenSpan run) {
+    Cues cues;
+    size_t name_begin = SkipTitles(run, &cues);
+    FindPersonCues(run, &cues);
+    while (name_begin < run.end && IsLeadingNonName(run, name_begin, cues)) ++name_begin;
+    name_begin = SkipOfficeWords(run, name_begin);
+    const TokenSpan name{name_begin, TrimTrailingNonNames(name_begin, run.end)};
+    if (name.empty()) return;
+    NameText words = JoinWords(name);
+    if (IsOrganisation(run, name)) {
+      st_->org_keys().insert(words.key);
+      return;
+    }
+    const uint32_t order = order_base_ + static_cast<uint32_t>(name.begin);
+    if (words.key.find(' ') == std::string::npos) {
+      RecordOneWord(run, name, cues, std::move(words), order);
+    } else {
+      RecordFullName(name, cues, words, order);
+    }
+  }
+
+  // A lower-case title right before the run: "guitarist Tesfaye Girma".
+  bool LowerCaseTitleBefore(TokenSpan run) const {
+    if (run.begin == 0) return false;
+    const NameToken& before = toks_[run.begin - 1];
+    return before.gap == Gap::kSpace && IsLowerWord(before, kTitle);
+  }
+
+  // The name follows the last title word of the run. Returns where it starts.
+  size_t SkipTitles(TokenSpan run, Cues* cues) const {
+    size_t name_begin = run.begin;
+    for (size_t k = run.begin; k + 1 < run.end; ++k) {
+      if (toks_[k].Is(kTitle)) {
+        name_begin = k + 1;
+        cues->title = true;
+        cues->strong_title = toks_[k].Is(kStrongTitle);
+      }
+    }
+    if (!cues->title && LowerCaseTitleBefore(run)) {
+      cues->title = true;
+      cues->strong_title = toks_[run.begin - 1].Is(kStrongTitle);
+    }
+    return name_begin;
+  }
+
+  // Person cues around the run: a reporting verb right after or before it
+  // ("Ann Lee said", "said Ann Lee"), a relative clause ("Ann Lee, who runs
+  // ...") or a role apposition ("Ann Lee, a farmer, ..."). A relative clause
+  // or role apposition is said of persons only; a reporting verb also of
+  // companies ("Southwestern Bell said").
+  void FindPersonCues(TokenSpan run, Cues* cues) const {
+    const size_t n = toks_.size();
+    const NameToken& last = toks_[run.end - 1];
+    const bool verb_after =
+        run.end < n && last.gap != Gap::kStop && IsLowerWord(toks_[run.end], kVerb);
+    const bool verb_before = run.begin > 0 && toks_[run.begin - 1].gap != Gap::kStop &&
+                             IsLowerWord(toks_[run.begin - 1], kVerb);
+    cues->described = run.end < n && last.gap == Gap::kComma &&
+                      (toks_[run.end].key == "who" || RoleAppositionAt(toks_, run.end));
+    cues->reported = verb_after || verb_before || cues->described;
+  }
+
+  // Leading words that are not names: function words, demonyms and places,
+  // one-letter honorifics ("U Tin Maung"), unknown sentence-initial words
+  // (kept when exactly two words are described as a person: "Achta Mahamat,
+  // who runs ...").
+  bool IsLeadingNonName(TokenSpan run, size_t at, const Cues& cues) const {
+    const NameToken& t = toks_[at];
+    const bool given = t.Is(kGiven);
+    const size_t words_left = run.end - at;
+    if (t.Is(kNonName | kParticle | kSuffix | kTitle) || (t.Is(kPlace) && !given)) return true;
+    if (t.shape == Shape::kCap && t.end - t.begin == 1 && words_left >= 3) return true;
+    return t.sentence_start && at == run.begin && words_left >= 2 && !given &&
+           !capitalised_inside_.contains(t.key) && !(cues.described && words_left == 2);
+  }
+
+  // "Exchequer Nigel Lawson", "Agriculture Richard Lyng": office words before
+  // a given name that is not the last word. Not right after a lower-case
+  // title: "Factory manager Nguyen Thi Lan" keeps its family name.
+  size_t SkipOfficeWords(TokenSpan run, size_t name_begin) const {
+    if (name_begin == run.begin && LowerCaseTitleBefore(run)) return name_begin;
+    for (size_t k = name_begin + 1; k + 1 < run.end; ++k) {
+      if (toks_[k].Is(kGiven) && !toks_[name_begin].Is(kGiven) && toks_[k].shape == Shape::kCap) {
+        return k;
+      }
+    }
+    return name_begin;
+  }
+
+  // Trailing function words, suffixes, particles and initials are no name.
+  size_t TrimTrailingNonNames(size_t begin, size_t end) const {
+    while (end > begin &&
+           (toks_[end - 1].Is(kNonName | kSuffix | kParticle) || toks_[end - 1].shape == Shape::kInitial)) {
+      --end;
+    }
+    return end;
+  }
+
+  // An organisation word or an acronym in the name, or a company after it:
+  // "Morgan Stanley Inc", "Smith Barney and Co", "Procter & Gamble".
+  bool IsOrganisation(TokenSpan run, TokenSpan name) const {
+    for (size_t k = name.begin; k < name.end; ++k) {
+      if (toks_[k].Is(kOrg) || toks_[k].shape == Shape::kUpper) return true;
+    }
+    const size_t n = toks_.size();
+    if (run.end >= n) return false;
+    const NameToken& last = toks_[run.end - 1];
+    const NameToken& next = toks_[run.end];
+    if (last.gap != Gap::kStop) {
+      if (next.Is(kCompanySuffix) && next.shape != Shape::kLower) return true;
+      if ((next.key == "and" || next.key == "&") && run.end + 1 < n &&
+          toks_[run.end + 1].Is(kCompanySuffix)) {
+        return true;
+      }
+    }
+    return text_.substr(last.end, next.begin - last.end).find('&') != absl::string_view::npos;
+  }
+
+  NameText JoinWords(TokenSpan name) const {
+    NameText out;
+    for (size_t k = name.begin; k < name.end; ++k) {
+      if (toks_[k].shape == Shape::kInitial) continue;
+      if (!out.key.empty()) {
+        out.key.push_back(' ');
+        out.display.push_back(' ');
+      }
+      out.key += toks_[k].key;
+      out.display += DisplayWord(toks_[k].RawIn(text_));
+    }
+    return out;
+  }
+
+  // A lone name: with a first-name title a person now ("King Fahd"),
+  // otherwise a mention that the rest of the article may resolve.
+  void RecordOneWord(TokenSpan run, TokenSpan name, const Cues& cues, NameText words,
+                     uint32_t order) {
+    if (toks_[name.begin].Is(kPlace | kOrg | kNonName | kTitle)) return;
+    if (name.begin > run.begin && toks_[name.begin - 1].Is(kFirstNameTitle)) {
+      const NameToken& title = toks_[name.begin - 1];
+      st_->AddUnknown(absl::StrCat(title.key, " ", words.key),
+                      absl::StrCat(title.RawIn(text_), " ", words.display), order);
+      return;
+    }
+    st_->AddSingle(Single{std::move(words.key), std::move(words.display), cues.strong_title,
+                          cues.reported, order});
+  }
+
+  // Two or more words: a dictionary person, else a person when a given name
+  // or a cue says so and the last word is no place, organisation or title.
+  void RecordFullName(TokenSpan name, const Cues& cues, const NameText& words, uint32_t order) {
+    std::string with_initials;  // the dictionary lists some names with them
+    for (size_t k = name.begin; k < name.end; ++k) {
+      if (!with_initials.empty()) with_initials.push_back(' ');
+      with_initials += toks_[k].key;
+    }
+    int id = st_->PickDictionary(ex_.names().FindByKey(with_initials));
+    if (id < 0) id = st_->PickDictionary(ex_.names().FindByKey(words.key));
+    const std::string surname = LastWord(words.key);
     if (id >= 0) {
-      st->AddDictionary(id, surname, order);
-      continue;
+      st_->AddDictionary(id, surname, order);
+      return;
     }
-    if (ex.Classes(key) & (WC::kPlace | WC::kOrg | WC::kNonName)) continue;
-    const bool given = (toks[b].classes & WC::kGiven) != 0;
-    const bool cue = title || reported;
-    if (!given && !cue) continue;
-    const uint16_t last_classes = ex.Classes(surname);
+    if (ex_.Classes(words.key) & (kPlace | kOrg | kNonName)) return;
+    const bool given = toks_[name.begin].Is(kGiven);
+    const bool cue = cues.title || cues.reported;
+    if (!given && !cue) return;
+    const uint16_t last_classes = ex_.Classes(surname);
     // A surname that is also a place ("Santos") needs a cue and a given name,
     // or a cue and a surname also listed as a name.
-    if ((last_classes & WC::kPlace) && !(cue && (given || (last_classes & WC::kGiven)))) continue;
-    if (last_classes & (WC::kOrg | WC::kTitle)) continue;
-    st->AddUnknown(key, display, order);
+    if ((last_classes & kPlace) && !(cue && (given || (last_classes & kGiven)))) return;
+    if (last_classes & (kOrg | kTitle)) return;
+    st_->AddUnknown(words.key, words.display, order);
+  }
+
+  const absl::string_view text_;
+  const std::vector<NameToken>& toks_;
+  const ActorExtractor& ex_;
+  const uint32_t order_base_;
+  // Words seen capitalised away from a sentence start.
+  const absl::flat_hash_set<std::string>& capitalised_inside_;
+  ArticleState* const st_;
+};
+
+// The longest name of 2 to 4 words within one sentence at toks[at] that is
+// known from the article or the dictionary: mentions it and returns its
+// length, or 0.
+size_t MatchKnownName(const std::vector<NameToken>& toks, size_t at, const ActorExtractor& ex,
+                      uint32_t order, ArticleState* st) {
+  for (size_t len = std::min<size_t>(4, toks.size() - at); len >= 2; --len) {
+    bool crosses_sentence = false;
+    std::string key = toks[at].key;
+    for (size_t k = at + 1; k < at + len; ++k) {
+      if (toks[k - 1].gap == Gap::kStop) crosses_sentence = true;
+      key.push_back(' ');
+      key += toks[k].key;
+    }
+    if (crosses_sentence) continue;
+    if (Entity* e = st->ByKey(key)) {
+      st->Mention(e, order);
+      return len;
+    }
+    if (int id = st->PickDictionary(ex.names().FindByKey(key)); id >= 0) {
+      st->AddDictionary(id, toks[at + len - 1].key, order);
+      return len;
+    }
+  }
+  return 0;
+}
+
+// One headline word that starts no known name: a mention of a person of
+// the article with that surname, or with a cue a one-word mention that only
+// the dictionary may resolve.
+void ScanHeadlineWord(const std::vector<NameToken>& toks, size_t i, uint32_t order,
+                      ArticleState* st) {
+  const NameToken& t = toks[i];
+  if (t.shape == Shape::kLower || t.shape == Shape::kOther ||
+      t.Is(kNonName | kPlace | kOrg | kTitle | kVerb)) {
+    return;
+  }
+  const bool strong = i > 0 && toks[i - 1].gap == Gap::kSpace && toks[i - 1].Is(kStrongTitle);
+  // "BAKER SAYS", "REAGAN TO ADDRESS", "TREASURY'S BAKER".
+  const bool verb = (i + 1 < toks.size() && t.gap != Gap::kStop &&
+                     (toks[i + 1].Is(kVerb) || toks[i + 1].key == "to")) ||
+                    (i > 0 && toks[i - 1].possessive && toks[i - 1].gap == Gap::kSpace);
+  if (Entity* e = st->BySurname(t.key, order)) {
+    st->Mention(e, order);
+  } else if (strong || verb) {
+    st->singles().push_back(Single{t.key, std::string(), strong, verb, order});
   }
 }
 
 // Upper-case or title-case headline text: only names known from the rest of
 // the article or (with a cue) from the dictionary.
-void ScanHeadline(const std::vector<Tok>& toks, const WC& ex, uint32_t order_base,
-                  ArticleState* st) {
-  const size_t n = toks.size();
-  size_t i = 0;
-  while (i < n) {
+void ScanHeadline(const std::vector<NameToken>& toks, const ActorExtractor& ex,
+                  uint32_t order_base, ArticleState* st) {
+  for (size_t i = 0; i < toks.size();) {
     const uint32_t order = order_base + static_cast<uint32_t>(i);
-    // Longest known multi-word name first.
-    bool matched = false;
-    for (size_t len = std::min<size_t>(4, n - i); len >= 2 && !matched; --len) {
-      bool crosses = false;
-      std::string key = toks[i].key;
-      for (size_t k = i + 1; k < i + len; ++k) {
-        if (toks[k - 1].gap == Gap::kStop) crosses = true;
-        key.push_back(' ');
-        key += toks[k].key;
-      }
-      if (crosses) continue;
-      if (Entity* e = st->ByKey(key)) {
-        st->Mention(e, order);
-        matched = true;
-      } else if (int id = st->PickDictionary(ex.names().FindByKey(key)); id >= 0) {
-        st->AddDictionary(id, toks[i + len - 1].key, order);
-        matched = true;
-      }
-      if (matched) i += len;
+    if (const size_t len = MatchKnownName(toks, i, ex, order, st); len > 0) {
+      i += len;
+      continue;
     }
-    if (matched) continue;
-    const Tok& t = toks[i];
-    if (t.shape != Shape::kLower && t.shape != Shape::kOther &&
-        !(t.classes & (WC::kNonName | WC::kPlace | WC::kOrg | WC::kTitle | WC::kVerb))) {
-      const bool strong = i > 0 && toks[i - 1].gap == Gap::kSpace &&
-                          (toks[i - 1].classes & WC::kStrongTitle);
-      // "BAKER SAYS", "REAGAN TO ADDRESS", "TREASURY'S BAKER".
-      const bool verb = (i + 1 < n && t.gap != Gap::kStop &&
-                         ((toks[i + 1].classes & WC::kVerb) || toks[i + 1].key == "to")) ||
-                        (i > 0 && toks[i - 1].possessive && toks[i - 1].gap == Gap::kSpace);
-      if (Entity* e = st->BySurname(t.key, order)) {
-        st->Mention(e, order);
-      } else if (strong || verb) {
-        // Only the dictionary may name a person from a headline alone.
-        st->singles().push_back(Single{t.key, std::string(), strong, verb, order});
-      }
-    }
+    ScanHeadlineWord(toks, i, order, st);
     ++i;
   }
 }
 
-}  // namespace
-
-absl::StatusOr<std::unique_ptr<ActorExtractor>> ActorExtractor::Load(const std::string& data_dir) {
-  std::unique_ptr<ActorExtractor> ex(new ActorExtractor());
-  NEWSDEX_ASSIGN_OR_RETURN(ex->names_, core::ActorNames::Load(data_dir));
-  auto add_list = [&](const std::string& name, uint16_t cls) -> absl::Status {
-    NEWSDEX_ASSIGN_OR_RETURN(std::string contents, ReadFile(data_dir + "/" + name));
-    for (absl::string_view line : absl::StrSplit(contents, '\n')) {
-      line = absl::StripAsciiWhitespace(line);
-      if (line.empty() || line[0] == '#') continue;
-      ex->classes_[line] |= cls;
-    }
-    return absl::OkStatus();
-  };
-  NEWSDEX_RETURN_IF_ERROR(add_list("given_names.txt", kGiven));
-  NEWSDEX_RETURN_IF_ERROR(add_list("given_names_intl.txt", kGiven));
-  NEWSDEX_RETURN_IF_ERROR(add_list("actor_places.txt", kPlace));
-  const std::string cues_path = data_dir + "/person_cues.tsv";
-  NEWSDEX_ASSIGN_OR_RETURN(std::string cues, ReadFile(cues_path));
-  static const struct {
-    const char* kind;
-    uint16_t cls;
-  } kKinds[] = {{"title", kTitle},     {"strong_title", kStrongTitle | kTitle},
-                {"verb", kVerb},       {"nonname", kNonName},
-                {"org", kOrg},         {"company_suffix", kCompanySuffix},
-                {"particle", kParticle}, {"suffix", kSuffix},
-                {"first_name_title", kFirstNameTitle}};
-  int line_number = 0;
-  for (absl::string_view line : absl::StrSplit(cues, '\n')) {
-    ++line_number;
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<absl::string_view> cols = absl::StrSplit(line, '\t');
-    uint16_t cls = 0;
-    for (const auto& k : kKinds) {
-      if (cols[0] == k.kind) cls = k.cls;
-    }
-    if (cols.size() != 2 || cls == 0 || cols[1].empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          cues_path, ":", line_number, ": expected \"<kind>\\t<word>\" with a known kind"));
-    }
-    ex->classes_[cols[1]] |= cls;
-  }
-  return ex;
-}
-
-std::vector<core::ActorFacet> ActorExtractor::Extract(const core::Article& article,
-                                                      core::Analyzer& analyzer) const {
-  int32_t date = 0;
-  if (article.date.has_value()) {
-    date = static_cast<int32_t>(article.date->year() * 10000 + article.date->month() * 100 +
-                                article.date->day());
-  }
-  ArticleState st(*this, date);
-  std::vector<Tok> toks;
-  // Body and dateline first (mixed case), the title last (headline rules).
+// Body and dateline first (mixed case), the title last (headline rules).
+void ScanArticle(const core::Article& article, core::Analyzer& analyzer, const ActorExtractor& ex,
+                 ArticleState* st) {
   struct Segment {
     absl::string_view text;
     bool headline;
     uint32_t order_base;
   };
   const Segment segments[] = {
-      {article.body, IsUpperCaseText(article.body), 1u << 20},
+      {article.body, internal::MostlyCapitals(article.body), 1u << 20},
       {article.dateline, true, 1u << 30},
       {article.title, true, 0},
   };
-  std::vector<std::vector<Tok>> mixed_tokens;
+  std::vector<NameToken> toks;
   for (const Segment& seg : segments) {
     if (seg.text.empty()) continue;
-    Tokenize(seg.text, analyzer, *this, &toks);
+    internal::TokenizeNames(seg.text, analyzer, ex.word_classes(), &toks);
     if (seg.headline) {
-      ScanHeadline(toks, *this, seg.order_base, &st);
+      ScanHeadline(toks, ex, seg.order_base, st);
       continue;
     }
     // Words seen capitalised away from a sentence start are names or
     // proper nouns even when they also start a sentence.
     absl::flat_hash_set<std::string> capitalised_inside;
-    for (const Tok& t : toks) {
+    for (const NameToken& t : toks) {
       if (t.shape == Shape::kCap && !t.sentence_start) capitalised_inside.insert(t.key);
     }
-    ScanMixedCase(seg.text, toks, *this, seg.order_base, &st, capitalised_inside);
+    MixedCaseScanner(seg.text, toks, ex, seg.order_base, capitalised_inside, st).Run();
   }
-  // One-word mentions: a person of this article, else the dictionary (a
-  // person in office on the article's date, with a cue), else a strong title.
-  for (const Single& one : st.singles()) {
-    if (st.org_keys().contains(one.key)) continue;
-    if (Entity* e = st.BySurname(one.key, one.order)) {
-      st.Mention(e, one.order);
+}
+
+// The dictionary person a lone word names. With a date: the one bearer in
+// office on that day, and no other bearer in office within kNearYears (the
+// dictionary's periods have gaps: James Baker's 1985-88 Treasury term is
+// missing, so "Baker" in 1987 is ambiguous, not Howard Baker). Without a
+// date: a unique one-word alias.
+std::optional<core::ActorId> DictionaryPersonFor(const core::ActorNames& names,
+                                                 const std::string& word,
+                                                 std::optional<absl::CivilDay> date) {
+  const absl::Span<const core::ActorId> exact = names.FindByKey(word);
+  const absl::Span<const core::ActorId> by_surname = names.FindBySurname(word);
+  if (!date.has_value()) {
+    if (exact.size() == 1) return exact[0];
+    return std::nullopt;
+  }
+  const DayRange near = YearsAround(*date, kNearYears);
+  std::optional<core::ActorId> in_office;
+  int in_office_count = 0;
+  bool other_near = false;
+  absl::flat_hash_set<core::ActorId> seen;
+  for (absl::Span<const core::ActorId> ids : {exact, by_surname}) {
+    for (core::ActorId id : ids) {
+      if (!seen.insert(id).second) continue;
+      const core::ActorRecord& r = names.actor(id);
+      if (r.ActiveOn(*date)) {
+        ++in_office_count;
+        in_office = id;
+      } else if (r.ActiveBetween(near.first, near.last)) {
+        other_near = true;
+      }
+    }
+  }
+  if (in_office_count != 1 || other_near) return std::nullopt;
+  return in_office;
+}
+
+// One-word mentions: a person of this article, else the dictionary (a
+// person in office on the article's date, with a cue), else a strong title.
+void ResolveSingles(const ActorExtractor& ex, std::optional<absl::CivilDay> date,
+                    ArticleState* st) {
+  for (const Single& one : st->singles()) {
+    if (st->org_keys().contains(one.key)) continue;
+    if (Entity* e = st->BySurname(one.key, one.order)) {
+      st->Mention(e, one.order);
       continue;
     }
-    if (Entity* e = st.ByFirstWord(one.key, one.order)) {
-      st.Mention(e, one.order);
+    if (Entity* e = st->ByFirstWord(one.key, one.order)) {
+      st->Mention(e, one.order);
       continue;
     }
-    const bool cue = one.strong_title || one.verb || st.single_counts()[one.key] >= 2;
+    const bool cue = one.strong_title || one.reported || st->SingleCount(one.key) >= 2;
     if (!cue) continue;
     // Never a dictionary person when the word belongs to another name here
     // ("Kim" of "Kim Min-jun" is not Kim Jong Un).
-    if (st.IsNamePart(one.key)) continue;
-    absl::Span<const core::ActorId> exact = names_->FindByKey(one.key);
-    absl::Span<const core::ActorId> by_surname = names_->FindBySurname(one.key);
-    // With a date: the one bearer in office on that day, and no other bearer
-    // in office within two years (the dictionary's periods have gaps: James
-    // Baker's 1985-88 Treasury term is missing, so "Baker" in 1987 is
-    // ambiguous, not Howard Baker). Without a date: a unique one-word alias.
-    int pick = -1;
-    int active = 0;
-    int near = 0;
-    if (date > 0) {
-      absl::flat_hash_set<core::ActorId> seen;
-      for (absl::Span<const core::ActorId> ids : {exact, by_surname}) {
-        for (core::ActorId id : ids) {
-          if (!seen.insert(id).second) continue;
-          const core::ActorRecord& r = names_->actor(id);
-          if (r.ActiveOn(date)) {
-            ++active;
-            pick = static_cast<int>(id);
-          } else if (r.ActiveOn(date - 20000) || r.ActiveOn(date + 20000)) {
-            ++near;
-          }
-          for (const core::ActorPeriod& p : r.periods) {
-            if (!r.ActiveOn(date) && p.from <= date + 20000 && p.to >= date - 20000) {
-              ++near;
-              break;
-            }
-          }
-        }
-      }
-      if (near > 0) active = 0;
-    } else if (exact.size() == 1) {
-      pick = static_cast<int>(exact[0]);
-      active = 1;
-    }
-    if (active == 1) {
-      st.AddDictionary(pick, one.key, one.order);
+    if (st->IsNamePart(one.key)) continue;
+    if (std::optional<core::ActorId> id = DictionaryPersonFor(ex.names(), one.key, date)) {
+      st->AddDictionary(static_cast<int>(*id), one.key, one.order);
     } else if (one.strong_title && !one.display.empty() &&
-               !(Classes(one.key) & (kGiven | kPlace | kOrg))) {
-      st.AddUnknown(one.key, one.display, one.order);
+               !(ex.Classes(one.key) & (kGiven | kPlace | kOrg))) {
+      st->AddUnknown(one.key, one.display, one.order);
     }
   }
+}
+
+std::vector<core::ActorFacet> Facets(const core::ActorNames& names, const ArticleState& st) {
   std::vector<const Entity*> found;
   for (const auto& [k, e] : st.entities()) {
     if (e.mentions > 0) found.push_back(&e);
@@ -769,7 +660,7 @@ std::vector<core::ActorFacet> ActorExtractor::Extract(const core::Article& artic
     core::ActorFacet f;
     f.mentions = e->mentions;
     if (e->dict_id >= 0) {
-      const core::ActorRecord& r = names_->actor(static_cast<core::ActorId>(e->dict_id));
+      const core::ActorRecord& r = names.actor(static_cast<core::ActorId>(e->dict_id));
       f.name = r.name;
       f.country = r.country;
       f.role = r.role;
@@ -779,6 +670,31 @@ std::vector<core::ActorFacet> ActorExtractor::Extract(const core::Article& artic
     out.push_back(std::move(f));
   }
   return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ActorExtractor>> ActorExtractor::Load(const std::string& data_dir) {
+  std::unique_ptr<ActorExtractor> ex(new ActorExtractor());
+  NEWSDEX_ASSIGN_OR_RETURN(ex->names_, core::ActorNames::Load(data_dir));
+  const std::string dir = data_dir + "/";
+  NEWSDEX_RETURN_IF_ERROR(internal::AddWordList(dir + "given_names.txt", kGiven, &ex->classes_));
+  NEWSDEX_RETURN_IF_ERROR(
+      internal::AddWordList(dir + "given_names_intl.txt", kGiven, &ex->classes_));
+  NEWSDEX_RETURN_IF_ERROR(internal::AddWordList(dir + "actor_places.txt", kPlace, &ex->classes_));
+  NEWSDEX_RETURN_IF_ERROR(
+      internal::AddWordKinds(dir + "person_cues.tsv", kPersonCueKinds, &ex->classes_));
+  NEWSDEX_RETURN_IF_ERROR(
+      internal::AddWordKinds(dir + "name_tokenizer_words.tsv", kTokenizerKinds, &ex->classes_));
+  return ex;
+}
+
+std::vector<core::ActorFacet> ActorExtractor::Extract(const core::Article& article,
+                                                      core::Analyzer& analyzer) const {
+  ArticleState st(*this, article.date);
+  ScanArticle(article, analyzer, *this, &st);
+  ResolveSingles(*this, article.date, &st);
+  return Facets(*names_, st);
 }
 
 }  // namespace newsdex::indexer

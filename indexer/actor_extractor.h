@@ -9,7 +9,8 @@
 // title cues ("Finance Minister ...") and reporting verbs ("..., said").
 //
 // Data files (data/): actors.tsv, person_cues.tsv, given_names.txt,
-// given_names_intl.txt, actor_places.txt; see data/README.md.
+// given_names_intl.txt, actor_places.txt, name_tokenizer_words.tsv; see
+// data/README.md.
 //
 // Thread safety: an ActorExtractor is immutable after Load; Extract is const
 // and may run on many threads at once, each with its own Analyzer.
@@ -47,26 +48,14 @@ class ActorExtractor {
 
   const core::ActorNames& names() const { return *names_; }
 
-  // Word classes (bit set) of data/person_cues.tsv, the given-name lists and
-  // the place list, by folded word or phrase. Public for the implementation's
-  // helpers; not an API.
-  enum WordClass : uint16_t {
-    kGiven = 1 << 0,
-    kPlace = 1 << 1,
-    kTitle = 1 << 2,
-    kStrongTitle = 1 << 3,
-    kVerb = 1 << 4,
-    kNonName = 1 << 5,
-    kOrg = 1 << 6,
-    kCompanySuffix = 1 << 7,
-    kParticle = 1 << 8,
-    kSuffix = 1 << 9,
-    kFirstNameTitle = 1 << 10,
-  };
+  // The classes of a folded word or phrase: bits of internal::NameWordClass
+  // (indexer/internal/name_tokens.h), from the word lists of data/. For the
+  // implementation's helpers; not an API.
   uint16_t Classes(absl::string_view folded) const {
     auto it = classes_.find(folded);
     return it == classes_.end() ? 0 : it->second;
   }
+  const absl::flat_hash_map<std::string, uint16_t>& word_classes() const { return classes_; }
 
  private:
   ActorExtractor() = default;

@@ -49,8 +49,8 @@ void AnalyzeZoneText(TextZone* zone);
 
 class CountryExtractor {
  public:
-  // Loads the country names (core::CountryNames::Load) and places.tsv from
-  // `data_dir`. Errors name the file and line.
+  // Loads the country names (core::CountryNames::Load), places.tsv and
+  // country_cues.tsv from `data_dir`. Errors name the file and line.
   static absl::StatusOr<std::unique_ptr<CountryExtractor>> Load(const std::string& data_dir);
   ~CountryExtractor();
 
@@ -71,15 +71,46 @@ class CountryExtractor {
   CountryExtractor() = default;
   struct Phrase;
   struct Match;
+  struct Span;
+  enum class Outcome : uint8_t;
   absl::Status LoadPlaces(const std::string& path, core::Analyzer& analyzer);
   void AddAlias(const core::CountryAlias& alias, core::Analyzer& analyzer);
   const Phrase* Lookup(absl::string_view folded) const;
+  bool IsCueWord(absl::string_view term, uint16_t cue) const;
+
+  // Matching one zone, left to right: at each token the longest phrase of the
+  // table that fits its case and context becomes a Match.
   void MatchZone(const TextZone& zone, std::vector<Match>* out) const;
-  void Qualify(const TextZone& zone, size_t i, size_t len, bool allow_country, Match* match,
+  // Matches at token `first`; appends to *out when a place is named. Returns
+  // the tokens taken (0: none). `folded` is scratch space.
+  size_t MatchAt(const TextZone& zone, size_t first, std::string* folded,
+                 std::vector<Match>* out) const;
+  Outcome MatchAlias(const TextZone& zone, const Span& span, const Phrase& phrase,
+                     absl::string_view phrase_text, Match* match, size_t* consumed) const;
+  Outcome MatchPlace(const TextZone& zone, const Span& span, const Phrase& phrase,
+                     absl::string_view phrase_text, Match* match, size_t* consumed) const;
+  static bool IsAcronym(const TextZone& zone, const Span& span, const Phrase& phrase);
+  static bool AliasFits(const TextZone& zone, const Span& span, uint8_t flags);
+  bool NameWordBefore(const TextZone& zone, const Span& span) const;
+  bool NameWordAfter(const TextZone& zone, const Span& span) const;
+  // A qualifier after a place ("Paris, Texas") sets match->key and extends
+  // *consumed over it.
+  void Qualify(const TextZone& zone, const Span& place, bool allow_country, Match* match,
                size_t* consumed) const;
   // Resolves every match to its final key (ambiguity, succession).
   std::vector<std::string> ResolveKeys(const std::vector<Match>& matches,
                                        std::optional<absl::CivilDay> date) const;
+  // The key of a match that names a place: the meaning a qualified mention of
+  // the same phrase gave it, or a homonym in a country the article names.
+  // Empty for an alias without a qualifier.
+  static std::string PlaceKey(const Match& m,
+                              const absl::flat_hash_map<std::string, std::string>& qualified,
+                              const absl::flat_hash_set<std::string>& named);
+  // The candidate of an ambiguous alias: the first valid on `date` with
+  // evidence in the article, else the first valid, else the first.
+  const std::string& CandidateKey(int32_t alias_set,
+                                  const absl::flat_hash_set<std::string>& evidence,
+                                  std::optional<absl::CivilDay> date) const;
 
   std::unique_ptr<core::CountryNames> names_;
   std::vector<std::vector<core::CountryCandidate>> candidate_sets_;
@@ -87,6 +118,8 @@ class CountryExtractor {
   absl::flat_hash_map<std::string, uint32_t> phrase_index_;
   // First token of any phrase -> the most tokens a phrase starting with it has.
   absl::flat_hash_map<std::string, uint8_t> first_tokens_;
+  // data/country_cues.tsv: folded word -> CueWord bits.
+  absl::flat_hash_map<std::string, uint16_t> cue_words_;
 };
 
 }  // namespace newsdex::indexer

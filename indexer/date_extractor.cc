@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "absl/strings/match.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
@@ -14,8 +13,8 @@
 namespace newsdex::indexer {
 namespace {
 
-// Years read as dates. Issue 3: from 1800, for history ("printed in 1885");
-// the context guards below keep quantities ("1850 tonnes") out.
+// Years read as dates: from 1800, for history ("printed in 1885"); the
+// context guards below keep quantities ("1850 tonnes") out.
 constexpr int kMinYear = 1800;
 constexpr int kMaxYear = 2099;
 
@@ -145,116 +144,122 @@ class Scanner {
   }
 
   // Tries to read a date at token i; on success sets *hit and *next (first
-  // token after it).
+  // token after it). The forms are tried in this order; a token fits at most
+  // one of them, so the first that reads a date decides.
   bool Read(size_t i, DateHit* hit, size_t* next) const {
-    const size_t n = size();
-    int y = 0;
-    // ISO 8601: 2025-08-24.
-    if (YearAt(i, &y) && i + 2 < n && Between(i) == "-" && Between(i + 1) == "-" &&
-        Raw(i + 1).size() == 2 && Raw(i + 2).size() == 2 && IsDigits(Term(i + 1)) &&
-        IsDigits(Term(i + 2))) {
-      int m = 0, d = 0;
-      if (absl::SimpleAtoi(Term(i + 1), &m) && absl::SimpleAtoi(Term(i + 2), &d) &&
-          ValidDay(y, m, d)) {
-        *hit = DateHit{DateHit::kDay, y, m, d};
-        *next = i + 3;
-        return true;
-      }
-    }
-    // Month first: "August 24, 2025", "Aug. 24", "June 2025", "in June".
-    if (int m = MonthOf(Term(i)); m != 0 && Capitalized(i)) {
-      if (i + 1 < n) {
-        if (int d = DayOf(Term(i + 1)); d != 0 && Raw(i + 1).size() <= 4) {
-          int yy = 0;
-          if (i + 2 < n && YearAt(i + 2, &yy) &&
-              (Between(i + 1) == ", " || Between(i + 1) == " ")) {
-            if (ValidDay(yy, m, d)) {
-              *hit = DateHit{DateHit::kDay, yy, m, d};
-              *next = i + 3;
-              return true;
-            }
-            return false;
-          }
-          *hit = DateHit{DateHit::kDay, 0, m, d};
-          *next = i + 2;
-          return true;
-        }
-        int yy = 0;
-        if (YearAt(i + 1, &yy) && (Between(i) == " " || Between(i) == ", ")) {
-          *hit = DateHit{DateHit::kMonth, yy, m, 0};
-          *next = i + 2;
-          return true;
-        }
-      }
-      // A bare month after a preposition ("in June", "last March"); "May" is
-      // too often a verb to stand alone.
-      if (m != 5 && i > 0 && IsDatePreposition(Term(i - 1)) && Term(i).size() > 3) {
-        DateHit h{DateHit::kMonth, 0, m, 0};
-        if (Term(i - 1) == "last" || Term(i - 1) == "since") h.direction = DateHit::kPast;
-        if (Term(i - 1) == "next") h.direction = DateHit::kFuture;
-        *hit = h;
-        *next = i + 1;
-        return true;
-      }
-      return false;
-    }
-    // Day first: "24 Aug 2025", "3 March".
-    if (int d = DayOf(Term(i)); d != 0 && i + 1 < n && Between(i) == " ") {
-      if (int m = MonthOf(Term(i + 1)); m != 0 && Capitalized(i + 1)) {
-        int yy = 0;
-        if (i + 2 < n && YearAt(i + 2, &yy)) {
-          if (ValidDay(yy, m, d)) {
-            *hit = DateHit{DateHit::kDay, yy, m, d};
-            *next = i + 3;
-            return true;
-          }
-          return false;
-        }
-        *hit = DateHit{DateHit::kDay, 0, m, d};
-        *next = i + 2;
-        return true;
-      }
-    }
-    // A year in a date context: "in 2015", "the 2015 nuclear deal".
-    if (YearAt(i, &y)) {
-      const bool quantity = i + 1 < n && Between(i) == " " && IsQuantityWord(Term(i + 1));
-      if (quantity) return false;
-      bool context = i > 0 && IsDatePreposition(Term(i - 1));
-      if (!context && i > 0 && (Term(i - 1) == "the" || Term(i - 1) == "a" ||
-                                Term(i - 1) == "its" || Term(i - 1) == "their") &&
-          i + 1 < n && absl::ascii_isalpha(zone_.text[t_[i + 1].begin]) && Between(i) == " ") {
-        context = true;  // "the 2015 nuclear deal", "the 2026 Winter Games"
-      }
-      // "2015-16", "1986/87": a season or fiscal span names its first year.
-      if (!context) return false;
-      *hit = DateHit{DateHit::kYear, y, 0, 0};
-      *next = i + 1;
-      return true;
-    }
-    // Relative days.
-    const std::string& term = Term(i);
-    if (term == "yesterday" || term == "today" || term == "tomorrow") {
-      *hit = DateHit{DateHit::kDay, 0, 0, term == "yesterday" ? -1 : term == "today" ? 0 : 1};
-      hit->direction = DateHit::kNearest;
-      hit->month = -1;  // marks an offset in days from publication
-      *next = i + 1;
-      return true;
-    }
-    if (int w = WeekdayOf(term); w >= 0 && Capitalized(i)) {
-      DateHit h{DateHit::kDay, 0, -2, w};  // month -2 marks a weekday
-      h.direction = DateHit::kPast;
-      if (i > 0 && (Term(i - 1) == "next" || Term(i - 1) == "this" || Term(i - 1) == "until")) {
-        h.direction = DateHit::kFuture;
-      }
-      if (i > 0 && Term(i - 1) == "last") h.direction = DateHit::kNearest;  // strictly before
-      *hit = h;
-      *next = i + 1;
-      return true;
-    }
-    return false;
+    return ReadIsoDate(i, hit, next) || ReadMonthFirst(i, hit, next) ||
+           ReadDayFirst(i, hit, next) || ReadYearInContext(i, hit, next) ||
+           ReadRelativeDay(i, hit, next) || ReadWeekday(i, hit, next);
   }
 
  private:
+  static bool Found(const DateHit& found, size_t after, DateHit* hit, size_t* next) {
+    *hit = found;
+    *next = after;
+    return true;
+  }
+
+  // ISO 8601: 2025-08-24.
+  bool ReadIsoDate(size_t i, DateHit* hit, size_t* next) const {
+    int y = 0, m = 0, d = 0;
+    if (!YearAt(i, &y) || i + 2 >= size() || Between(i) != "-" || Between(i + 1) != "-" ||
+        Raw(i + 1).size() != 2 || Raw(i + 2).size() != 2 || !IsDigits(Term(i + 1)) ||
+        !IsDigits(Term(i + 2))) {
+      return false;
+    }
+    if (!absl::SimpleAtoi(Term(i + 1), &m) || !absl::SimpleAtoi(Term(i + 2), &d) ||
+        !ValidDay(y, m, d)) {
+      return false;
+    }
+    return Found(DateHit{DateHit::kDay, y, m, d}, i + 3, hit, next);
+  }
+
+  // Month first: "August 24, 2025", "Aug. 24", "June 2025", "in June".
+  bool ReadMonthFirst(size_t i, DateHit* hit, size_t* next) const {
+    const int m = MonthOf(Term(i));
+    if (m == 0 || !Capitalized(i)) return false;
+    if (i + 1 < size()) {
+      if (const int d = DayOf(Term(i + 1)); d != 0 && Raw(i + 1).size() <= 4) {
+        return ReadDayAndYear(i + 1, m, d, /*month_first=*/true, hit, next);
+      }
+      int y = 0;
+      if (YearAt(i + 1, &y) && (Between(i) == " " || Between(i) == ", ")) {
+        return Found(DateHit{DateHit::kMonth, y, m, 0}, i + 2, hit, next);
+      }
+    }
+    // A bare month after a preposition ("in June", "last March"); "May" is
+    // too often a verb to stand alone.
+    if (m == 5 || i == 0 || !IsDatePreposition(Term(i - 1)) || Term(i).size() <= 3) return false;
+    DateHit h{DateHit::kMonth, 0, m, 0};
+    if (Term(i - 1) == "last" || Term(i - 1) == "since") h.direction = DateHit::kPast;
+    if (Term(i - 1) == "next") h.direction = DateHit::kFuture;
+    return Found(h, i + 1, hit, next);
+  }
+
+  // Day first: "24 Aug 2025", "3 March".
+  bool ReadDayFirst(size_t i, DateHit* hit, size_t* next) const {
+    const int d = DayOf(Term(i));
+    if (d == 0 || i + 1 >= size() || Between(i) != " ") return false;
+    const int m = MonthOf(Term(i + 1));
+    if (m == 0 || !Capitalized(i + 1)) return false;
+    return ReadDayAndYear(i + 1, m, d, /*month_first=*/false, hit, next);
+  }
+
+  // Day `d` of month `m`, whichever comes second at token `last`, and the
+  // year after it if there is one, which must make a valid date. After a
+  // month first ("August 24, 2025") only a blank or a comma may come before
+  // the year; after a day first ("24 Aug. 2025") anything.
+  bool ReadDayAndYear(size_t last, int m, int d, bool month_first, DateHit* hit,
+                      size_t* next) const {
+    int y = 0;
+    if (last + 1 < size() && YearAt(last + 1, &y) &&
+        (!month_first || Between(last) == ", " || Between(last) == " ")) {
+      if (!ValidDay(y, m, d)) return false;
+      return Found(DateHit{DateHit::kDay, y, m, d}, last + 2, hit, next);
+    }
+    return Found(DateHit{DateHit::kDay, 0, m, d}, last + 1, hit, next);
+  }
+
+  // A year in a date context: "in 2015", "the 2015 nuclear deal". A season
+  // or fiscal span ("2015-16", "1986/87") names its first year.
+  bool ReadYearInContext(size_t i, DateHit* hit, size_t* next) const {
+    int y = 0;
+    if (!YearAt(i, &y)) return false;
+    const bool followed_by_word = i + 1 < size() && Between(i) == " ";
+    if (followed_by_word && IsQuantityWord(Term(i + 1))) return false;
+    bool context = i > 0 && IsDatePreposition(Term(i - 1));
+    if (!context && i > 0 &&
+        (Term(i - 1) == "the" || Term(i - 1) == "a" || Term(i - 1) == "its" ||
+         Term(i - 1) == "their") &&
+        followed_by_word && absl::ascii_isalpha(zone_.text[t_[i + 1].begin])) {
+      context = true;  // "the 2015 nuclear deal", "the 2026 Winter Games"
+    }
+    if (!context) return false;
+    return Found(DateHit{DateHit::kYear, y, 0, 0}, i + 1, hit, next);
+  }
+
+  // "yesterday", "today", "tomorrow": month -1 marks an offset in days from
+  // publication.
+  bool ReadRelativeDay(size_t i, DateHit* hit, size_t* next) const {
+    const std::string& term = Term(i);
+    if (term != "yesterday" && term != "today" && term != "tomorrow") return false;
+    const int offset = term == "yesterday" ? -1 : term == "today" ? 0 : 1;
+    return Found(DateHit{DateHit::kDay, 0, -1, offset}, i + 1, hit, next);
+  }
+
+  // "on Friday", "next Tuesday": month -2 marks a weekday.
+  bool ReadWeekday(size_t i, DateHit* hit, size_t* next) const {
+    const int w = WeekdayOf(Term(i));
+    if (w < 0 || !Capitalized(i)) return false;
+    DateHit h{DateHit::kDay, 0, -2, w};
+    h.direction = DateHit::kPast;
+    if (i > 0 && (Term(i - 1) == "next" || Term(i - 1) == "this" || Term(i - 1) == "until")) {
+      h.direction = DateHit::kFuture;
+    }
+    if (i > 0 && Term(i - 1) == "last") h.direction = DateHit::kNearest;  // strictly before
+    return Found(h, i + 1, hit, next);
+  }
+
   const TextZone& zone_;
   const std::vector<core::Token>& t_;
 };
@@ -294,10 +299,7 @@ std::optional<DateHit> Resolve(DateHit hit, std::optional<absl::CivilDay> publis
     return DateHit{DateHit::kMonth, year, hit.month, 0};
   }
   // A day without a year: the nearest such day, at most ~3 months ahead.
-  if (!ValidDay(year, hit.month, hit.day)) {
-    if (hit.month == 2 && hit.day == 29) return std::nullopt;
-    return std::nullopt;
-  }
+  if (!ValidDay(year, hit.month, hit.day)) return std::nullopt;  // "Feb 29" in a common year
   absl::CivilDay d(year, hit.month, hit.day);
   if (d - pub > 92) {
     d = absl::CivilDay(year - 1, hit.month, hit.day);

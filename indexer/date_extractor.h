@@ -6,7 +6,7 @@
 //
 // Works on the analyzer's tokens of a TextZone, checking the original text for
 // separators ("2025-08-24"), digit grouping ("1,000") and currency ("$2015").
-// Only years 1900-2099 count. A bare four-digit number is a year only in a date
+// Only years 1800-2099 count. A bare four-digit number is a year only in a date
 // context ("in 2015", "since 2015", "the 2015 nuclear deal"), never in money or
 // quantities.
 //

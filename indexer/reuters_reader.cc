@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
+#include "core/utf8.h"
 #include "indexer/internal/read_context.h"
 #include "indexer/internal/text_cleaning.h"
 
@@ -234,7 +235,7 @@ std::string DecodeSgmlText(absl::string_view raw) {
       // Wire control codes (&#2; &#3; &#5; &#22; &#31; &#127; ...): dropped.
       bool control = (code < 0x20 && code != '\t' && code != '\n') ||
                      (code >= 0x7F && code < 0xA0);
-      if (!control) internal::AppendUtf8(code, &decoded);
+      if (!control) core::utf8::Append(code, &decoded);
     } else if (ref == "lt") {
       decoded.push_back('<');
     } else if (ref == "gt") {

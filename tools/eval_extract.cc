@@ -140,39 +140,188 @@ std::vector<std::string> ActorLabelForms(core::Analyzer& analyzer, const std::st
   return forms;
 }
 
-int Main(int argc, char** argv) {
+struct Options {
   std::string data_dir;
   bool no_actors = false;
   int dump = 0;
   std::string explain_id;
   std::vector<std::string> files;
+};
+
+// Returns false (after a message) on an unknown flag.
+bool ParseOptions(int argc, char** argv, Options* options) {
   for (int i = 1; i < argc; ++i) {
     absl::string_view a = argv[i];
     if (absl::ConsumePrefix(&a, "--data_dir=")) {
-      data_dir = std::string(a);
+      options->data_dir = std::string(a);
     } else if (absl::ConsumePrefix(&a, "--explain=")) {
-      explain_id = std::string(a);
+      options->explain_id = std::string(a);
     } else if (a == "--no_actors") {
-      no_actors = true;
+      options->no_actors = true;
     } else if (absl::ConsumePrefix(&a, "--dump=")) {
-      if (!absl::SimpleAtoi(a, &dump)) dump = 0;
+      if (!absl::SimpleAtoi(a, &options->dump)) options->dump = 0;
     } else if (absl::StartsWith(a, "--")) {
       std::fprintf(stderr, "eval_extract: unknown flag %s\n", argv[i]);
-      return 2;
+      return false;
     } else {
-      files.emplace_back(a);
+      options->files.emplace_back(a);
     }
   }
-  if (!data_dir.empty()) core::SetDataDir(data_dir);
-  if (files.empty()) {
-    const std::filesystem::path dev = std::filesystem::path(NEWSDEX_SOURCE_DIR) /
-                                      "../shared/corpora/reuters21578/dev";
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(dev, ec)) {
-      if (absl::EndsWith(e.path().string(), ".sgm.gz")) files.push_back(e.path().string());
+  return true;
+}
+
+// The Reuters dev files next to the repository, sorted; empty if none.
+std::vector<std::string> DefaultFiles(std::filesystem::path* dev) {
+  *dev = std::filesystem::path(NEWSDEX_SOURCE_DIR) / "../shared/corpora/reuters21578/dev";
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(*dev, ec)) {
+    if (absl::EndsWith(e.path().string(), ".sgm.gz")) files.push_back(e.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Extracts facets from each document and scores them against its labels.
+class Evaluation {
+ public:
+  Evaluation(const Options& options, const indexer::FacetExtractor& extractor,
+             core::Analyzer& analyzer)
+      : options_(options), extractor_(extractor), analyzer_(analyzer) {}
+
+  void Add(indexer::ReutersDocument doc) {
+    ++docs_;
+    core::Article& a = doc.article;
+    if (options_.no_actors) a.actors_from_metadata = true;
+    if (!options_.explain_id.empty() && a.id == options_.explain_id) {
+      std::printf("EXPLAIN %s: %s\n", a.id.c_str(),
+                  absl::StrJoin(extractor_.ExplainCountries(a, analyzer_), " | ").c_str());
     }
-    std::sort(files.begin(), files.end());
-    if (files.empty()) {
+    // Thread CPU time: the machine is shared, wall time would measure
+    // other people's load.
+    timespec t0, t1;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+    extractor_.Extract(&a, analyzer_);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+    extract_seconds_ += (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    ScorePlaces(doc);
+    if (!options_.no_actors) ScorePeople(doc);
+  }
+
+  void Print(size_t files) const {
+    std::printf("Reuters-21578, Distribution 1.0: %ld documents from %zu files\n", docs_, files);
+    std::printf("Scoring: precision and recall over documents with >= 1 label in the field; "
+                "places = FOCUS countries vs PLACES; people = actors vs PEOPLE.\n");
+    places_.Print("places");
+    long unmapped_total = 0;
+    for (const auto& [label, n] : unmapped_) unmapped_total += n;
+    std::printf("  place labels that are no country in our scheme (counted as misses): %ld (%zu "
+                "distinct)\n",
+                unmapped_total, unmapped_.size());
+    if (!options_.no_actors) people_.Print("people");
+    places_.PrintWorst("places", 20);
+    if (!options_.no_actors) people_.PrintWorst("people", 20);
+    std::printf("extraction speed: %.0f docs/s per core, CPU time (%.2f s for %ld docs; %s)\n",
+                extract_seconds_ > 0 ? docs_ / extract_seconds_ : 0.0, extract_seconds_, docs_,
+                options_.no_actors ? "countries + dates" : "countries + dates + actors");
+  }
+
+ private:
+  void ScorePlaces(const indexer::ReutersDocument& doc) {
+    const core::Article& a = doc.article;
+    std::vector<std::string> predicted;
+    for (const core::CountryFacet& c : a.countries) {
+      if (c.focus) predicted.push_back(c.code);
+    }
+    if (doc.places.empty()) {
+      places_.unlabelled_predictions += static_cast<long>(predicted.size());
+      return;
+    }
+    ++places_.docs;
+    std::vector<std::string> gold =
+        PlaceKeys(doc.places, extractor_.countries().names(), &unmapped_);
+    bool wrong = false;
+    for (const std::string& g : gold) {
+      if (std::find(predicted.begin(), predicted.end(), g) != predicted.end()) {
+        ++places_.tp;
+        continue;
+      }
+      ++places_.fn;
+      ++places_.misses["FN " + g];
+      wrong = true;
+    }
+    for (const std::string& p : predicted) {
+      if (std::find(gold.begin(), gold.end(), p) != gold.end()) continue;
+      ++places_.fp;
+      ++places_.misses["FP " + p];
+      wrong = true;
+    }
+    if (!wrong || options_.dump <= 0 || dumped_ >= options_.dump) return;
+    ++dumped_;
+    std::string got;
+    for (const core::CountryFacet& c : a.countries) {
+      absl::StrAppend(&got, c.code, c.focus ? "*" : "", c.mentions, " ");
+    }
+    std::printf("DUMP %s | gold %s | got %s | %s | %s\n", a.id.c_str(),
+                absl::StrJoin(gold, ",").c_str(), got.c_str(), a.dateline.c_str(),
+                a.title.c_str());
+  }
+
+  void ScorePeople(const indexer::ReutersDocument& doc) {
+    const core::Article& a = doc.article;
+    if (doc.people.empty()) {
+      people_.unlabelled_predictions += static_cast<long>(a.actors.size());
+      return;
+    }
+    ++people_.docs;
+    std::vector<bool> used(doc.people.size(), false);
+    for (const core::ActorFacet& actor : a.actors) {
+      bool matched = false;
+      for (const std::string& form : ActorLabelForms(analyzer_, actor.name)) {
+        for (size_t i = 0; i < doc.people.size() && !matched; ++i) {
+          if (!used[i] && doc.people[i] == form) used[i] = matched = true;
+        }
+      }
+      if (matched) {
+        ++people_.tp;
+      } else {
+        ++people_.fp;
+        ++people_.misses["FP " + actor.name];
+      }
+    }
+    if (options_.dump < 0 && dumped_ < -options_.dump &&
+        std::find(used.begin(), used.end(), false) != used.end()) {
+      ++dumped_;
+      std::string got;
+      for (const core::ActorFacet& actor : a.actors) absl::StrAppend(&got, actor.name, "; ");
+      std::printf("DUMP-PEOPLE %s | gold %s | got %s\n", a.id.c_str(),
+                  absl::StrJoin(doc.people, ",").c_str(), got.c_str());
+    }
+    for (size_t i = 0; i < doc.people.size(); ++i) {
+      if (used[i]) continue;
+      ++people_.fn;
+      ++people_.misses["FN " + doc.people[i]];
+    }
+  }
+
+  const Options& options_;
+  const indexer::FacetExtractor& extractor_;
+  core::Analyzer& analyzer_;
+  FieldScore places_, people_;
+  absl::flat_hash_map<std::string, long> unmapped_;
+  long docs_ = 0;
+  long dumped_ = 0;
+  double extract_seconds_ = 0;
+};
+
+int Main(int argc, char** argv) {
+  Options options;
+  if (!ParseOptions(argc, argv, &options)) return 2;
+  if (!options.data_dir.empty()) core::SetDataDir(options.data_dir);
+  if (options.files.empty()) {
+    std::filesystem::path dev;
+    options.files = DefaultFiles(&dev);
+    if (options.files.empty()) {
       std::fprintf(stderr, "eval_extract: no Reuters files given and none in %s\n",
                    dev.c_str());
       return 2;
@@ -183,108 +332,14 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "eval_extract: %s\n", std::string(extractor.status().message()).c_str());
     return 2;
   }
-  auto analyzer_or = core::Analyzer::Create();
-  if (!analyzer_or.ok()) return 2;
-  core::Analyzer& analyzer = **analyzer_or;
-  const core::CountryNames& names = (*extractor)->countries().names();
-
-  FieldScore places, people;
-  absl::flat_hash_map<std::string, long> unmapped;
-  long docs = 0, dumped = 0;
-  double extract_seconds = 0;
-  for (const std::string& file : files) {
+  auto analyzer = core::Analyzer::Create();
+  if (!analyzer.ok()) return 2;
+  Evaluation evaluation(options, **extractor, **analyzer);
+  for (const std::string& file : options.files) {
     absl::Status s = indexer::ReadReutersFile(
         file,
         [&](indexer::ReutersDocument doc) -> absl::Status {
-          ++docs;
-          core::Article& a = doc.article;
-          if (no_actors) a.actors_from_metadata = true;
-          if (!explain_id.empty() && a.id == explain_id) {
-            std::printf("EXPLAIN %s: %s\n", a.id.c_str(),
-                        absl::StrJoin((*extractor)->ExplainCountries(a, analyzer), " | ").c_str());
-          }
-          // Thread CPU time: the machine is shared, wall time would measure
-          // other people's load.
-          timespec t0, t1;
-          clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
-          (*extractor)->Extract(&a, analyzer);
-          clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
-          extract_seconds += (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
-          // Places.
-          std::vector<std::string> predicted;
-          for (const core::CountryFacet& c : a.countries) {
-            if (c.focus) predicted.push_back(c.code);
-          }
-          if (doc.places.empty()) {
-            places.unlabelled_predictions += static_cast<long>(predicted.size());
-          } else {
-            ++places.docs;
-            std::vector<std::string> gold = PlaceKeys(doc.places, names, &unmapped);
-            bool wrong = false;
-            for (const std::string& g : gold) {
-              if (std::find(predicted.begin(), predicted.end(), g) != predicted.end()) {
-                ++places.tp;
-              } else {
-                ++places.fn;
-                ++places.misses["FN " + g];
-                wrong = true;
-              }
-            }
-            for (const std::string& p : predicted) {
-              if (std::find(gold.begin(), gold.end(), p) == gold.end()) {
-                ++places.fp;
-                ++places.misses["FP " + p];
-                wrong = true;
-              }
-            }
-            if (wrong && dump > 0 && dumped < dump) {
-              ++dumped;
-              std::string got;
-              for (const core::CountryFacet& c : a.countries) {
-                absl::StrAppend(&got, c.code, c.focus ? "*" : "", c.mentions, " ");
-              }
-              std::printf("DUMP %s | gold %s | got %s | %s | %s\n", a.id.c_str(),
-                          absl::StrJoin(gold, ",").c_str(), got.c_str(), a.dateline.c_str(),
-                          a.title.c_str());
-            }
-          }
-          // People.
-          if (!no_actors) {
-            if (doc.people.empty()) {
-              people.unlabelled_predictions += static_cast<long>(a.actors.size());
-            } else {
-              ++people.docs;
-              std::vector<bool> used(doc.people.size(), false);
-              for (const core::ActorFacet& actor : a.actors) {
-                bool matched = false;
-                for (const std::string& form : ActorLabelForms(analyzer, actor.name)) {
-                  for (size_t i = 0; i < doc.people.size() && !matched; ++i) {
-                    if (!used[i] && doc.people[i] == form) used[i] = matched = true;
-                  }
-                }
-                if (matched) {
-                  ++people.tp;
-                } else {
-                  ++people.fp;
-                  ++people.misses["FP " + actor.name];
-                }
-              }
-              if (dump < 0 && dumped < -dump &&
-                  std::find(used.begin(), used.end(), false) != used.end()) {
-                ++dumped;
-                std::string got;
-                for (const core::ActorFacet& actor : a.actors) absl::StrAppend(&got, actor.name, "; ");
-                std::printf("DUMP-PEOPLE %s | gold %s | got %s\n", a.id.c_str(),
-                            absl::StrJoin(doc.people, ",").c_str(), got.c_str());
-              }
-              for (size_t i = 0; i < doc.people.size(); ++i) {
-                if (!used[i]) {
-                  ++people.fn;
-                  ++people.misses["FN " + doc.people[i]];
-                }
-              }
-            }
-          }
+          evaluation.Add(std::move(doc));
           return absl::OkStatus();
         },
         [](const absl::Status& e) {
@@ -295,22 +350,7 @@ int Main(int argc, char** argv) {
       return 1;
     }
   }
-  std::printf("Reuters-21578, Distribution 1.0: %ld documents from %zu files\n", docs,
-              files.size());
-  std::printf("Scoring: precision and recall over documents with >= 1 label in the field; "
-              "places = FOCUS countries vs PLACES; people = actors vs PEOPLE.\n");
-  places.Print("places");
-  long unmapped_total = 0;
-  for (const auto& [label, n] : unmapped) unmapped_total += n;
-  std::printf("  place labels that are no country in our scheme (counted as misses): %ld (%zu "
-              "distinct)\n",
-              unmapped_total, unmapped.size());
-  if (!no_actors) people.Print("people");
-  places.PrintWorst("places", 20);
-  if (!no_actors) people.PrintWorst("people", 20);
-  std::printf("extraction speed: %.0f docs/s per core, CPU time (%.2f s for %ld docs; %s)\n",
-              extract_seconds > 0 ? docs / extract_seconds : 0.0, extract_seconds, docs,
-              no_actors ? "countries + dates" : "countries + dates + actors");
+  evaluation.Print(options.files.size());
   return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "absl/strings/ascii.h"
+#include "core/utf8.h"
 
 namespace newsdex::indexer::internal {
 namespace {
@@ -14,53 +15,11 @@ constexpr char16_t kCp1252High[32] = {
     0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
     0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
-// Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlongs, no
-// surrogates, nothing above U+10FFFF), or 0.
-size_t Utf8SequenceLength(const unsigned char* p, const unsigned char* end) {
-  unsigned char c = p[0];
-  size_t avail = end - p;
-  auto cont = [](unsigned char b) { return (b & 0xC0) == 0x80; };
-  if (c >= 0xC2 && c <= 0xDF) {
-    return avail >= 2 && cont(p[1]) ? 2 : 0;
-  }
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (avail < 3 || !cont(p[1]) || !cont(p[2])) return 0;
-    if (c == 0xE0 && p[1] < 0xA0) return 0;   // overlong
-    if (c == 0xED && p[1] >= 0xA0) return 0;  // surrogate
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (avail < 4 || !cont(p[1]) || !cont(p[2]) || !cont(p[3])) return 0;
-    if (c == 0xF0 && p[1] < 0x90) return 0;   // overlong
-    if (c == 0xF4 && p[1] >= 0x90) return 0;  // above U+10FFFF
-    return 4;
-  }
-  return 0;
-}
-
 }  // namespace
 
-void AppendUtf8(char32_t cp, std::string* out) {
-  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 void AppendCleanText(absl::string_view in, std::string* out) {
-  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+  const auto* begin = reinterpret_cast<const unsigned char*>(in.data());
+  const auto* p = begin;
   const auto* end = p + in.size();
   out->reserve(out->size() + in.size());
   while (p < end) {
@@ -83,7 +42,7 @@ void AppendCleanText(absl::string_view in, std::string* out) {
       ++p;  // other controls and DEL are dropped
       continue;
     }
-    size_t len = Utf8SequenceLength(p, end);
+    const size_t len = core::utf8::SequenceLength(in, p - begin);
     if (len > 0) {
       out->append(reinterpret_cast<const char*>(p), len);
       p += len;
@@ -91,9 +50,9 @@ void AppendCleanText(absl::string_view in, std::string* out) {
     }
     if (c < 0xA0) {
       char16_t cp = kCp1252High[c - 0x80];
-      AppendUtf8(cp == 0 ? 0xFFFD : cp, out);
+      core::utf8::Append(cp == 0 ? core::utf8::kReplacement : cp, out);
     } else {
-      AppendUtf8(c, out);  // Latin-1 = Windows-1252 here
+      core::utf8::Append(c, out);  // Latin-1 = Windows-1252 here
     }
     ++p;
   }

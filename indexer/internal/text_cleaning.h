@@ -27,9 +27,6 @@ bool LooksBinary(absl::string_view prefix);
 // `text` with runs of ASCII whitespace turned into one space, trimmed.
 std::string CollapseWhitespace(absl::string_view text);
 
-// Appends the UTF-8 encoding of `code_point` (U+FFFD if it is not a scalar value).
-void AppendUtf8(char32_t code_point, std::string* out);
-
 }  // namespace newsdex::indexer::internal
 
 #endif  // NEWSDEX_INDEXER_INTERNAL_TEXT_CLEANING_H_

@@ -1,0 +1,216 @@
+#include "indexer/internal/name_tokens.h"
+
+#include <optional>
+
+#include <unicode/uchar.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "core/actor_names.h"
+#include "core/utf8.h"
+
+namespace newsdex::indexer::internal {
+namespace {
+
+// core::utf8::Decode with the ASCII case inline: nearly all of news text.
+size_t DecodeAt(absl::string_view text, size_t i, char32_t* cp) {
+  const unsigned char c = static_cast<unsigned char>(text[i]);
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  }
+  return core::utf8::Decode(text, i, cp);
+}
+
+bool IsApostrophe(char32_t c) { return c == '\'' || c == 0x2019; }
+
+bool IsWordChar(char32_t c) {
+  if (c < 0x80) return absl::ascii_isalnum(static_cast<char>(c));
+  const UChar32 u = static_cast<UChar32>(c);
+  return u_isalnum(u) || u_charType(u) == U_NON_SPACING_MARK ||
+         u_charType(u) == U_COMBINING_SPACING_MARK;
+}
+
+bool IsAsciiLetter(char32_t c, bool (*test)(unsigned char)) {
+  return c < 0x80 && test(static_cast<unsigned char>(c));
+}
+
+bool IsAsciiText(absl::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+// `raw` is a word; `dot_follows` if a '.' comes right after it.
+Shape ShapeOf(absl::string_view raw, bool dot_follows) {
+  char32_t first;
+  DecodeAt(raw, 0, &first);
+  const UChar32 first_u = static_cast<UChar32>(first);
+  bool any_lower = false;
+  size_t letters = 0;
+  for (char c : raw) {
+    if (absl::ascii_islower(c)) any_lower = true;
+    if (absl::ascii_isalpha(c)) ++letters;
+  }
+  if (!IsAsciiText(raw)) any_lower = any_lower || (raw.size() > 1 && !u_isupper(first_u));
+  if (u_isdigit(first_u)) return Shape::kOther;
+  if (!u_isupper(first_u)) return Shape::kLower;
+  if (letters == 1 && raw.size() == 1 && dot_follows) return Shape::kInitial;
+  if (!any_lower && raw.size() >= 2) return Shape::kUpper;
+  return Shape::kCap;
+}
+
+bool EndsPossessive(absl::string_view raw) {
+  return raw.size() > 2 && (absl::EndsWith(raw, "'s") || absl::EndsWith(raw, "\xE2\x80\x99s") ||
+                            absl::EndsWith(raw, "'S"));
+}
+
+class NameTokenizer {
+ public:
+  NameTokenizer(absl::string_view text, core::Analyzer& analyzer, const WordClasses& words,
+                std::vector<NameToken>* out)
+      : text_(text), analyzer_(analyzer), words_(words), out_(out) {}
+
+  void Run() {
+    out_->clear();
+    while (pos_ < text_.size()) {
+      char32_t cp;
+      const size_t len = DecodeAt(text_, pos_, &cp);
+      if (IsWordChar(cp)) {
+        ReadWord();
+      } else {
+        ReadSeparator(cp);
+        pos_ += len;
+      }
+    }
+  }
+
+ private:
+  // The gap after the last token becomes `gap` unless it is already a
+  // stronger one.
+  void CloseGap(Gap gap) {
+    if (out_->empty()) return;
+    NameToken& prev = out_->back();
+    if (gap == Gap::kStop || (gap == Gap::kComma && prev.gap == Gap::kSpace)) prev.gap = gap;
+  }
+
+  void ReadSeparator(char32_t cp) {
+    if (cp == '\n') {
+      ++newlines_;
+      // A blank line or an indented line starts a paragraph (Reuters bodies
+      // wrap lines and indent paragraphs).
+      const size_t next = pos_ + 1;
+      if (newlines_ >= 2 ||
+          (next < text_.size() && (text_[next] == ' ' || text_[next] == '\t'))) {
+        CloseGap(Gap::kStop);
+        sentence_start_ = true;
+      }
+    } else if (cp == ' ' || cp == '\t' || cp == '\r' || cp == 0xA0) {
+      // Blanks change nothing.
+    } else if (cp == ',') {
+      CloseGap(Gap::kComma);
+    } else if (cp == '.' || cp == '!' || cp == '?' || cp == ':' || cp == ';') {
+      CloseGap(Gap::kStop);
+      sentence_start_ = true;
+      saw_stop_ = true;
+    } else if (cp == '"' || cp == 0x201C || cp == 0x201D || cp == '(' || cp == '[') {
+      CloseGap(Gap::kStop);
+      // An opening quote or bracket after a sentence end opens a sentence.
+      if (cp != 0x201D) sentence_start_ = sentence_start_ || saw_stop_ || out_->empty();
+    } else {
+      CloseGap(Gap::kStop);
+    }
+  }
+
+  // Where the word that has reached `at`, a character that is no letter or
+  // digit, goes on: past an inner apostrophe ("O'Neill"), a dot between
+  // letters ("U.S."), a hyphen before a capital ("Leigh-Pemberton",
+  // "al-Assad") or a capitalised word's lower-case second part ("Min-jun",
+  // unless it makes a compound adjective: "Paris-based", "Soviet-era").
+  // nullopt if the word ends at `at`.
+  std::optional<size_t> Continuation(size_t word_begin, size_t at, char32_t cp,
+                                     size_t len) const {
+    if (at + len >= text_.size()) return std::nullopt;
+    char32_t next;
+    DecodeAt(text_, at + len, &next);
+    if (IsApostrophe(cp) && IsWordChar(next)) return at + len;
+    if (cp == '.' && IsAsciiLetter(next, absl::ascii_isalpha) &&
+        absl::ascii_isalpha(text_[at - 1])) {
+      return at + 1;
+    }
+    if (cp != '-') return std::nullopt;
+    if (IsAsciiLetter(next, absl::ascii_isupper)) return at + 1;
+    if (!IsAsciiLetter(next, absl::ascii_islower) || !absl::ascii_isupper(text_[word_begin])) {
+      return std::nullopt;
+    }
+    size_t part_end = at + 1;
+    while (part_end < text_.size() && absl::ascii_isalpha(text_[part_end])) ++part_end;
+    const absl::string_view part = text_.substr(at + 1, part_end - at - 1);
+    if (part.size() < 2 || (ClassesOf(words_, part) & kAdjectiveSuffix)) return std::nullopt;
+    return part_end;
+  }
+
+  // The end of the word that starts at `word_begin`.
+  size_t WordEnd(size_t word_begin) const {
+    size_t at = word_begin;
+    while (at < text_.size()) {
+      char32_t cp;
+      const size_t len = DecodeAt(text_, at, &cp);
+      if (IsWordChar(cp)) {
+        at += len;
+        continue;
+      }
+      const std::optional<size_t> resume = Continuation(word_begin, at, cp, len);
+      if (!resume) break;
+      at = *resume;
+    }
+    return at;
+  }
+
+  void ReadWord() {
+    newlines_ = 0;
+    saw_stop_ = false;
+    const size_t word_begin = pos_;
+    pos_ = WordEnd(word_begin);
+    const absl::string_view raw = text_.substr(word_begin, pos_ - word_begin);
+    const bool dot_follows = pos_ < text_.size() && text_[pos_] == '.';
+    NameToken token;
+    token.begin = static_cast<uint32_t>(word_begin);
+    token.end = static_cast<uint32_t>(pos_);
+    token.sentence_start = sentence_start_;
+    sentence_start_ = false;
+    token.shape = ShapeOf(raw, dot_follows);
+    token.possessive = EndsPossessive(raw);
+    // "Leigh-Pemberton" -> "leigh pemberton"; the analyzer only for non-ASCII.
+    if (!core::FoldAsciiKey(raw, &token.key)) token.key = analyzer_.FoldKey(raw);
+    token.classes = ClassesOf(words_, token.key);
+    token.gap = Gap::kSpace;
+    // A dot after an initial, a title abbreviation or an acronym does not end
+    // the sentence.
+    if (dot_follows && (token.shape == Shape::kInitial || token.Is(kAbbreviation) ||
+                        raw.find('.') != absl::string_view::npos)) {
+      ++pos_;
+    }
+    if (token.key.empty()) return;
+    out_->push_back(std::move(token));
+  }
+
+  const absl::string_view text_;
+  core::Analyzer& analyzer_;
+  const WordClasses& words_;
+  std::vector<NameToken>* const out_;
+  size_t pos_ = 0;
+  bool sentence_start_ = true;
+  bool saw_stop_ = false;  // a sentence end since the last word
+  int newlines_ = 0;       // line breaks since the last word
+};
+
+}  // namespace
+
+void TokenizeNames(absl::string_view text, core::Analyzer& analyzer, const WordClasses& words,
+                   std::vector<NameToken>* out) {
+  NameTokenizer(text, analyzer, words, out).Run();
+}
+
+}  // namespace newsdex::indexer::internal

@@ -1,0 +1,90 @@
+// The actor extractor's own tokenizer. Name scanning needs what the index
+// analyzer (core/analyzer.h) drops: the case shape of each word, the
+// punctuation between words (a comma, a sentence end) and sentence starts; and
+// it keeps words whole that the analyzer would split ("Leigh-Pemberton",
+// "Min-jun"). Keys are folded as Analyzer::FoldKey folds them, so they match
+// the actor dictionary. Private to indexer/.
+//
+// Thread safety: stateless functions; the caller's Analyzer is used for
+// non-ASCII words (one Analyzer per thread).
+#ifndef NEWSDEX_INDEXER_INTERNAL_NAME_TOKENS_H_
+#define NEWSDEX_INDEXER_INTERNAL_NAME_TOKENS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "core/analyzer.h"
+#include "indexer/internal/word_lists.h"
+
+namespace newsdex::indexer::internal {
+
+// Classes of words for name scanning (bits): which list of data/ holds the
+// word. A word may be in several.
+enum NameWordClass : uint16_t {
+  kGiven = 1 << 0,           // given_names.txt, given_names_intl.txt
+  kPlace = 1 << 1,           // actor_places.txt
+  kTitle = 1 << 2,           // person_cues.tsv, kind title (and strong_title)
+  kStrongTitle = 1 << 3,     // strong_title: a lone surname after it is a person
+  kVerb = 1 << 4,            // verb: reporting verbs
+  kNonName = 1 << 5,         // nonname: function words, months, weekdays...
+  kOrg = 1 << 6,             // org: organisation and place-type words
+  kCompanySuffix = 1 << 7,   // company_suffix: "Inc", "Corp"
+  kParticle = 1 << 8,        // particle: "de", "van", "al"
+  kSuffix = 1 << 9,          // suffix: "Jr", "III"
+  kFirstNameTitle = 1 << 10, // first_name_title: "King Fahd", "Pope John"
+  kAbbreviation = 1 << 11,   // name_tokenizer_words.tsv: a dot after it ends no sentence
+  kAdjectiveSuffix = 1 << 12,  // name_tokenizer_words.tsv: "Paris-based", "Soviet-era"
+};
+
+// The case shape of a word, from its first letter and its ASCII letters.
+enum class Shape : uint8_t {
+  kLower,    // "said", "de"
+  kCap,      // "Khamenei", "McDonald"
+  kUpper,    // "REAGAN", "IBM" (two letters or more, none lower case)
+  kInitial,  // "J." (one capital followed by a dot)
+  kOther,    // starts with a digit
+};
+
+// What separates a token from the next one.
+enum class Gap : uint8_t {
+  kSpace,  // blanks only (or a line break inside a paragraph)
+  kComma,
+  kStop,   // anything else: sentence end, quote, bracket, paragraph break
+};
+
+struct NameToken {
+  uint32_t begin = 0;  // byte offsets of the raw word, possessive included
+  uint32_t end = 0;
+  std::string key;     // folded: "leigh pemberton" for "Leigh-Pemberton's"
+  Shape shape = Shape::kOther;
+  bool possessive = false;
+  bool sentence_start = false;
+  Gap gap = Gap::kStop;
+  uint16_t classes = 0;  // NameWordClass bits of `key`
+
+  absl::string_view RawIn(absl::string_view text) const {
+    return text.substr(begin, end - begin);
+  }
+  bool Is(uint16_t word_classes) const { return (classes & word_classes) != 0; }
+};
+
+// A range of tokens [begin, end).
+struct TokenSpan {
+  size_t begin = 0;
+  size_t end = 0;
+  size_t size() const { return end - begin; }
+  bool empty() const { return end <= begin; }
+};
+
+// Splits `text` into word tokens with shapes, gaps, sentence starts and the
+// classes `words` gives their keys. ASCII words are folded here (as
+// Analyzer::FoldKey folds them); other words go through `analyzer`. Words
+// whose key is empty are left out. Replaces the contents of *out.
+void TokenizeNames(absl::string_view text, core::Analyzer& analyzer, const WordClasses& words,
+                   std::vector<NameToken>* out);
+
+}  // namespace newsdex::indexer::internal
+
+#endif  // NEWSDEX_INDEXER_INTERNAL_NAME_TOKENS_H_
