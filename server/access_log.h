@@ -2,9 +2,9 @@
 //
 // Workers append whole lines to a shared buffer (a short critical section, no
 // system call); a background thread writes the buffer out every
-// flush_interval, or sooner once it holds flush_bytes. Before, every request
-// cost a write() to the log and an nlohmann tree. Lines never interleave, as
-// each is appended in one piece. The destructor writes what is left, so a
+// flush_interval, or sooner once it holds flush_bytes, so a request costs
+// neither a write() nor a JSON tree. Lines never interleave, as each is
+// appended in one piece. The destructor writes what is left, so a
 // graceful shutdown loses no line.
 //
 // Thread safety: Append and Flush may be called from any thread at once.

@@ -1,4 +1,4 @@
-// The robustness requirement: at least 10,000 random and hostile
+// Robustness: at least 10,000 random and hostile
 // requests over real sockets (garbage bytes, huge headers, invalid UTF-8,
 // deep parentheses, oversize query strings and bodies, bad methods, truncated
 // requests), after which the daemon still answers /health and serves correct

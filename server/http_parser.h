@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "server/request_params.h"
+#include "server/query_params.h"
 
 namespace newsdex::server::http {
 
@@ -94,9 +94,45 @@ class RequestParser {
   void Reset();
 
  private:
+  // Where the head lies in the input, once the empty line ending it is there.
+  struct HeadSpan {
+    absl::string_view request_line;  // without its '\n'
+    absl::string_view fields;        // the header lines and the empty line
+    size_t end = 0;                  // bytes of input up to the end of the head
+  };
+  // What the header fields say about body framing and the connection.
+  struct Framing {
+    bool saw_length = false;
+    uint64_t content_length = 0;
+    bool saw_transfer_encoding = false;
+    bool connection_close = false;
+    bool connection_keep_alive = false;
+  };
+
   State Fail(int status, std::string detail);
+  // Fail, for the steps below: returns false.
+  bool Reject(int status, std::string detail);
+
+  // The head: each step returns false once the request is rejected (Fail
+  // called) or, for FindHead, while the head is not all there yet.
   State ParseHead(absl::string_view input, size_t* consumed);
+  bool FindHead(absl::string_view input, HeadSpan* head);
+  bool ParseRequestLine(absl::string_view line);
+  bool ParseHeaderFields(absl::string_view fields, Framing* framing);
+  bool ParseHeaderField(absl::string_view line, Framing* framing);
+  bool ParseContentLength(absl::string_view value, Framing* framing);
+  bool ParseTransferEncoding(absl::string_view value);
+  bool ParseTarget(absl::string_view target);
+  State StartBody(const Framing& framing);
+
+  // The chunked body: each step parses what it can of `rest`, sets *used to
+  // the bytes it took, and returns false when it needs more input or the
+  // request is rejected.
   State ParseChunked(absl::string_view input, size_t* consumed);
+  bool ParseChunkSize(absl::string_view rest, size_t* used);
+  bool ParseChunkData(absl::string_view rest, size_t* used);
+  bool ParseChunkDataEnd(absl::string_view rest, size_t* used);
+  bool ParseTrailerLine(absl::string_view rest, size_t* used);
 
   Limits limits_;
   State state_ = State::kHead;

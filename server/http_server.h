@@ -17,7 +17,8 @@
 // within read_timeout), write, keep-alive idle. Stop() is graceful: no new
 // connections, idle ones closed, requests in progress finished and answered.
 //
-// Thread safety: Serve() on one thread; Stop() and port() from any thread.
+// Thread safety: Serve() on one thread; Stop(), port() and open_connections()
+// from any thread.
 #ifndef NEWSDEX_SERVER_HTTP_SERVER_H_
 #define NEWSDEX_SERVER_HTTP_SERVER_H_
 
@@ -108,6 +109,8 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   int port() const { return port_; }
+  // Connections accepted and not closed yet.
+  int open_connections() const { return open_connections_.load(); }
 
   // Serves until Stop(); returns when every connection is closed and every
   // thread has finished. Call once.

@@ -35,6 +35,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "server/server_test_util.h"
 
 namespace newsdex::server::http {
 namespace {
@@ -259,6 +260,8 @@ void Echo(Hooks* hooks, const Request& req, Response& res) {
     ++hooks->handled;
     return;
   }
+  // ?sleep_ms= makes a deliberately slow handler: the slowness is what those
+  // tests are about; they wait on `sleeping`, not on time.
   int sleep_ms = 0;
   auto it = req.params.find("sleep_ms");
   if (it != req.params.end() && absl::SimpleAtoi(it->second, &sleep_ms) && sleep_ms > 0) {
@@ -358,12 +361,7 @@ class TestServer {
 
   template <typename F>
   static bool WaitFor(F done, absl::Duration bound = kHang) {
-    const absl::Time deadline = absl::Now() + bound;
-    while (!done()) {
-      if (absl::Now() > deadline) return false;
-      absl::SleepFor(absl::Milliseconds(2));
-    }
-    return true;
+    return testing::WaitUntil(done, bound);
   }
 
  private:
@@ -561,7 +559,7 @@ TEST(HttpServerTest, PostBodiesWithContentLengthAndChunked) {
                    "\r\n", "0\r\nX-Trailer: 1\r\n\r\n");
   for (size_t at = 0; at < chunked.size(); at += 333) {
     ASSERT_TRUE(c.Send(absl::string_view(chunked).substr(at, 333)));
-    absl::SleepFor(absl::Milliseconds(1));
+    absl::SleepFor(absl::Milliseconds(1));  // a slow sender, so pieces arrive apart
   }
   ASSERT_TRUE(c.Read(&a)) << c.error();
   EXPECT_EQ(a.status, 200);
@@ -812,7 +810,7 @@ TEST(HttpServerTest, TrickledRequestIsDisconnectedByTheReadTimeout) {
       closed = true;
       break;
     }
-    absl::SleepFor(absl::Milliseconds(50));
+    absl::SleepFor(absl::Milliseconds(50));  // the trickle under test
     if (c.Readable()) {
       closed = c.WaitClosed(absl::Seconds(1));
       break;
@@ -868,8 +866,8 @@ TEST(HttpServerTest, SlowHandlersDoNotBlockOtherConnections) {
 }
 
 TEST(HttpServerTest, SlowHandlerAlsoWithSleep) {
-  // The brief's form: a 500 ms handler, longer than the 300 ms timeouts,
-  // must neither be cut off nor hold up another connection.
+  // A handler that sleeps 500 ms, longer than the 300 ms timeouts, must
+  // neither be cut off nor hold up another connection.
   TestServer s(ShortTimeouts());
   ASSERT_TRUE(s.ok());
   RawClient slow(s.port());
@@ -1172,14 +1170,19 @@ TEST(HttpServerTest, WriteTimeoutDropsAClientThatStopsReading) {
   constexpr int kPad = 64 << 20;  // far more than the socket buffers hold
   ASSERT_TRUE(c.Send(Get(absl::StrCat("/huge?pad=", kPad))));
   ASSERT_TRUE(TestServer::WaitFor([&] { return s.hooks().handled.load() == 1; }));
-  // Meanwhile the server keeps serving others.
-  RawClient other(s.port());
-  ASSERT_TRUE(other.Send(Get("/other")));
-  Answer a;
-  ASSERT_TRUE(other.Read(&a)) << other.error();
-  EXPECT_EQ(a.status, 200);
-  // Not reading for ten write timeouts; then the server must have given up.
-  absl::SleepFor(absl::Seconds(3));
+  {
+    // Meanwhile the server keeps serving others.
+    RawClient other(s.port());
+    ASSERT_TRUE(other.Send(Get("/other")));
+    Answer a;
+    ASSERT_TRUE(other.Read(&a)) << other.error();
+    EXPECT_EQ(a.status, 200);
+  }
+  // Not reading until the server has closed every connection: `other`, which
+  // left, and this one, given up on after a write timeout without progress.
+  EXPECT_TRUE(TestServer::WaitFor([&] { return s.server().open_connections() == 0; },
+                                  absl::Seconds(10)))
+      << s.server().open_connections() << " connections still open";
   std::string got;
   EXPECT_TRUE(c.WaitClosed(absl::Seconds(10), &got));
   EXPECT_LT(got.size(), static_cast<size_t>(kPad)) << "the whole answer came through";

@@ -4,21 +4,30 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <optional>
+#include <iterator>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "absl/types/span.h"
 #include "core/log.h"
+#include "core/status_macros.h"
+#include "core/utf8.h"
+#include "core/xapian_status.h"
+#include "query/json_writer.h"
 #include "query/resolver.h"
 #include "server/access_log.h"
 #include "server/article_writer.h"
+#include "server/concurrency_limit.h"
 #include "server/http_server.h"
+#include "server/index_watcher.h"
 #include "server/request_params.h"
+#include "server/routing.h"
 #include "server/worker_pool.h"
 
 namespace newsdex::server {
@@ -45,6 +54,17 @@ std::string Dump(const JsonT& j) {
   return j.dump(-1, ' ', false, JsonT::error_handler_t::replace);
 }
 
+// Adds `"name":value` as the last member of the rendered JSON object *object
+// (`value` rendered JSON too). False if *object is not an object's rendering.
+bool AppendMember(absl::string_view name, absl::string_view value, std::string* object) {
+  if (object->size() < 2 || object->front() != '{' || object->back() != '}') return false;
+  object->pop_back();
+  if (object->size() > 1) object->push_back(',');
+  query::AppendJsonString(name, object);
+  absl::StrAppend(object, ":", value, "}");
+  return true;
+}
+
 // Constant-time comparison, so the token cannot be guessed byte by byte from
 // response times.
 bool SameToken(absl::string_view a, absl::string_view b) {
@@ -58,8 +78,8 @@ bool SameToken(absl::string_view a, absl::string_view b) {
   return diff == 0;
 }
 
-// Runs a handler with the daemon's only catch-all: nothing a request does can
-// end the process.
+// Runs a handler so that nothing it throws can end the process: logs it and
+// answers 500.
 template <typename Fn>
 void Guarded(http::Response& res, Fn&& fn) {
   try {
@@ -152,75 +172,76 @@ void NewsServer::Stop() {
   if (http_ != nullptr) http_->Stop();
 }
 
+struct NewsServer::RouteRow {
+  Method method;
+  PathPattern path;
+  Route route;  // what metrics and the access log count the request under
+  Handler handler;
+};
+
+const NewsServer::RouteRow NewsServer::kRoutes[] = {
+    {Method::kGet, Exactly("/search"), Route::kSearch, &NewsServer::HandleSearch},
+    {Method::kGet, Exactly("/health"), Route::kHealth, &NewsServer::HandleHealth},
+    {Method::kGet, Exactly("/stats"), Route::kStats, &NewsServer::HandleStats},
+    {Method::kGet, Exactly("/metrics"), Route::kMetrics, &NewsServer::HandleMetrics},
+    {Method::kPost, Exactly("/articles"), Route::kArticlesPost, &NewsServer::HandlePostArticles},
+    // Before "/articles/{id}", which would also match "/articles/{id}/related".
+    {Method::kGet, Capturing("/articles/", "/related"), Route::kRelated,
+     &NewsServer::HandleRelated},
+    {Method::kGet, Capturing("/articles/"), Route::kArticle, &NewsServer::HandleArticle},
+    {Method::kDelete, Capturing("/articles/"), Route::kArticlesDelete,
+     &NewsServer::HandleDeleteArticle},
+    {Method::kGet, Capturing("/facets/"), Route::kFacets, &NewsServer::HandleFacetValues},
+};
+
 void NewsServer::Dispatch(const http::Request& req, http::Response& res) {
   const absl::Time start = absl::Now();
   Route route = Route::kOther;
-  Guarded(res, [&] {
-    const std::string& path = req.path;
-    const bool get = req.method == "GET" || req.method == "HEAD";
-    // Routing by plain string comparison (no regular expressions over
-    // client-controlled paths).
-    using Handler = void (NewsServer::*)(const http::Request&, http::Response&);
-    Handler handler = nullptr;
-    const char* allow = "GET, HEAD, OPTIONS";
-    if (path == "/search") {
-      handler = &NewsServer::HandleSearch, route = Route::kSearch;
-    } else if (path == "/health") {
-      handler = &NewsServer::HandleHealth, route = Route::kHealth;
-    } else if (path == "/stats") {
-      handler = &NewsServer::HandleStats, route = Route::kStats;
-    } else if (path == "/metrics") {
-      handler = &NewsServer::HandleMetrics, route = Route::kMetrics;
-    } else if (path == "/articles") {
-      handler = &NewsServer::HandlePostArticles, route = Route::kArticlesPost;
-      allow = "POST, OPTIONS";
-    } else if (absl::StartsWith(path, "/articles/") && path.size() > 10) {
-      if (absl::EndsWith(path, "/related") && path.size() > 18) {
-        handler = &NewsServer::HandleRelated, route = Route::kRelated;
-      } else if (req.method == "DELETE") {
-        handler = &NewsServer::HandleDeleteArticle, route = Route::kArticlesDelete;
-        allow = "GET, HEAD, DELETE, OPTIONS";
-      } else {
-        handler = &NewsServer::HandleArticle, route = Route::kArticle;
-        allow = "GET, HEAD, DELETE, OPTIONS";
-      }
-    } else if (absl::StartsWith(path, "/facets/") && path.size() > 8) {
-      handler = &NewsServer::HandleFacetValues, route = Route::kFacets;
-    }
-    if (handler == nullptr) {
-      SendError(res, 404, "not_found",
-                absl::StrCat("no such endpoint: ", req.method.substr(0, 20), " ",
-                             path.substr(0, 200)));
-      return;
-    }
-    if (req.method == "OPTIONS") {
-      route = Route::kOptions;
-      res.status = 204;
-      res.set_header("Allow", allow);
-      if (!options_.cors_origin.empty()) {
-        res.set_header("Access-Control-Allow-Methods", "GET, HEAD, POST, DELETE, OPTIONS");
-        res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
-        res.set_header("Access-Control-Max-Age", "600");
-      }
-      return;
-    }
-    const bool allowed = route == Route::kArticlesPost     ? req.method == "POST"
-                         : route == Route::kArticlesDelete ? true
-                                                           : get;
-    if (!allowed) {
-      res.set_header("Allow", allow);
-      SendError(res, 405, "method_not_allowed",
-                absl::StrCat("method ", req.method.substr(0, 20), " is not allowed on ",
-                             path.substr(0, 200)));
-      return;
-    }
-    if (!IsValidUtf8(path)) {
-      SendError(res, 400, "invalid_request", "the path is not valid UTF-8");
-      return;
-    }
-    (this->*handler)(req, res);
-  });
+  Guarded(res, [&] { RouteRequest(req, res, &route); });
   Finish(req, res, route, start);
+}
+
+void NewsServer::RouteRequest(const http::Request& req, http::Response& res, Route* route) {
+  // The rows of the first pattern that matches the path.
+  absl::string_view captured;
+  const RouteRow* first = std::begin(kRoutes);
+  while (first != std::end(kRoutes) && !first->path.Match(req.path, &captured)) ++first;
+  const RouteRow* last = first;
+  while (last != std::end(kRoutes) && last->path == first->path) ++last;
+  const absl::Span<const RouteRow> rows(first, last - first);
+  if (rows.empty()) {
+    return SendError(res, 404, "not_found",
+                     absl::StrCat("no such endpoint: ", req.method.substr(0, 20), " ",
+                                  req.path.substr(0, 200)));
+  }
+  std::vector<Method> methods;
+  const RouteRow* row = nullptr;
+  for (const RouteRow& r : rows) {
+    methods.push_back(r.method);
+    if (row == nullptr && Answers(r.method, req.method)) row = &r;
+  }
+  if (req.method == "OPTIONS") {
+    *route = Route::kOptions;
+    res.status = 204;
+    res.set_header("Allow", AllowHeader(methods));
+    if (!options_.cors_origin.empty()) {
+      res.set_header("Access-Control-Allow-Methods", "GET, HEAD, POST, DELETE, OPTIONS");
+      res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+      res.set_header("Access-Control-Max-Age", "600");
+    }
+    return;
+  }
+  *route = row != nullptr ? row->route : rows.front().route;
+  if (row == nullptr) {
+    res.set_header("Allow", AllowHeader(methods));
+    return SendError(res, 405, "method_not_allowed",
+                     absl::StrCat("method ", req.method.substr(0, 20), " is not allowed on ",
+                                  req.path.substr(0, 200)));
+  }
+  if (!core::utf8::IsValid(req.path)) {
+    return SendError(res, 400, "invalid_request", "the path is not valid UTF-8");
+  }
+  (this->*row->handler)(req, captured, res);
 }
 
 void NewsServer::AnswerHttpError(int status, absl::string_view detail, const http::Request& req,
@@ -228,7 +249,8 @@ void NewsServer::AnswerHttpError(int status, absl::string_view detail, const htt
   const absl::Time start = absl::Now();
   res.status = status;
   if (status == 414) {
-    // The issue asks oversize query strings to answer 413 or 400.
+    // docs/api.md answers every "too large" with 413 (here "uri_too_long"),
+    // so clients handle one status whichever part of the request was too big.
     res.status = 413;
     res.set_content(ErrorJson("uri_too_long", detail), kJson);
   } else {
@@ -265,25 +287,35 @@ void NewsServer::Finish(const http::Request& req, const http::Response& res, Rou
   access_log_->Append(FormatAccessLogLine(entry));
 }
 
-void NewsServer::HandleSearch(const http::Request& req, http::Response& res) {
+namespace {
+
+// Runs `call` on the serving thread's searcher inside a slot of `limit`
+// (released before the answer is rendered). A read that found the index
+// changed under it (kAborted) reopens the searcher and runs once more.
+template <typename Fn>
+auto WithSearcher(Metrics& metrics, ConcurrencyLimit* limit, Fn&& call)
+    -> decltype(call(std::declval<query::Searcher&>())) {
+  ConcurrencyLimit::Slot slot(limit);
+  absl::StatusOr<query::Searcher*> searcher = WorkerSearchers::CurrentSearcher();
+  if (!searcher.ok()) return searcher.status();
+  return core::RetryIfModified(
+      /*retries=*/1, [&] { return call(**searcher); },
+      [&]() -> absl::Status {
+        metrics.RecordModifiedRetry();
+        NEWSDEX_RETURN_IF_ERROR(WorkerSearchers::ReopenCurrent());
+        searcher = WorkerSearchers::CurrentSearcher();
+        return searcher.status();
+      });
+}
+
+}  // namespace
+
+void NewsServer::HandleSearch(const http::Request& req, absl::string_view, http::Response& res) {
   absl::StatusOr<query::SearchRequest> request =
       ParseSearchParams(req.params, options_.search_time_limit);
   if (!request.ok()) return SendStatus(res, request.status());
-  // Released before the answer is rendered and sent.
-  std::optional<ConcurrencyLimit::Slot> slot(std::in_place, search_limit_.get());
-  absl::StatusOr<query::Searcher*> searcher = WorkerSearchers::CurrentSearcher();
-  if (!searcher.ok()) return SendStatus(res, searcher.status());
-  absl::StatusOr<query::SearchResponse> response = (*searcher)->Search(*request);
-  if (response.status().code() == absl::StatusCode::kAborted) {
-    // The index moved under the reader (DatabaseModifiedError): reopen, retry once.
-    metrics_.RecordModifiedRetry();
-    absl::Status reopened = WorkerSearchers::ReopenCurrent();
-    if (!reopened.ok()) return SendStatus(res, reopened);
-    searcher = WorkerSearchers::CurrentSearcher();
-    if (!searcher.ok()) return SendStatus(res, searcher.status());
-    response = (*searcher)->Search(*request);
-  }
-  slot.reset();
+  absl::StatusOr<query::SearchResponse> response = WithSearcher(
+      metrics_, search_limit_.get(), [&](query::Searcher& s) { return s.Search(*request); });
   if (!response.ok()) {
     if (response.status().code() == absl::StatusCode::kInvalidArgument) {
       return SendError(res, 400, "invalid_query", response.status().message(), "q");
@@ -294,34 +326,10 @@ void NewsServer::HandleSearch(const http::Request& req, http::Response& res) {
   res.set_content(query::SearchResponseJson(*response), kJson);
 }
 
-namespace {
-
-// Runs `call` on the worker's searcher, reopening and retrying once if the
-// index changed underneath it.
-template <typename Fn>
-auto WithSearcher(Metrics& metrics, ConcurrencyLimit* limit, Fn&& call)
-    -> decltype(call(std::declval<query::Searcher&>())) {
-  ConcurrencyLimit::Slot slot(limit);
-  absl::StatusOr<query::Searcher*> searcher = WorkerSearchers::CurrentSearcher();
-  if (!searcher.ok()) return searcher.status();
-  auto result = call(**searcher);
-  if (result.status().code() == absl::StatusCode::kAborted) {
-    metrics.RecordModifiedRetry();
-    absl::Status reopened = WorkerSearchers::ReopenCurrent();
-    if (!reopened.ok()) return reopened;
-    searcher = WorkerSearchers::CurrentSearcher();
-    if (!searcher.ok()) return searcher.status();
-    result = call(**searcher);
-  }
-  return result;
-}
-
-}  // namespace
-
-void NewsServer::HandleArticle(const http::Request& req, http::Response& res) {
+void NewsServer::HandleArticle(const http::Request& req, absl::string_view id,
+                               http::Response& res) {
   absl::Status params = RejectParams(req.params);
   if (!params.ok()) return SendStatus(res, params);
-  const std::string id = req.path.substr(10);
   absl::StatusOr<core::Article> article =
       WithSearcher(metrics_, search_limit_.get(),
                    [&](query::Searcher& s) { return s.GetArticle(id); });
@@ -329,10 +337,10 @@ void NewsServer::HandleArticle(const http::Request& req, http::Response& res) {
   res.set_content(query::ArticleJson(*article), kJson);
 }
 
-void NewsServer::HandleRelated(const http::Request& req, http::Response& res) {
+void NewsServer::HandleRelated(const http::Request& req, absl::string_view id,
+                               http::Response& res) {
   absl::StatusOr<int> limit = ParseRelatedParams(req.params);
   if (!limit.ok()) return SendStatus(res, limit.status());
-  const std::string id = req.path.substr(10, req.path.size() - 10 - 8);
   absl::StatusOr<std::vector<query::Hit>> hits =
       WithSearcher(metrics_, search_limit_.get(),
                    [&](query::Searcher& s) { return s.Related(id, *limit); });
@@ -340,8 +348,8 @@ void NewsServer::HandleRelated(const http::Request& req, http::Response& res) {
   res.set_content(query::HitsJson(*hits), kJson);
 }
 
-void NewsServer::HandleFacetValues(const http::Request& req, http::Response& res) {
-  const std::string field = req.path.substr(8);
+void NewsServer::HandleFacetValues(const http::Request& req, absl::string_view field,
+                                   http::Response& res) {
   query::FacetField parsed;
   if (!query::ParseFacetField(field, &parsed) || parsed == query::FacetField::kDate) {
     return SendError(res, 404, "not_found",
@@ -358,7 +366,7 @@ void NewsServer::HandleFacetValues(const http::Request& req, http::Response& res
   res.set_content(query::FacetValuesJson(field, *values), kJson);
 }
 
-void NewsServer::HandleHealth(const http::Request& req, http::Response& res) {
+void NewsServer::HandleHealth(const http::Request& req, absl::string_view, http::Response& res) {
   absl::Status params = RejectParams(req.params);
   if (!params.ok()) return SendStatus(res, params);
   nlohmann::ordered_json body = nlohmann::ordered_json::object();
@@ -374,26 +382,27 @@ void NewsServer::HandleHealth(const http::Request& req, http::Response& res) {
   res.set_content(Dump(body), kJson);
 }
 
-void NewsServer::HandleStats(const http::Request& req, http::Response& res) {
+void NewsServer::HandleStats(const http::Request& req, absl::string_view, http::Response& res) {
   absl::Status params = RejectParams(req.params);
   if (!params.ok()) return SendStatus(res, params);
   absl::StatusOr<query::IndexStats> stats =
       WithSearcher(metrics_, search_limit_.get(), [&](query::Searcher& s) { return s.Stats(); });
   if (!stats.ok()) return SendStatus(res, stats.status());
-  // ordered_json keeps the query library's key order.
-  nlohmann::ordered_json body =
-      nlohmann::ordered_json::parse(query::IndexStatsJson(*stats), nullptr, false);
-  if (!body.is_object()) return SendError(res, 500, "internal", "cannot render stats");
   nlohmann::ordered_json server = nlohmann::ordered_json::object();
   server["uptime_seconds"] = absl::ToInt64Seconds(absl::Now() - started_);
   server["threads"] = options_.threads;
   server["writes_enabled"] = writer_ != nullptr;
   server["reopens"] = metrics_.reopens();
-  body["server"] = server;
-  res.set_content(Dump(body), kJson);
+  // The query library's object as it renders it, with the daemon's member last.
+  std::string body = query::IndexStatsJson(*stats);
+  if (!AppendMember("server", Dump(server), &body)) {
+    return SendError(res, 500, "internal", "cannot render stats");
+  }
+  res.set_content(std::move(body), kJson);
 }
 
-void NewsServer::HandleMetrics(const http::Request& req, http::Response& res) {
+void NewsServer::HandleMetrics(const http::Request& req, absl::string_view,
+                               http::Response& res) {
   absl::Status params = RejectParams(req.params);
   if (!params.ok()) return SendStatus(res, params);
   res.set_content(metrics_.RenderPrometheus(), "text/plain; version=0.0.4");
@@ -418,12 +427,11 @@ absl::Status NewsServer::CheckAdmin(const http::Request& req) const {
 namespace {
 
 void SendWriteResult(http::Response& res, const WriteResult& result) {
-  nlohmann::ordered_json body = nlohmann::ordered_json::object();
-  body["added"] = result.added;
-  body["replaced"] = result.replaced;
-  body["unchanged"] = result.unchanged;
-  body["deleted"] = result.deleted;
-  body["ids"] = result.ids;
+  const nlohmann::ordered_json body = {{"added", result.added},
+                                       {"replaced", result.replaced},
+                                       {"unchanged", result.unchanged},
+                                       {"deleted", result.deleted},
+                                       {"ids", result.ids}};
   res.set_content(Dump(body), kJson);
 }
 
@@ -437,7 +445,8 @@ absl::Status ExplainLock(absl::Status status) {
 
 }  // namespace
 
-void NewsServer::HandlePostArticles(const http::Request& req, http::Response& res) {
+void NewsServer::HandlePostArticles(const http::Request& req, absl::string_view,
+                                    http::Response& res) {
   // Checked again although CheckHead refused a bad token before the body: a
   // request whose body came in the same read as its head skips nothing here.
   absl::Status admin = CheckAdmin(req);
@@ -451,13 +460,13 @@ void NewsServer::HandlePostArticles(const http::Request& req, http::Response& re
   SendWriteResult(res, *result);
 }
 
-void NewsServer::HandleDeleteArticle(const http::Request& req, http::Response& res) {
+void NewsServer::HandleDeleteArticle(const http::Request& req, absl::string_view id,
+                                     http::Response& res) {
   absl::Status admin = CheckAdmin(req);
   if (!admin.ok()) return SendStatus(res, admin);
   absl::Status params = RejectParams(req.params);
   if (!params.ok()) return SendStatus(res, params);
-  const std::string id = req.path.substr(10);
-  if (id.empty() || !IsValidUtf8(id)) {
+  if (id.empty() || !core::utf8::IsValid(id)) {
     return SendError(res, 400, "invalid_request", "bad article id in the path");
   }
   absl::StatusOr<WriteResult> result = writer_->Delete(id);

@@ -4,14 +4,16 @@
 // Serving model: our own HTTP/1.1 server (server/http_server.h) runs a few
 // threads over one epoll set; the thread that reads a request answers it, and
 // every thread owns its query::Searcher (server/worker_pool.h), so searches
-// and JSON rendering run without any lock shared between threads. An IndexWatcher
-// polls the index revision (every reopen_interval) and workers reopen before
-// their next request, so commits by newsdex-index are served within about
-// reopen_interval without a restart or a failed request.
+// and JSON rendering run without any lock shared between threads. An
+// IndexWatcher (server/index_watcher.h) polls the index revision (every
+// reopen_interval) and workers reopen before their next request, so commits
+// by newsdex-index are served within about reopen_interval without a restart
+// or a failed request. Routing is a static table (NewsServer::kRoutes).
 //
 // Thread safety: Serve() runs on one thread; Stop() and the accessors may be
-// called from any other thread. Request handlers never throw out of the
-// server: the handler wrapper holds the daemon's only catch-all (500).
+// called from any other thread. Nothing a request does ends the process:
+// Dispatch catches whatever a handler throws, logs it and answers 500
+// (http::Server catches too, as a last resort for any handler).
 #ifndef NEWSDEX_SERVER_NEWS_SERVER_H_
 #define NEWSDEX_SERVER_NEWS_SERVER_H_
 
@@ -20,9 +22,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "query/search.h"
-#include "absl/strings/string_view.h"
 #include "server/metrics.h"
 
 namespace newsdex::server::http {
@@ -103,9 +105,27 @@ class NewsServer {
   const Metrics& metrics() const { return metrics_; }
 
  private:
+  // Answers a request its route allows; `captured` is the part of the path the
+  // route's pattern captures ({id} of /articles/{id}, {field} of
+  // /facets/{field}), empty for an exact path.
+  using Handler = void (NewsServer::*)(const http::Request& req, absl::string_view captured,
+                                       http::Response& res);
+  // A row of the route table: a method on a path pattern, the route it is
+  // counted under, and its handler.
+  struct RouteRow;
+  // The route table (news_server.cc). Rows for the same pattern are adjacent;
+  // the first row of a pattern gives the route a disallowed method is counted
+  // under.
+  static const RouteRow kRoutes[];
+
   explicit NewsServer(ServerOptions options);
   // Routes a whole request to its handler (http::Handler).
   void Dispatch(const http::Request& req, http::Response& res);
+  // Finds the rows for the request's path, answers OPTIONS, 404, 405 and a
+  // path that is not UTF-8 itself, and runs the row's handler otherwise.
+  // Sets *route before running a handler, so one that throws still counts
+  // under its route.
+  void RouteRequest(const http::Request& req, http::Response& res, Route* route);
   // Answers a request the HTTP layer rejected (http::ErrorHandler).
   void AnswerHttpError(int status, absl::string_view detail, const http::Request& req,
                        http::Response& res);
@@ -115,16 +135,18 @@ class NewsServer {
   void Finish(const http::Request& req, const http::Response& res, Route route,
               absl::Time start);
 
-  // Handlers, each filling `res` (status, body, content type).
-  void HandleSearch(const http::Request& req, http::Response& res);
-  void HandleArticle(const http::Request& req, http::Response& res);
-  void HandleRelated(const http::Request& req, http::Response& res);
-  void HandleFacetValues(const http::Request& req, http::Response& res);
-  void HandleHealth(const http::Request& req, http::Response& res);
-  void HandleStats(const http::Request& req, http::Response& res);
-  void HandleMetrics(const http::Request& req, http::Response& res);
-  void HandlePostArticles(const http::Request& req, http::Response& res);
-  void HandleDeleteArticle(const http::Request& req, http::Response& res);
+  // The handlers (Handler), each filling `res` (status, body, content type).
+  void HandleSearch(const http::Request& req, absl::string_view, http::Response& res);
+  void HandleArticle(const http::Request& req, absl::string_view id, http::Response& res);
+  void HandleRelated(const http::Request& req, absl::string_view id, http::Response& res);
+  void HandleFacetValues(const http::Request& req, absl::string_view field,
+                         http::Response& res);
+  void HandleHealth(const http::Request& req, absl::string_view, http::Response& res);
+  void HandleStats(const http::Request& req, absl::string_view, http::Response& res);
+  void HandleMetrics(const http::Request& req, absl::string_view, http::Response& res);
+  void HandlePostArticles(const http::Request& req, absl::string_view, http::Response& res);
+  void HandleDeleteArticle(const http::Request& req, absl::string_view id,
+                           http::Response& res);
   // 403 when writes are off, 401 on a missing or wrong token; else OK.
   absl::Status CheckAdmin(const http::Request& req) const;
 

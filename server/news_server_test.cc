@@ -44,8 +44,8 @@ class NewsServerTest : public ::testing::Test {
 
   void StartServer(ServerOptions options = {}) {
     options.db_path = db_;
-    // More workers than the busiest test has connections: httplib gives each
-    // open connection a worker while it lives.
+    // More serving threads than the busiest test has concurrent requests, so
+    // none of them waits for a thread.
     options.threads = 8;
     absl::StatusOr<std::unique_ptr<RunningServer>> s = RunningServer::Start(options);
     ASSERT_TRUE(s.ok()) << s.status();
@@ -235,7 +235,7 @@ TEST_F(NewsServerTest, BadRequestsAnswerJsonErrors) {
     EXPECT_EQ(r["parameter"], "q") << r;
   }
 
-  // A URL beyond httplib's request-line limit: 413 with our JSON body.
+  // A URL beyond the request-line limit (8 KiB): 413 with our JSON body.
   httplib::Client c = Client();
   httplib::Result big = c.Get(("/search?q=" + std::string(10000, 'a')).c_str());
   ASSERT_TRUE(big);
@@ -247,6 +247,85 @@ TEST_F(NewsServerTest, BadRequestsAnswerJsonErrors) {
   ASSERT_TRUE(put);
   EXPECT_GE(put->status, 400);
   EXPECT_LT(put->status, 500);
+}
+
+// The route table: each path answers its methods, OPTIONS lists them, other
+// methods get 405 with the same list, and each answer is counted under its
+// route.
+TEST_F(NewsServerTest, RoutesAnswerTheirMethodsAndListThemInAllow) {
+  StartServer();
+  struct Case {
+    const char* method;
+    const char* target;
+    int status;
+    const char* allow;  // "" = no Allow field
+    Route route;
+  };
+  const Case cases[] = {
+      {"OPTIONS", "/search", 204, "GET, HEAD, OPTIONS", Route::kOptions},
+      {"OPTIONS", "/articles", 204, "POST, OPTIONS", Route::kOptions},
+      {"OPTIONS", "/articles/a1", 204, "GET, HEAD, DELETE, OPTIONS", Route::kOptions},
+      {"OPTIONS", "/articles/a1/related", 204, "GET, HEAD, OPTIONS", Route::kOptions},
+      {"OPTIONS", "/facets/actor", 204, "GET, HEAD, OPTIONS", Route::kOptions},
+      {"OPTIONS", "/nowhere", 404, "", Route::kOther},
+      {"PUT", "/search", 405, "GET, HEAD, OPTIONS", Route::kSearch},
+      {"get", "/search", 405, "GET, HEAD, OPTIONS", Route::kSearch},
+      {"POST", "/stats", 405, "GET, HEAD, OPTIONS", Route::kStats},
+      {"GET", "/articles", 405, "POST, OPTIONS", Route::kArticlesPost},
+      {"HEAD", "/articles", 405, "POST, OPTIONS", Route::kArticlesPost},
+      {"POST", "/articles/a1", 405, "GET, HEAD, DELETE, OPTIONS", Route::kArticle},
+      {"DELETE", "/articles/a1/related", 405, "GET, HEAD, OPTIONS", Route::kRelated},
+      {"DELETE", "/facets/actor", 405, "GET, HEAD, OPTIONS", Route::kFacets},
+      {"HEAD", "/health", 200, "", Route::kHealth},
+      {"GET", "/metrics", 200, "", Route::kMetrics},
+      {"GET", "/articles/a1/related", 200, "", Route::kRelated},
+      {"GET", "/articles/a1", 200, "", Route::kArticle},
+      {"DELETE", "/articles/a1", 403, "", Route::kArticlesDelete},
+      {"GET", "/articles//related", 404, "", Route::kArticle},  // the id "/related"
+      {"GET", "/articles/%FF", 400, "", Route::kArticle},
+      {"GET", "/articles/", 404, "", Route::kOther},
+      {"GET", "/facets/", 404, "", Route::kOther},
+      {"GET", "/search/", 404, "", Route::kOther},
+  };
+  for (const Case& c : cases) {
+    const uint64_t before = server_->server().metrics().requests(c.route, c.status);
+    absl::StatusOr<std::string> raw = testing::RawExchange(
+        server_->port(),
+        absl::StrCat(c.method, " ", c.target, " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        absl::Seconds(10));
+    ASSERT_TRUE(raw.ok()) << raw.status();
+    EXPECT_EQ(testing::RawStatus(*raw), c.status) << c.method << " " << c.target << "\n" << *raw;
+    const std::string head = raw->substr(0, raw->find("\r\n\r\n") + 2);
+    const size_t allow_at = head.find("\r\nAllow: ");
+    const std::string allow =
+        allow_at == std::string::npos
+            ? ""
+            : head.substr(allow_at + 9, head.find("\r\n", allow_at + 2) - allow_at - 9);
+    EXPECT_EQ(allow, c.allow) << c.method << " " << c.target;
+    EXPECT_EQ(server_->server().metrics().requests(c.route, c.status), before + 1)
+        << c.method << " " << c.target << " not counted under route " << RouteName(c.route);
+  }
+}
+
+// /stats is the query library's object, in its key order, with the daemon's
+// "server" member last, rendered compactly.
+TEST_F(NewsServerTest, StatsKeepTheLibraryKeyOrderWithServerLast) {
+  StartServer();
+  httplib::Client c = Client();
+  httplib::Result r = c.Get("/stats");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  const nlohmann::ordered_json body = nlohmann::ordered_json::parse(r->body, nullptr, false);
+  ASSERT_TRUE(body.is_object()) << r->body;
+  std::vector<std::string> keys, server_keys;
+  for (const auto& [key, value] : body.items()) keys.push_back(key);
+  for (const auto& [key, value] : body["server"].items()) server_keys.push_back(key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"documents", "last_update", "first_date", "last_date",
+                                            "facet_cardinalities", "server"}));
+  EXPECT_EQ(server_keys,
+            (std::vector<std::string>{"uptime_seconds", "threads", "writes_enabled", "reopens"}));
+  EXPECT_EQ(r->body, body.dump());
+  EXPECT_EQ(body["server"]["threads"], 8);
 }
 
 TEST_F(NewsServerTest, GzipWhenAcceptedAndCorsWhenConfigured) {
@@ -385,8 +464,8 @@ TEST_F(NewsServerTest, WriteAnswers503WhileAnotherWriterHoldsTheLock) {
   EXPECT_EQ(r->status, 200) << r->body;
 }
 
-// The live-index requirement: a writer commits batches while four
-// clients query; no request fails and each batch is served within a second.
+// Live index: a writer commits batches while four clients query; no request
+// fails and each batch is served within a second.
 TEST_F(NewsServerTest, LiveReopenUnderConcurrentQueries) {
   StartServer();
   std::atomic<bool> done{false};

@@ -1,9 +1,14 @@
 // The real newsdexd binary as a subprocess: --help, start-up errors, the
 // listening line, the access log, and graceful shutdown on SIGTERM while a
 // request is in flight.
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/sockios.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,7 +18,6 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <httplib.h>
@@ -93,6 +97,49 @@ int PortOf(const std::string& line) {
   return port;
 }
 
+// The port (hex, after ':') of an address column of /proc/net/tcp.
+int PortOfHexAddress(const std::string& address) {
+  int port = -1;
+  const size_t colon = address.find(':');
+  if (colon == std::string::npos ||
+      !absl::SimpleHexAtoi(absl::string_view(address).substr(colon + 1), &port)) {
+    return -1;
+  }
+  return port;
+}
+
+// True once the daemon has read everything sent on the loopback connection
+// `fd` to its `port`: nothing is left in our send queue (sent and
+// acknowledged), and the daemon's end of the connection, found in
+// /proc/net/tcp by its two ports, has nothing unread in its receive queue.
+bool DaemonHasReadAll(int fd, int port) {
+  int unacknowledged = 0;
+  if (ioctl(fd, SIOCOUTQ, &unacknowledged) != 0 || unacknowledged != 0) return false;
+  sockaddr_in local{};
+  socklen_t length = sizeof(local);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0) return false;
+  const int client_port = ntohs(local.sin_port);
+  std::ifstream table("/proc/net/tcp");
+  std::string line;
+  std::getline(table, line);  // column names
+  while (std::getline(table, line)) {
+    // sl local_address rem_address st tx_queue:rx_queue ...
+    std::istringstream columns(line);
+    std::string slot, local_address, remote_address, state, queues;
+    columns >> slot >> local_address >> remote_address >> state >> queues;
+    if (PortOfHexAddress(local_address) != port ||
+        PortOfHexAddress(remote_address) != client_port) {
+      continue;
+    }
+    const size_t colon = queues.find(':');
+    uint32_t unread = 1;
+    return colon != std::string::npos &&
+           absl::SimpleHexAtoi(absl::string_view(queues).substr(colon + 1), &unread) &&
+           unread == 0;
+  }
+  return false;
+}
+
 TEST(NewsdexdTest, HelpDocumentsEveryFlag) {
   std::unique_ptr<Daemon> d = Spawn({"--help"});
   ASSERT_NE(d, nullptr);
@@ -128,7 +175,7 @@ TEST(NewsdexdTest, StartupErrorsExitWithStatus2) {
   }
 }
 
-// The spelling, --admin-token, with values after "=" as well.
+// The hyphen spellings (--admin-token), with values after "=" as well.
 TEST(NewsdexdTest, HyphenSpellingsAndInlineValues) {
   testing::TempDir dir;
   const std::string db = dir.path() + "/db";
@@ -198,9 +245,10 @@ TEST(NewsdexdTest, SigtermLetsTheInFlightRequestFinish) {
   ASSERT_EQ(send(fd, second_head.data(), second_head.size(), MSG_NOSIGNAL),
             static_cast<ssize_t>(second_head.size()));
 
-  // Give the worker time to start reading the second request: "in flight"
-  // cannot be observed from outside the process, so this is the one sleep.
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // SIGTERM only once the daemon has read the half request: before that the
+  // connection is idle, and a graceful stop rightly closes idle connections.
+  ASSERT_TRUE(testing::WaitUntil([&] { return DaemonHasReadAll(fd, port); }))
+      << "the daemon did not read the half request";
   ASSERT_EQ(kill(d->pid, SIGTERM), 0);
   // The daemon waits for the unfinished request: still running, and new
   // connections are refused once the listener is closed.

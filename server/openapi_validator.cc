@@ -89,16 +89,30 @@ absl::Status OpenApiValidator::Validate(const Json& schema_in, const Json& value
     if (!schema.contains("type") && !schema.contains("oneOf")) return absl::OkStatus();
     return absl::InvalidArgumentError(absl::StrCat(at, ": null where the schema allows none"));
   }
-  if (schema.contains("oneOf")) {
-    int matches = 0;
-    for (const Json& option : schema["oneOf"]) {
-      if (Validate(option, value, where, depth + 1).ok()) ++matches;
-    }
-    if (matches != 1) {
-      return absl::InvalidArgumentError(absl::StrCat(at, ": ", Shown(value), " matches ", matches,
-                                                     " of the oneOf schemas, not exactly 1"));
-    }
+  absl::Status s = CheckOneOf(schema, value, where, depth);
+  if (s.ok()) s = CheckTypeAndEnum(schema, value, at);
+  if (!s.ok()) return s;
+  if (value.is_number()) return CheckNumber(schema, value, at);
+  if (value.is_array()) return CheckArray(schema, value, where, depth);
+  if (value.is_object()) return CheckObject(schema, value, where, depth);
+  return absl::OkStatus();
+}
+
+absl::Status OpenApiValidator::CheckOneOf(const Json& schema, const Json& value,
+                                          const std::string& where, int depth) const {
+  if (!schema.contains("oneOf")) return absl::OkStatus();
+  int matches = 0;
+  for (const Json& option : schema["oneOf"]) {
+    if (Validate(option, value, where, depth + 1).ok()) ++matches;
   }
+  if (matches == 1) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(where.empty() ? "/" : where, ": ", Shown(value),
+                                                 " matches ", matches,
+                                                 " of the oneOf schemas, not exactly 1"));
+}
+
+absl::Status OpenApiValidator::CheckTypeAndEnum(const Json& schema, const Json& value,
+                                                const std::string& at) const {
   if (schema.contains("type")) {
     const std::string type = schema["type"].get<std::string>();
     bool ok = false;
@@ -122,57 +136,63 @@ absl::Status OpenApiValidator::Validate(const Json& schema_in, const Json& value
           absl::StrCat(at, ": ", Shown(value), " is not one of ", Shown(schema["enum"])));
     }
   }
-  if (value.is_number()) {
-    if (schema.contains("minimum") && value.get<double>() < schema["minimum"].get<double>()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(at, ": ", Shown(value), " is below the minimum ", Shown(schema["minimum"])));
-    }
-    if (schema.contains("maximum") && value.get<double>() > schema["maximum"].get<double>()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(at, ": ", Shown(value), " is above the maximum ", Shown(schema["maximum"])));
+  return absl::OkStatus();
+}
+
+absl::Status OpenApiValidator::CheckNumber(const Json& schema, const Json& value,
+                                           const std::string& at) const {
+  if (schema.contains("minimum") && value.get<double>() < schema["minimum"].get<double>()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(at, ": ", Shown(value), " is below the minimum ", Shown(schema["minimum"])));
+  }
+  if (schema.contains("maximum") && value.get<double>() > schema["maximum"].get<double>()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(at, ": ", Shown(value), " is above the maximum ", Shown(schema["maximum"])));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status OpenApiValidator::CheckArray(const Json& schema, const Json& value,
+                                          const std::string& where, int depth) const {
+  if (schema.contains("minItems") && value.size() < schema["minItems"].get<size_t>()) {
+    return absl::InvalidArgumentError(absl::StrCat(where.empty() ? "/" : where, ": fewer than ",
+                                                   Shown(schema["minItems"]), " items"));
+  }
+  if (!schema.contains("items")) return absl::OkStatus();
+  for (size_t i = 0; i < value.size(); ++i) {
+    absl::Status s = Validate(schema["items"], value[i], absl::StrCat(where, "/", i), depth + 1);
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status OpenApiValidator::CheckObject(const Json& schema, const Json& value,
+                                           const std::string& where, int depth) const {
+  const std::string at = where.empty() ? "/" : where;
+  if (schema.contains("required")) {
+    for (const Json& name : schema["required"]) {
+      if (!value.contains(name.get<std::string>())) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(at, ": required property \"", name.get<std::string>(), "\" missing"));
+      }
     }
   }
-  if (value.is_array()) {
-    if (schema.contains("minItems") && value.size() < schema["minItems"].get<size_t>()) {
-      return absl::InvalidArgumentError(absl::StrCat(at, ": fewer than ",
-                                                     Shown(schema["minItems"]), " items"));
+  const Json empty = Json::object();
+  const Json& properties = schema.contains("properties") ? schema["properties"] : empty;
+  const Json* extra =
+      schema.contains("additionalProperties") ? &schema["additionalProperties"] : nullptr;
+  for (auto it = value.begin(); it != value.end(); ++it) {
+    const std::string child = absl::StrCat(where, "/", it.key());
+    absl::Status s = absl::OkStatus();
+    if (properties.contains(it.key())) {
+      s = Validate(properties[it.key()], it.value(), child, depth + 1);
+    } else if (extra != nullptr && extra->is_boolean() && !extra->get<bool>()) {
+      s = absl::InvalidArgumentError(
+          absl::StrCat(at, ": property \"", it.key(), "\" is not in the schema"));
+    } else if (extra != nullptr && !extra->is_boolean()) {
+      s = Validate(*extra, it.value(), child, depth + 1);
     }
-    if (schema.contains("items")) {
-      for (size_t i = 0; i < value.size(); ++i) {
-        absl::Status s = Validate(schema["items"], value[i], absl::StrCat(where, "/", i), depth + 1);
-        if (!s.ok()) return s;
-      }
-    }
-  }
-  if (value.is_object()) {
-    if (schema.contains("required")) {
-      for (const Json& name : schema["required"]) {
-        if (!value.contains(name.get<std::string>())) {
-          return absl::InvalidArgumentError(
-              absl::StrCat(at, ": required property \"", name.get<std::string>(), "\" missing"));
-        }
-      }
-    }
-    const Json empty = Json::object();
-    const Json& properties = schema.contains("properties") ? schema["properties"] : empty;
-    for (auto it = value.begin(); it != value.end(); ++it) {
-      const std::string child = absl::StrCat(where, "/", it.key());
-      if (properties.contains(it.key())) {
-        absl::Status s = Validate(properties[it.key()], it.value(), child, depth + 1);
-        if (!s.ok()) return s;
-      } else if (schema.contains("additionalProperties")) {
-        const Json& extra = schema["additionalProperties"];
-        if (extra.is_boolean()) {
-          if (!extra.get<bool>()) {
-            return absl::InvalidArgumentError(
-                absl::StrCat(at, ": property \"", it.key(), "\" is not in the schema"));
-          }
-        } else {
-          absl::Status s = Validate(extra, it.value(), child, depth + 1);
-          if (!s.ok()) return s;
-        }
-      }
-    }
+    if (!s.ok()) return s;
   }
   return absl::OkStatus();
 }

@@ -43,8 +43,21 @@ class OpenApiValidator {
 
  private:
   explicit OpenApiValidator(nlohmann::json spec) : spec_(std::move(spec)) {}
+  // Checks `value` at JSON pointer `where` against `schema`, `depth` schemas
+  // deep; the other Check* functions are its parts, with `at` the pointer as
+  // shown in messages.
   absl::Status Validate(const nlohmann::json& schema, const nlohmann::json& value,
                         const std::string& where, int depth) const;
+  absl::Status CheckOneOf(const nlohmann::json& schema, const nlohmann::json& value,
+                          const std::string& where, int depth) const;
+  absl::Status CheckTypeAndEnum(const nlohmann::json& schema, const nlohmann::json& value,
+                                const std::string& at) const;
+  absl::Status CheckNumber(const nlohmann::json& schema, const nlohmann::json& value,
+                           const std::string& at) const;
+  absl::Status CheckArray(const nlohmann::json& schema, const nlohmann::json& value,
+                          const std::string& where, int depth) const;
+  absl::Status CheckObject(const nlohmann::json& schema, const nlohmann::json& value,
+                           const std::string& where, int depth) const;
   const nlohmann::json* Resolve(const nlohmann::json& schema) const;
   nlohmann::json spec_;
 };

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "core/article.h"
+#include "core/utf8.h"
 #include "query/resolver.h"
 
 namespace newsdex::server {
@@ -16,7 +17,7 @@ namespace {
 // Shortens a bad value for an error message (it may be huge or binary).
 std::string Quote(absl::string_view value) {
   std::string shown(value.substr(0, 64));
-  if (!IsValidUtf8(shown)) shown = "<invalid UTF-8>";
+  if (!core::utf8::IsValid(shown)) shown = "<invalid UTF-8>";
   return absl::StrCat("\"", shown, value.size() > 64 ? "...\"" : "\"");
 }
 
@@ -53,7 +54,9 @@ absl::Status CheckCommon(const QueryParams& params,
                          std::initializer_list<absl::string_view> single) {
   for (auto it = params.begin(); it != params.end(); ++it) {
     const std::string& name = it->first;
-    if (!IsValidUtf8(name)) return ParameterError("<name>", "parameter name is not valid UTF-8");
+    if (!core::utf8::IsValid(name)) {
+      return ParameterError("<name>", "parameter name is not valid UTF-8");
+    }
     if (!name.empty() && name[0] == '_') continue;
     bool is_repeatable = false, is_single = false;
     for (absl::string_view r : repeatable) is_repeatable |= (r == name);
@@ -64,7 +67,7 @@ absl::Status CheckCommon(const QueryParams& params,
     if (is_single && params.count(name) > 1) {
       return ParameterError(name, "given more than once");
     }
-    if (!IsValidUtf8(it->second)) {
+    if (!core::utf8::IsValid(it->second)) {
       return ParameterError(name, "value is not valid UTF-8");
     }
   }
@@ -96,44 +99,6 @@ absl::Status ParameterError(absl::string_view name, absl::string_view detail) {
 std::string ParameterOf(const absl::Status& status) {
   auto payload = status.GetPayload(kParameterPayloadKey);
   return payload ? std::string(*payload) : std::string();
-}
-
-bool IsValidUtf8(absl::string_view text) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  size_t i = 0;
-  while (i < n) {
-    const unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    int len = 0;
-    uint32_t cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > n) return false;
-    for (int k = 1; k < len; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
 }
 
 absl::StatusOr<query::SearchRequest> ParseSearchParams(const QueryParams& params,

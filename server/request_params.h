@@ -8,19 +8,15 @@
 #ifndef NEWSDEX_SERVER_REQUEST_PARAMS_H_
 #define NEWSDEX_SERVER_REQUEST_PARAMS_H_
 
-#include <map>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "query/search.h"
+#include "server/query_params.h"
 
 namespace newsdex::server {
-
-// Query parameters as the HTTP layer hands them over (httplib::Params is this
-// type): name -> value, a name may repeat.
-using QueryParams = std::multimap<std::string, std::string>;
 
 // Limits enforced before any search runs.
 inline constexpr size_t kMaxQueryBytes = 2048;       // q
@@ -40,10 +36,6 @@ inline constexpr char kParameterPayloadKey[] = "newsdex.parameter";
 absl::Status ParameterError(absl::string_view name, absl::string_view detail);
 // The parameter a status from ParameterError names, or "".
 std::string ParameterOf(const absl::Status& status);
-
-// True if `text` is well-formed UTF-8 (no overlongs, surrogates or code points
-// above U+10FFFF).
-bool IsValidUtf8(absl::string_view text);
 
 // Parses the parameters of GET /search into a request. Accepted: q, actor,
 // country, about, lang, source (repeatable filters), from, to (YYYY-MM-DD),

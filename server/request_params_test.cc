@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "core/utf8.h"
 
 namespace newsdex::server {
 namespace {
@@ -141,6 +142,8 @@ TEST(RequestParamsTest, RelatedAndFacetParameters) {
   EXPECT_TRUE(RejectParams(Params({{"_", "1"}})).ok());
 }
 
+// Parameters are checked with core::utf8::IsValid; what it accepts is what the
+// daemon accepts.
 TEST(RequestParamsTest, Utf8Validation) {
   struct Case {
     const char* text;
@@ -152,7 +155,7 @@ TEST(RequestParamsTest, Utf8Validation) {
       {"\x80", false},      {"\xc1\xbf", false},     {"\xe0\x80\xaf", false},
       {"\xf0\x80\x80\xaf", false}, {"\xc3", false},  {"\xf8\x88\x80\x80\x80", false},
   };
-  for (const Case& c : cases) EXPECT_EQ(IsValidUtf8(c.text), c.valid) << c.text;
+  for (const Case& c : cases) EXPECT_EQ(core::utf8::IsValid(c.text), c.valid) << c.text;
 }
 
 TEST(RequestParamsTest, StatusMappingAndErrorBody) {

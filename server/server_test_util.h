@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "core/article.h"
 #include "server/news_server.h"
@@ -69,7 +70,8 @@ class RunningServer {
 // server answers: up to the end of the first complete response (by
 // Content-Length), or until the server closes, or `timeout`. With
 // `half_close` the sending side is shut down after the bytes (the server then
-// sees the end of the input; httplib drops such a peer without answering).
+// sees the end of its input: it answers the whole requests among the bytes,
+// and closes without answering a partial one).
 // kUnavailable if the connection cannot be made.
 absl::StatusOr<std::string> RawExchange(int port, const std::string& bytes,
                                         absl::Duration timeout, bool half_close = false);
@@ -80,6 +82,19 @@ int RawStatus(const std::string& response);
 
 // The repository's docs/openapi.yaml.
 std::string OpenApiPath();
+
+// Checks `condition` until it holds (true) or `timeout` has passed (false).
+// For state another thread changes without telling anyone; between checks it
+// yields the CPU for a millisecond, so a test waits only as long as it must.
+template <typename Condition>
+bool WaitUntil(Condition condition, absl::Duration timeout = absl::Seconds(10)) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (!condition()) {
+    if (absl::Now() > deadline) return false;
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+  return true;
+}
 
 }  // namespace newsdex::server::testing
 

@@ -3,8 +3,7 @@
 #include <optional>
 #include <utility>
 
-#include "core/log.h"
-#include "core/xapian_status.h"
+#include "server/index_watcher.h"
 
 namespace newsdex::server {
 namespace {
@@ -34,91 +33,6 @@ void NoteLoaded(ThreadContext& c) {
 }
 
 }  // namespace
-
-struct ConcurrencyLimit::Waiter {
-  std::condition_variable cv;
-  bool admitted = false;
-};
-
-void ConcurrencyLimit::Acquire() {
-  if (slots_ <= 0) return;
-  std::unique_lock<std::mutex> lock(mu_);
-  if (in_use_ < slots_ && waiters_.empty()) {
-    ++in_use_;
-    return;
-  }
-  Waiter me;
-  waiters_.push_back(&me);
-  me.cv.wait(lock, [&me] { return me.admitted; });
-}
-
-void ConcurrencyLimit::Release() {
-  if (slots_ <= 0) return;
-  std::lock_guard<std::mutex> lock(mu_);
-  if (waiters_.empty()) {
-    --in_use_;
-    return;
-  }
-  // Hand the slot straight to the oldest waiter: one wake-up, and nobody
-  // arriving meanwhile can overtake it.
-  Waiter* next = waiters_.front();
-  waiters_.pop_front();
-  next->admitted = true;
-  next->cv.notify_one();
-}
-
-IndexWatcher::IndexWatcher(std::string db_path, absl::Duration interval)
-    : db_path_(std::move(db_path)), interval_(interval), thread_([this] { Run(); }) {}
-
-IndexWatcher::~IndexWatcher() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  thread_.join();
-}
-
-void IndexWatcher::Run() {
-  std::optional<Xapian::Database> db;
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stop_) {
-    lock.unlock();
-    // reopen() returns true only when a newer revision was loaded, for a single
-    // database and for a stub listing shards alike.
-    absl::StatusOr<bool> changed = core::CallXapian("watching index", [&]() -> bool {
-      if (!db) {
-        db.emplace(db_path_);
-        return true;
-      }
-      return db->reopen();
-    });
-    if (!changed.ok()) {
-      // A failed reopen leaves the old handle in an unknown state: start over.
-      db.reset();
-    } else if (*changed) {
-      // Bump first: a thread loading this revision in between then bumps
-      // once more (harmless) instead of finding it reported and not bumping.
-      // Stored, not raised: a database rebuilt in place may start again at a
-      // lower revision.
-      generation_.fetch_add(1, std::memory_order_acq_rel);
-      revision_.store(core::RevisionOf(*db).value_or(0), std::memory_order_release);
-    }
-    lock.lock();
-    cv_.wait_for(lock, absl::ToChronoMilliseconds(interval_), [this] { return stop_; });
-  }
-}
-
-std::optional<uint64_t> IndexWatcher::Loaded(std::optional<uint64_t> revision) {
-  if (!revision) return Bump();  // cannot tell newer from older: the safe side
-  uint64_t known = revision_.load(std::memory_order_acquire);
-  while (*revision > known) {
-    if (revision_.compare_exchange_weak(known, *revision, std::memory_order_acq_rel)) {
-      return Bump();
-    }
-  }
-  return std::nullopt;
-}
 
 WorkerSearchers::WorkerSearchers(std::string db_path, query::SearcherOptions options,
                                  IndexWatcher* watcher, Metrics* metrics)
