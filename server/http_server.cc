@@ -43,6 +43,18 @@ char listen_marker, wake_marker;
 
 int64_t NowNanos() { return absl::GetCurrentTimeNanos(); }
 
+std::string RemoteHost(const sockaddr_storage& addr) {
+  char host[INET6_ADDRSTRLEN] = "";
+  if (addr.ss_family == AF_INET) {
+    ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&addr)->sin_addr, host,
+                sizeof(host));
+  } else if (addr.ss_family == AF_INET6) {
+    ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_addr, host,
+                sizeof(host));
+  }
+  return host;
+}
+
 // The Date field value, formatted at most once a second per thread.
 const std::string& HttpDate() {
   thread_local int64_t second = -1;
@@ -104,7 +116,9 @@ struct Server::Connection {
   // connection, read under Server::mu_.
   std::atomic<int64_t> deadline{kNoDeadline};
   std::atomic<bool> busy{false};
-  std::atomic<bool> idle{false};  // nothing half-read, nothing to send
+  std::atomic<bool> idle{true};  // nothing half-read, nothing to send
+  std::atomic<bool> silent{true};  // no byte received since it was accepted
+  std::atomic<int64_t> idle_since{0};  // when it last became idle
 
   size_t pending() const { return out.size() - out_sent; }
 };
@@ -323,10 +337,15 @@ void Server::Sweep() {
   }
   const int64_t now = NowNanos();
   const bool stopping = stopping_.load();
+  // Under pressure, silent and idle connections get a shorter timeout.
+  const bool pressure = open_connections_.load() * 4 > options_.max_connections * 3;
+  const int64_t idle_cutoff = now - absl::ToInt64Nanoseconds(options_.pressure_idle_timeout);
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& [fd, c] : connections_) {
     if (c->busy.load(std::memory_order_acquire)) continue;
-    const bool expired = c->deadline.load(std::memory_order_relaxed) < now;
+    const bool expired = c->deadline.load(std::memory_order_relaxed) < now ||
+                         (pressure && c->idle.load(std::memory_order_relaxed) &&
+                          c->idle_since.load(std::memory_order_relaxed) < idle_cutoff);
     if (expired || (stopping && c->idle.load(std::memory_order_relaxed))) {
       // The owner sees the hang-up and closes; the descriptor stays ours
       // until then, so it cannot have been reused.
@@ -375,36 +394,65 @@ void Server::AcceptAll() {
       }
       break;  // EAGAIN, or the listener closed by Stop
     }
-    if (open_connections_.load() >= options_.max_connections) {
-      ::close(fd);
-      continue;
-    }
-    const int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    auto c = std::make_unique<Connection>(options_.limits);
-    c->fd = fd;
-    char host[INET6_ADDRSTRLEN] = "";
-    if (addr.ss_family == AF_INET) {
-      ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&addr)->sin_addr, host, sizeof(host));
-    } else if (addr.ss_family == AF_INET6) {
-      ::inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&addr)->sin6_addr, host,
-                  sizeof(host));
-    }
-    c->remote = host;
-    c->deadline.store(NowNanos() + absl::ToInt64Nanoseconds(options_.read_timeout));
-    Connection* raw = c.get();
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      connections_.emplace(fd, std::move(c));
-      open_connections_.fetch_add(1);
-    }
-    epoll_event ev;
-    std::memset(&ev, 0, sizeof(ev));
-    ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
-    ev.data.ptr = raw;
-    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) Close(raw);
+    Admit(fd, RemoteHost(addr));
   }
   if (!accept_paused_.load()) Arm(nullptr, false);
+}
+
+void Server::Admit(int fd, std::string host) {
+  auto c = std::make_unique<Connection>(options_.limits);
+  c->fd = fd;
+  const int64_t now = NowNanos();
+  c->idle_since.store(now, std::memory_order_relaxed);
+  c->deadline.store(now + absl::ToInt64Nanoseconds(options_.read_timeout));
+  Connection* raw = c.get();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    int& from_host = per_client_[host];
+    const bool full = open_connections_.load() >= options_.max_connections;
+    const bool host_full = from_host >= options_.max_connections_per_client;
+    if ((full || host_full) && !EvictOneLocked(host_full ? host : std::string())) {
+      if (from_host == 0) per_client_.erase(host);
+      ::close(fd);
+      return;
+    }
+    ++from_host;
+    c->remote = std::move(host);
+    connections_.emplace(fd, std::move(c));
+    open_connections_.fetch_add(1);
+  }
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  epoll_event ev;
+  std::memset(&ev, 0, sizeof(ev));
+  ev.events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT;
+  ev.data.ptr = raw;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) Close(raw);
+}
+
+bool Server::EvictOneLocked(const std::string& host) {
+  const int64_t idle_cutoff = NowNanos() - absl::ToInt64Nanoseconds(options_.pressure_idle_timeout);
+  Connection* silent = nullptr;
+  Connection* idle = nullptr;
+  for (auto& [fd, c] : connections_) {
+    if (c->busy.load(std::memory_order_acquire) || !c->idle.load(std::memory_order_relaxed)) {
+      continue;
+    }
+    if (!host.empty() && c->remote != host) continue;
+    const int64_t since = c->idle_since.load(std::memory_order_relaxed);
+    if (c->silent.load(std::memory_order_relaxed)) {
+      if (silent == nullptr || since < silent->idle_since.load()) silent = c.get();
+    } else if (since <= idle_cutoff && (idle == nullptr || since < idle->idle_since.load())) {
+      idle = c.get();
+    }
+  }
+  Connection* victim = silent != nullptr ? silent : idle;
+  if (victim == nullptr) return false;
+  // As in Sweep: the owner sees the hang-up and closes.
+  ::shutdown(victim->fd, SHUT_RDWR);
+  victim->idle.store(false, std::memory_order_relaxed);
+  victim->deadline.store(kNoDeadline, std::memory_order_relaxed);
+  return true;
 }
 
 // Re-arms a connection (or, for c == nullptr, the listener) for one event.
@@ -429,6 +477,9 @@ void Server::Close(Connection* c) {
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
   std::lock_guard<std::mutex> lock(mu_);
   ::close(fd);
+  if (auto it = per_client_.find(c->remote); it != per_client_.end() && --it->second == 0) {
+    per_client_.erase(it);
+  }
   connections_.erase(fd);  // destroys *c
   if (open_connections_.fetch_sub(1) == 1 && Finished()) WakeAll();
 }
@@ -460,6 +511,7 @@ void Server::Handle(Connection* c, uint32_t events) {
       const ssize_t n = ::recv(c->fd, buf, sizeof(buf), 0);
       if (n > 0) {
         if (c->in.empty() && c->request_start == 0) c->request_start = NowNanos();
+        c->silent.store(false, std::memory_order_relaxed);
         c->in.append(buf, static_cast<size_t>(n));
         total += static_cast<size_t>(n);
         // A short read drained the socket: skip the recv that would only say
@@ -512,8 +564,9 @@ void Server::Handle(Connection* c, uint32_t events) {
     deadline = now + absl::ToInt64Nanoseconds(options_.keep_alive_timeout);
   }
   c->deadline.store(deadline, std::memory_order_relaxed);
-  c->idle.store(c->pending() == 0 && c->in.empty() && c->request_start == 0,
-                std::memory_order_relaxed);
+  const bool idle = c->pending() == 0 && c->in.empty() && c->request_start == 0;
+  if (idle) c->idle_since.store(now, std::memory_order_relaxed);
+  c->idle.store(idle, std::memory_order_relaxed);
   c->busy.store(false, std::memory_order_release);
   Arm(c, c->pending() > 0);
 }

@@ -76,7 +76,17 @@ struct Options {
   absl::Duration write_timeout = absl::Seconds(5);  // without progress writing an answer
   absl::Duration keep_alive_timeout = absl::Seconds(5);  // idle between requests
   int keep_alive_max_count = 1000;  // requests per connection
-  int max_connections = 4096;       // beyond: accepted and closed at once
+  // At max_connections (or max_connections_per_client from one address), a
+  // new connection takes the place of the oldest that has sent nothing yet,
+  // else of one idle between requests for at least pressure_idle_timeout;
+  // with neither it is closed at once. So a crowd of silent connections
+  // cannot lock new clients (and /health) out until their timeouts.
+  int max_connections = 4096;
+  int max_connections_per_client = 1024;
+  // Above three quarters of max_connections the sweeper also closes
+  // connections silent or idle for this long (instead of the read and
+  // keep-alive timeouts).
+  absl::Duration pressure_idle_timeout = absl::Seconds(1);
   Headers default_headers;          // added to every answer (CORS)
   size_t gzip_min_bytes = 1024;     // smaller bodies are sent as they are
 };
@@ -130,6 +140,12 @@ class Server {
   bool Finished() const;
   void WakeAll();
   void AcceptAll();
+  // Accepts `fd` from `host` or closes it: see Options::max_connections.
+  void Admit(int fd, std::string host);
+  // Shuts down the connection (of `host`, unless empty) that has been silent
+  // since it was accepted the longest, else one idle for at least
+  // pressure_idle_timeout. False if there is none. Caller holds mu_.
+  bool EvictOneLocked(const std::string& host);
   // Reads, answers and writes what a connection is ready for, then re-arms
   // or closes it. Runs on one thread at a time per connection (EPOLLONESHOT).
   void Handle(Connection* c, uint32_t events);
@@ -156,6 +172,7 @@ class Server {
   std::atomic<bool> serving_{false};
   std::mutex mu_;  // guards connections_ (membership and closing)
   std::unordered_map<int, std::unique_ptr<Connection>> connections_;
+  std::unordered_map<std::string, int> per_client_;  // open connections by address
   std::atomic<int> open_connections_{0};
   std::mutex sweep_mu_;  // with sweep_cv_: Stop wakes the sweeping thread
   std::condition_variable sweep_cv_;

@@ -974,6 +974,35 @@ TEST(HttpServerTest, ManyClientsOnKeepAliveConnectionsAllAnsweredCorrectly) {
   EXPECT_EQ(s.hooks().handled.load(), kClients * kRequests);
 }
 
+// A crowd of connections that never send a byte cannot lock new clients out
+// until their read timeout: at the limit, a new connection takes the place of
+// the oldest silent one.
+TEST(HttpServerTest, SilentConnectionsMakeRoomForNewClients) {
+  Options o = TestServer::DefaultOptions();
+  o.max_connections = 32;
+  o.read_timeout = absl::Seconds(60);  // the silent ones would otherwise hold on
+  TestServer s(o);
+  ASSERT_TRUE(s.ok());
+  std::vector<std::unique_ptr<RawClient>> silent;
+  for (int i = 0; i < 40; ++i) {
+    silent.push_back(std::make_unique<RawClient>(s.port()));
+    ASSERT_TRUE(silent.back()->connected());
+  }
+  for (int i = 0; i < 5; ++i) {
+    RawClient fresh(s.port());
+    ASSERT_TRUE(fresh.Send(Get("/health")));
+    Answer a;
+    ASSERT_TRUE(fresh.Read(&a)) << "client " << i << ": " << fresh.error();
+    EXPECT_EQ(a.status, 200);
+  }
+  // Evicted connections are closed by their owners soon after.
+  const absl::Time deadline = absl::Now() + kHang;
+  while (s.server().open_connections() > 32 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_LE(s.server().open_connections(), 32);
+}
+
 TEST(HttpServerTest, MaxConnectionsClosesTheExtraOne) {
   Options o = TestServer::DefaultOptions();
   o.max_connections = 4;

@@ -326,10 +326,25 @@ void NewsServer::HandleSearch(const http::Request& req, absl::string_view, http:
   res.set_content(query::SearchResponseJson(*response), kJson);
 }
 
+namespace {
+
+// An article id from the path, held to the limit every write obeys
+// (core::ValidateId), so an id that cannot be stored is a 400 that says why,
+// not a 404.
+absl::Status CheckPathId(absl::string_view id) {
+  if (!core::utf8::IsValid(id)) return absl::InvalidArgumentError("bad article id in the path");
+  absl::Status valid = core::ValidateId(id);
+  if (valid.ok()) return valid;
+  return absl::InvalidArgumentError(absl::StrCat("article id in the path: ", valid.message()));
+}
+
+}  // namespace
+
 void NewsServer::HandleArticle(const http::Request& req, absl::string_view id,
                                http::Response& res) {
   absl::Status params = RejectParams(req.params);
   if (!params.ok()) return SendStatus(res, params);
+  if (absl::Status valid = CheckPathId(id); !valid.ok()) return SendStatus(res, valid);
   absl::StatusOr<core::Article> article =
       WithSearcher(metrics_, search_limit_.get(),
                    [&](query::Searcher& s) { return s.GetArticle(id); });
@@ -341,6 +356,7 @@ void NewsServer::HandleRelated(const http::Request& req, absl::string_view id,
                                http::Response& res) {
   absl::StatusOr<int> limit = ParseRelatedParams(req.params);
   if (!limit.ok()) return SendStatus(res, limit.status());
+  if (absl::Status valid = CheckPathId(id); !valid.ok()) return SendStatus(res, valid);
   absl::StatusOr<std::vector<query::Hit>> hits =
       WithSearcher(metrics_, search_limit_.get(),
                    [&](query::Searcher& s) { return s.Related(id, *limit); });
@@ -414,8 +430,9 @@ absl::Status NewsServer::CheckAdmin(const http::Request& req) const {
         "writes are disabled; start newsdexd with --admin-token or --admin-token-file");
   }
   const absl::string_view auth = req.Header("authorization");
+  // RFC 9110 section 11.1: the scheme name is case-insensitive.
   constexpr absl::string_view kBearer = "Bearer ";
-  if (!absl::StartsWith(auth, kBearer)) {
+  if (!absl::StartsWithIgnoreCase(auth, kBearer)) {
     return absl::UnauthenticatedError("missing \"Authorization: Bearer <token>\" header");
   }
   if (!SameToken(absl::string_view(auth).substr(kBearer.size()), options_.admin_token)) {
@@ -466,9 +483,7 @@ void NewsServer::HandleDeleteArticle(const http::Request& req, absl::string_view
   if (!admin.ok()) return SendStatus(res, admin);
   absl::Status params = RejectParams(req.params);
   if (!params.ok()) return SendStatus(res, params);
-  if (id.empty() || !core::utf8::IsValid(id)) {
-    return SendError(res, 400, "invalid_request", "bad article id in the path");
-  }
+  if (absl::Status valid = CheckPathId(id); !valid.ok()) return SendStatus(res, valid);
   absl::StatusOr<WriteResult> result = writer_->Delete(id);
   if (!result.ok()) return SendStatus(res, ExplainLock(result.status()));
   watcher_->Bump();

@@ -16,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "core/article.h"
 #include "indexer/index_writer.h"
 #include "server/openapi_validator.h"
 #include "server/server_test_util.h"
@@ -438,6 +439,48 @@ TEST_F(NewsServerTest, WritesNeedTheTokenAndAreServedAtOnce) {
   r = admin.Delete("/articles/a1001");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 404);
+}
+
+// One id limit at every entrance: a write of a longer id is refused naming
+// the limit, so every stored id can be read and deleted by its path; a longer
+// id in a path is a 400 that names the limit, not a 404 or a 413.
+TEST_F(NewsServerTest, IdsOverTheLimitAreRefusedAtEveryEntrance) {
+  ServerOptions options;
+  options.admin_token = "s3cret";
+  StartServer(options);
+  httplib::Client admin = Client();
+  // The scheme name is case-insensitive (RFC 9110 section 11.1).
+  admin.set_default_headers({{"Authorization", "bearer s3cret"}});
+  const std::string longest(core::kMaxIdBytes, 'k');
+  const std::string too_long(core::kMaxIdBytes + 1, 'k');
+  auto line = [](const std::string& id) {
+    return absl::StrCat("{\"id\": \"", id, "\", \"title\": \"Long id\", \"body\": \"idmarker\"}\n");
+  };
+  httplib::Result r = admin.Post("/articles", line(too_long), "application/x-ndjson");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400) << r->body;
+  EXPECT_TRUE(absl::StrContains(r->body, "limit of 1024 bytes")) << r->body;
+  EXPECT_TRUE(absl::StrContains(r->body, "body:1")) << r->body;
+
+  r = admin.Post("/articles", line(longest), "application/x-ndjson");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Get("/articles/" + longest, 200)["id"], longest);
+  Get("/articles/" + longest + "/related", 200);
+
+  for (const char* method : {"GET", "DELETE"}) {
+    httplib::Request req;
+    req.method = method;
+    req.path = "/articles/" + too_long;
+    httplib::Result got = admin.send(req);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->status, 400) << method << " " << got->body;
+    EXPECT_TRUE(absl::StrContains(got->body, "limit of 1024 bytes")) << got->body;
+  }
+  r = admin.Delete("/articles/" + longest);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  Get("/articles/" + longest, 404);
 }
 
 TEST_F(NewsServerTest, WriteAnswers503WhileAnotherWriterHoldsTheLock) {
