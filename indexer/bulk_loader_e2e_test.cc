@@ -6,21 +6,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <xapian.h>
 
 #include "absl/strings/match.h"
+#include "absl/time/time.h"
 #include "core/schema.h"
 #include "indexer/bulk_loader.h"
+#include "tests/testutil.h"
 
 namespace newsdex::indexer {
 namespace {
@@ -83,20 +83,22 @@ class BulkProgramTest : public ::testing::Test {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
 
-  // Polls until a shard has committed `n` documents, i.e. the bulk load is
-  // midway; false if the program ended first.
+  // Waits until a shard has committed `n` documents, i.e. the bulk load is
+  // midway; false if the program ended first or two minutes passed.
   bool WaitForShard(pid_t pid, Xapian::doccount n) {
     const std::string shard = (fs::path(BulkScratchDir(db_)) / "shard-0").string();
-    while (true) {
-      try {
-        if (Xapian::Database(shard).get_doccount() >= n) return true;
-      } catch (const Xapian::Error&) {
-        // Not created yet.
-      }
-      int status;
-      if (waitpid(pid, &status, WNOHANG) == pid) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+    bool midway = false;
+    testing::WaitUntil(
+        [&] {
+          try {
+            midway = Xapian::Database(shard).get_doccount() >= n;
+          } catch (const Xapian::Error&) {
+            // Not created yet.
+          }
+          return midway || waitpid(pid, nullptr, WNOHANG) == pid;
+        },
+        absl::Minutes(2), absl::Milliseconds(5));
+    return midway;
   }
 
   fs::path dir_;
@@ -131,13 +133,14 @@ TEST_F(BulkProgramTest, KillNineDuringTheMergeLeavesTheTargetEmptyOrComplete) {
   pid_t pid = Spawn({NEWSDEX_INDEX_BIN, "--bulk", "--no-facets", "--quiet", "--db", db_, input});
   const fs::path merged = fs::path(BulkScratchDir(db_)) / "merged";
   bool ended = false;
-  while (!fs::exists(merged)) {
-    if (waitpid(pid, nullptr, WNOHANG) == pid) {
-      ended = true;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  // Polled every millisecond: the merge is a short window to land the kill in.
+  ASSERT_TRUE(testing::WaitUntil(
+      [&] {
+        ended = waitpid(pid, nullptr, WNOHANG) == pid;
+        return ended || fs::exists(merged);
+      },
+      absl::Minutes(2)))
+      << "neither merged nor ended: " << Log();
   if (!ended) {
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);

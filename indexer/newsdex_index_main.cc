@@ -8,16 +8,17 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "core/data_path.h"
+#include "core/flags.h"
 #include "core/schema.h"
 #include "core/status_macros.h"
 #include "core/xapian_status.h"
@@ -50,6 +51,8 @@ Options:
   --no-facets         do not extract facets from text (metadata facets are kept)
   --no-spelling       do not feed the spelling table ("did you mean")
   --no-fsync          do not fsync at commits (faster; still crash-safe, not power-loss-safe)
+  --lock-timeout D    wait up to D (60s, 500ms, 0) for another writer, such as newsdexd
+                      during a write request, to release the database (default 60s)
   --bulk              into an empty database: write N shards in parallel and merge them
                       at the end (faster; nothing is visible until the end, and kill -9
                       leaves the database empty). A database that has documents is
@@ -73,6 +76,7 @@ std::atomic<bool> g_stop{false};
 void OnSignal(int) { g_stop.store(true); }
 
 struct Flags {
+  bool help = false;  // --help: the usage is printed, there is nothing to run
   std::string db;
   std::string format = "auto";
   int batch = 1000;
@@ -80,92 +84,82 @@ struct Flags {
   bool facets = true;
   bool spelling = true;
   bool fsync = true;
+  absl::Duration lock_timeout = absl::Seconds(60);
   bool bulk = false;
   int shards = 0;
   bool quiet = false;
   bool stats = false;
   bool extract_only = false;
   std::string data_dir;
+  // After --delete, positional arguments are article ids, not paths.
+  bool delete_mode = false;
   std::vector<std::string> deletes;
   std::vector<std::string> paths;
 };
 
+absl::Status CheckFlags(const Flags& f) {
+  if (f.db.empty() && !f.extract_only) {
+    return absl::InvalidArgumentError("--db DIR is required (see --help)");
+  }
+  if (f.delete_mode && f.deletes.empty()) {
+    return absl::InvalidArgumentError("--delete needs at least one article id");
+  }
+  if (!f.stats && !f.delete_mode && f.paths.empty()) {
+    return absl::InvalidArgumentError("no input PATH given (see --help)");
+  }
+  if (f.bulk && f.delete_mode) {
+    return absl::InvalidArgumentError("--bulk loads into an empty database; it cannot --delete");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
   Flags f;
-  bool delete_mode = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&](const char* name) -> absl::StatusOr<std::string> {
-      std::string prefix = absl::StrCat(name, "=");
-      if (arg.rfind(prefix, 0) == 0) return arg.substr(prefix.size());
-      if (i + 1 >= argc) return absl::InvalidArgumentError(absl::StrCat(name, " needs a value"));
-      return std::string(argv[++i]);
-    };
-    auto is = [&](const char* name) {
-      return arg == name || arg.rfind(absl::StrCat(name, "="), 0) == 0;
-    };
-    auto int_value = [&](const char* name, int min, int* out) -> absl::Status {
-      NEWSDEX_ASSIGN_OR_RETURN(std::string v, value(name));
-      if (!absl::SimpleAtoi(v, out) || *out < min)
-        return absl::InvalidArgumentError(
-            absl::StrCat(name, ": expected a whole number >= ", min, ", got \"", v, "\""));
-      return absl::OkStatus();
-    };
-    if (arg == "--help" || arg == "-h") {
-      std::cout << kUsage;
-      std::exit(0);
-    } else if (is("--db")) {
-      NEWSDEX_ASSIGN_OR_RETURN(f.db, value("--db"));
-    } else if (is("--format")) {
-      NEWSDEX_ASSIGN_OR_RETURN(f.format, value("--format"));
-    } else if (is("--batch")) {
-      NEWSDEX_RETURN_IF_ERROR(int_value("--batch", 1, &f.batch));
-    } else if (is("--threads")) {
-      NEWSDEX_RETURN_IF_ERROR(int_value("--threads", 1, &f.threads));
-    } else if (is("--data_dir") || is("--data-dir")) {
-      NEWSDEX_ASSIGN_OR_RETURN(f.data_dir, value(is("--data_dir") ? "--data_dir" : "--data-dir"));
-    } else if (arg == "--no-facets") {
-      f.facets = false;
-    } else if (arg == "--no-spelling") {
-      f.spelling = false;
-    } else if (arg == "--no-fsync") {
-      f.fsync = false;
-    } else if (arg == "--bulk") {
-      f.bulk = true;
-    } else if (is("--shards")) {
-      NEWSDEX_RETURN_IF_ERROR(int_value("--shards", 1, &f.shards));
-    } else if (arg == "--quiet" || arg == "-q") {
-      f.quiet = true;
-    } else if (arg == "--stats" || arg == "stats") {
-      f.stats = true;
-    } else if (arg == "--extract-only") {
-      f.extract_only = true;
-    } else if (arg == "--delete") {
-      delete_mode = true;
-      if (i + 1 < argc && argv[i + 1][0] != '-') f.deletes.push_back(argv[++i]);
-    } else if (arg.rfind("--delete=", 0) == 0) {
-      delete_mode = true;
-      f.deletes.push_back(arg.substr(9));
-    } else if (arg == "-" || arg.empty() || arg[0] != '-') {
-      if (delete_mode) {
-        f.deletes.push_back(arg);
-      } else {
-        f.paths.push_back(arg);
-      }
-    } else {
-      return absl::InvalidArgumentError(absl::StrCat("unknown flag ", arg, " (see --help)"));
-    }
-  }
-  if (f.db.empty() && !f.extract_only)
-    return absl::InvalidArgumentError("--db DIR is required (see --help)");
-  if (delete_mode && f.deletes.empty())
-    return absl::InvalidArgumentError("--delete needs at least one article id");
-  if (!f.stats && !delete_mode && f.paths.empty())
-    return absl::InvalidArgumentError("no input PATH given (see --help)");
+  core::Flag delete_flag;
+  delete_flag.name = "--delete";
+  delete_flag.arg = core::FlagArg::kOptional;
+  delete_flag.set = [&f](absl::string_view id) {
+    f.delete_mode = true;
+    if (!id.empty()) f.deletes.emplace_back(id);
+    return absl::OkStatus();
+  };
+  const std::vector<core::Flag> table = {
+      core::TextFlag("--db", &f.db),
+      core::TextFlag("--format", &f.format),
+      core::NumberFlag("--batch", 1, &f.batch),
+      core::NumberFlag("--threads", 1, &f.threads),
+      core::TextFlag("--data-dir", &f.data_dir),
+      core::SwitchFlag("--no-facets", &f.facets, false),
+      core::SwitchFlag("--no-spelling", &f.spelling, false),
+      core::SwitchFlag("--no-fsync", &f.fsync, false),
+      core::CustomFlag("--lock-timeout",
+                       [&f](absl::string_view value) {
+                         if (!absl::ParseDuration(value, &f.lock_timeout) ||
+                             f.lock_timeout < absl::ZeroDuration()) {
+                           return absl::InvalidArgumentError(absl::StrCat(
+                               "--lock-timeout: expected a duration such as 60s or 500ms, got \"",
+                               value, "\""));
+                         }
+                         return absl::OkStatus();
+                       }),
+      core::SwitchFlag("--bulk", &f.bulk),
+      core::NumberFlag("--shards", 1, &f.shards),
+      core::WithAlias(core::SwitchFlag("--quiet", &f.quiet), "-q"),
+      core::WithAlias(core::SwitchFlag("--stats", &f.stats), "stats"),
+      core::SwitchFlag("--extract-only", &f.extract_only),
+      delete_flag,
+  };
+  auto path_or_id = [&f](absl::string_view arg) {
+    (f.delete_mode ? f.deletes : f.paths).emplace_back(arg);
+    return absl::OkStatus();
+  };
+  NEWSDEX_ASSIGN_OR_RETURN(const core::FlagsParsed parsed,
+                           core::ParseFlags(argc, argv, table, path_or_id, {kUsage}));
+  f.help = parsed == core::FlagsParsed::kHelp;
+  if (f.help) return f;
+  NEWSDEX_RETURN_IF_ERROR(CheckFlags(f));
   if (f.threads == 0) f.threads = std::max(1u, std::thread::hardware_concurrency());
   if (f.shards == 0) f.shards = std::max(1u, std::thread::hardware_concurrency());
-  if (f.bulk && delete_mode)
-    return absl::InvalidArgumentError("--bulk loads into an empty database; it cannot --delete");
   return f;
 }
 
@@ -240,28 +234,155 @@ absl::Status PrintStats(const std::string& path) {
   });
 }
 
-int Main(int argc, char** argv) {
-  absl::StatusOr<Flags> flags_or = ParseFlags(argc, argv);
-  if (!flags_or.ok()) {
-    std::cerr << "newsdex-index: " << flags_or.status().message() << "\n";
+// What the run says on stderr: a progress line (on a terminal, unless
+// --quiet), one line per skipped input and the summary. A message written
+// while a progress line is up first clears it.
+class Console {
+ public:
+  explicit Console(const Flags& flags)
+      : show_progress_(!flags.quiet && isatty(2)),
+        total_bytes_(show_progress_ ? TotalInputBytes(flags.paths) : 0),
+        start_(absl::Now()) {}
+
+  // Has the pipeline report its progress here, if it is to be shown.
+  void Attach(PipelineOptions* options) {
+    if (show_progress_) {
+      options->progress = [this](uint64_t docs, uint64_t bytes) { ShowProgress(docs, bytes); };
+    }
+  }
+
+  // The pipeline's ErrorCallback: the input is skipped, the run goes on.
+  ErrorCallback SkipReporter() {
+    return [this](const absl::Status& s) {
+      if (progress_shown_) std::cerr << "\r\033[K";
+      std::cerr << "newsdex-index: skipped: " << s.message() << "\n";
+    };
+  }
+
+  // Ends the run with a failure of the database; returns the exit status.
+  int DatabaseFailure(const absl::Status& s) const {
+    std::cerr << (progress_shown_ ? "\n" : "") << "newsdex-index: database failure: "
+              << s.message() << "\n";
     return 2;
   }
-  Flags& flags = *flags_or;
-  if (!flags.data_dir.empty()) core::SetDataDir(flags.data_dir);
 
-  if (flags.stats && flags.paths.empty() && flags.deletes.empty()) {
-    absl::Status s = PrintStats(flags.db);
-    if (!s.ok()) {
-      std::cerr << "newsdex-index: " << s.message() << "\n";
-      return 2;
+  void PrintSummary(const PipelineCounts& counts, const WriteCounts& w, bool deleted) const {
+    const double secs = absl::ToDoubleSeconds(absl::Now() - start_);
+    if (progress_shown_) std::cerr << "\r\033[K";
+    std::cerr << absl::StrFormat(
+        "newsdex-index: %s read, %s added, %s replaced, %s unchanged, %s failed",
+        FormatCount(counts.read), FormatCount(w.added), FormatCount(w.replaced),
+        FormatCount(w.unchanged), FormatCount(counts.failed));
+    if (deleted) {
+      std::cerr << absl::StrFormat(", %s deleted, %s not found", FormatCount(w.deleted),
+                                   FormatCount(w.missing));
     }
-    return 0;
+    std::cerr << absl::StrFormat(" in %.2f s (%.0f docs/s, %.1f MB/s)%s\n", secs,
+                                 counts.read / std::max(secs, 1e-9),
+                                 counts.bytes / std::max(secs, 1e-9) / 1e6,
+                                 counts.stopped ? "; interrupted, committed what was read" : "");
   }
+
+ private:
+  void ShowProgress(uint64_t docs, uint64_t bytes) {
+    const double secs = absl::ToDoubleSeconds(absl::Now() - start_);
+    std::string line = absl::StrFormat("\r%s docs  %.0f docs/s  %.1f MB/s", FormatCount(docs),
+                                       docs / secs, bytes / secs / 1e6);
+    if (total_bytes_ > 0 && bytes > 0 && bytes <= total_bytes_) {
+      const double eta = secs * (total_bytes_ - bytes) / bytes;
+      absl::StrAppend(&line, absl::StrFormat("  %.0f%%  ETA %d:%02d", 100.0 * bytes / total_bytes_,
+                                             static_cast<int>(eta) / 60,
+                                             static_cast<int>(eta) % 60));
+    }
+    std::cerr << line << "   " << std::flush;
+    progress_shown_ = true;
+  }
+
+  const bool show_progress_;
+  const uint64_t total_bytes_;
+  const absl::Time start_;
+  bool progress_shown_ = false;
+};
+
+int Fail(const absl::Status& s) {
+  std::cerr << "newsdex-index: " << s.message() << "\n";
+  return 2;
+}
+
+// --stats: what the database holds.
+int RunStats(const std::string& db) {
+  absl::Status s = PrintStats(db);
+  return s.ok() ? 0 : Fail(s);
+}
+
+// --extract-only: each article's facets as a JSON line on stdout.
+int RunExtractOnly(const Flags& flags, const PipelineOptions& options, Console& console) {
+  auto counts = ExtractPaths(flags.paths, options, console.SkipReporter(),
+                             [](const core::Article& a) {
+                               std::string line = ExtractionJson(a);
+                               line.push_back('\n');
+                               fwrite(line.data(), 1, line.size(), stdout);
+                             });
+  fflush(stdout);
+  if (!counts.ok()) return Fail(counts.status());
+  return counts->read == 0 ? 1 : 0;
+}
+
+// --bulk: the exit status, or nothing when the database already holds
+// documents and is to be indexed the normal way.
+std::optional<int> RunBulk(const Flags& flags, const PipelineOptions& options,
+                           const WriterOptions& writer_options, Console& console) {
+  BulkOptions bulk;
+  bulk.shards = flags.shards;
+  bulk.writer = writer_options;
+  absl::StatusOr<BulkResult> r =
+      BulkLoad(flags.paths, flags.db, bulk, options, console.SkipReporter());
+  if (r.ok()) {
+    if (!flags.quiet) console.PrintSummary(r->pipeline, r->writes, !flags.deletes.empty());
+    return r->pipeline.read == 0 ? 1 : 0;
+  }
+  if (!absl::IsAlreadyExists(r.status())) return console.DatabaseFailure(r.status());
+  std::cerr << "newsdex-index: " << r.status().message() << "; indexing the normal way\n";
+  return std::nullopt;
+}
+
+// The normal run: deletes, then the paths through one writer (or only a
+// commit when there are no paths).
+int RunIndex(const Flags& flags, const PipelineOptions& options,
+             const WriterOptions& writer_options, Console& console) {
+  absl::StatusOr<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(flags.db, writer_options);
+  if (!writer.ok()) return Fail(writer.status());
+  // Holding the lock now: nothing can be bulk-loading this database.
+  if (absl::Status s = RemoveBulkLeftovers(flags.db); !s.ok()) return Fail(s);
+  for (const std::string& id : flags.deletes) {
+    if (absl::Status s = (*writer)->Delete(id); !s.ok()) return Fail(s);
+  }
+  PipelineCounts counts;
+  if (!flags.paths.empty()) {
+    absl::StatusOr<PipelineCounts> c =
+        IndexPaths(flags.paths, **writer, options, console.SkipReporter());
+    if (!c.ok()) return console.DatabaseFailure(c.status());
+    counts = *c;
+  } else if (absl::Status s = (*writer)->Commit(); !s.ok()) {
+    return Fail(s);
+  }
+  if (!flags.quiet) console.PrintSummary(counts, (*writer)->counts(), !flags.deletes.empty());
+  if (!flags.paths.empty() && counts.read == 0) return 1;
+  return 0;
+}
+
+int Main(int argc, char** argv) {
+  absl::StatusOr<Flags> parsed = ParseFlags(argc, argv);
+  if (!parsed.ok()) return core::ReportUsageError("newsdex-index", parsed.status());
+  const Flags& flags = *parsed;
+  if (flags.help) return 0;
+  if (!flags.data_dir.empty()) core::SetDataDir(flags.data_dir);
+  if (flags.stats && flags.paths.empty() && flags.deletes.empty()) return RunStats(flags.db);
 
   absl::StatusOr<InputFormat> format = ParseInputFormat(flags.format);
   if (!format.ok()) {
     std::cerr << "newsdex-index: --format: " << format.status().message() << "\n";
-    return 2;
+    return core::kUsageErrorExit;
   }
 
   struct sigaction sa = {};
@@ -274,7 +395,6 @@ int Main(int argc, char** argv) {
   options.threads = flags.threads;
   options.spelling = flags.spelling;
   options.stop = &g_stop;
-
   std::unique_ptr<FacetExtractor> extractor;
   if (flags.facets) {
     absl::StatusOr<std::unique_ptr<FacetExtractor>> e = FacetExtractor::Load(core::DataDir());
@@ -282,122 +402,22 @@ int Main(int argc, char** argv) {
       std::cerr << "newsdex-index: loading gazetteers: " << e.status().message() << "\n";
       return 2;
     }
-    extractor = std::move(e).value();
+    extractor = *std::move(e);
     options.extractor = extractor.get();
   }
-
-  const bool show_progress = !flags.quiet && isatty(2);
-  const uint64_t total_bytes = show_progress ? TotalInputBytes(flags.paths) : 0;
-  const absl::Time start = absl::Now();
-  bool progress_shown = false;
-  if (show_progress) {
-    options.progress = [&](uint64_t docs, uint64_t bytes) {
-      const double secs = absl::ToDoubleSeconds(absl::Now() - start);
-      std::string line = absl::StrFormat("\r%s docs  %.0f docs/s  %.1f MB/s", FormatCount(docs),
-                                         docs / secs, bytes / secs / 1e6);
-      if (total_bytes > 0 && bytes > 0 && bytes <= total_bytes) {
-        const double eta = secs * (total_bytes - bytes) / bytes;
-        absl::StrAppend(&line, absl::StrFormat("  %.0f%%  ETA %d:%02d", 100.0 * bytes / total_bytes,
-                                               static_cast<int>(eta) / 60,
-                                               static_cast<int>(eta) % 60));
-      }
-      std::cerr << line << "   " << std::flush;
-      progress_shown = true;
-    };
-  }
-  auto on_error = [&](const absl::Status& s) {
-    if (progress_shown) {
-      std::cerr << "\r\033[K";
-    }
-    std::cerr << "newsdex-index: skipped: " << s.message() << "\n";
-  };
-
-  if (flags.extract_only) {
-    auto counts = ExtractPaths(flags.paths, options, on_error, [](const core::Article& a) {
-      std::string line = ExtractionJson(a);
-      line.push_back('\n');
-      fwrite(line.data(), 1, line.size(), stdout);
-    });
-    fflush(stdout);
-    if (!counts.ok()) {
-      std::cerr << "newsdex-index: " << counts.status().message() << "\n";
-      return 2;
-    }
-    return counts->read == 0 ? 1 : 0;
-  }
+  Console console(flags);
+  console.Attach(&options);
+  if (flags.extract_only) return RunExtractOnly(flags, options, console);
 
   WriterOptions writer_options;
   writer_options.batch_size = flags.batch;
   writer_options.spelling = flags.spelling;
   writer_options.fsync = flags.fsync;
-  auto print_summary = [&](const PipelineCounts& counts, const WriteCounts& w) {
-    const double secs = absl::ToDoubleSeconds(absl::Now() - start);
-    if (progress_shown) std::cerr << "\r\033[K";
-    std::cerr << absl::StrFormat(
-        "newsdex-index: %s read, %s added, %s replaced, %s unchanged, %s failed",
-        FormatCount(counts.read), FormatCount(w.added), FormatCount(w.replaced),
-        FormatCount(w.unchanged), FormatCount(counts.failed));
-    if (!flags.deletes.empty())
-      std::cerr << absl::StrFormat(", %s deleted, %s not found", FormatCount(w.deleted),
-                                   FormatCount(w.missing));
-    std::cerr << absl::StrFormat(" in %.2f s (%.0f docs/s, %.1f MB/s)%s\n", secs,
-                                 counts.read / std::max(secs, 1e-9),
-                                 counts.bytes / std::max(secs, 1e-9) / 1e6,
-                                 counts.stopped ? "; interrupted, committed what was read" : "");
-  };
+  writer_options.lock_timeout = flags.lock_timeout;
   if (flags.bulk) {
-    BulkOptions bulk;
-    bulk.shards = flags.shards;
-    bulk.writer = writer_options;
-    absl::StatusOr<BulkResult> r = BulkLoad(flags.paths, flags.db, bulk, options, on_error);
-    if (r.ok()) {
-      if (!flags.quiet) print_summary(r->pipeline, r->writes);
-      return r->pipeline.read == 0 ? 1 : 0;
-    }
-    if (!absl::IsAlreadyExists(r.status())) {
-      std::cerr << (progress_shown ? "\n" : "") << "newsdex-index: database failure: "
-                << r.status().message() << "\n";
-      return 2;
-    }
-    std::cerr << "newsdex-index: " << r.status().message() << "; indexing the normal way\n";
+    if (std::optional<int> exit = RunBulk(flags, options, writer_options, console)) return *exit;
   }
-  absl::StatusOr<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(flags.db, writer_options);
-  if (!writer.ok()) {
-    std::cerr << "newsdex-index: " << writer.status().message() << "\n";
-    return 2;
-  }
-  // Holding the lock now: nothing can be bulk-loading this database.
-  if (absl::Status s = RemoveBulkLeftovers(flags.db); !s.ok()) {
-    std::cerr << "newsdex-index: " << s.message() << "\n";
-    return 2;
-  }
-
-  for (const std::string& id : flags.deletes) {
-    absl::Status s = (*writer)->Delete(id);
-    if (!s.ok()) {
-      std::cerr << "newsdex-index: " << s.message() << "\n";
-      return 2;
-    }
-  }
-  PipelineCounts counts;
-  if (!flags.paths.empty()) {
-    absl::StatusOr<PipelineCounts> c = IndexPaths(flags.paths, **writer, options, on_error);
-    if (!c.ok()) {
-      std::cerr << (progress_shown ? "\n" : "") << "newsdex-index: database failure: "
-                << c.status().message() << "\n";
-      return 2;
-    }
-    counts = *c;
-  } else {
-    absl::Status s = (*writer)->Commit();
-    if (!s.ok()) {
-      std::cerr << "newsdex-index: " << s.message() << "\n";
-      return 2;
-    }
-  }
-  if (!flags.quiet) print_summary(counts, (*writer)->counts());
-  if (!flags.paths.empty() && counts.read == 0) return 1;
-  return 0;
+  return RunIndex(flags, options, writer_options, console);
 }
 
 }  // namespace

@@ -6,16 +6,19 @@
 
 #include <cstdio>
 #include <iostream>
+#include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "core/article.h"
+#include "core/flags.h"
+#include "core/status_macros.h"
 #include "query/search.h"
 
 namespace newsdex::query {
@@ -58,6 +61,7 @@ Exit status: 0 on success, 1 for a search error, 2 for bad usage.
 )";
 
 struct Flags {
+  bool help = false;  // --help: the usage is printed, there is nothing to run
   std::string db;
   SearchRequest request;
   bool json = false;
@@ -119,179 +123,121 @@ void PrintTable(const SearchResponse& r) {
   }
 }
 
-// Returns 0 when parsed, 2 for bad usage (message printed), -1 for --help.
-int ParseFlags(int argc, char** argv, Flags* flags) {
-  std::vector<std::string> query_words;
-  auto fail = [](const std::string& msg) {
-    std::cerr << "newsdex-search: " << msg << "\nTry --help.\n";
-    return 2;
+// --from and --to.
+core::Flag DateFlag(absl::string_view name, std::optional<absl::CivilDay>* day) {
+  return core::CustomFlag(name, [flag = std::string(name), day](absl::string_view value) {
+    *day = core::ParseIsoDate(value);
+    if (!*day) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          flag, ": cannot parse date \"", value, "\" (expected YYYY-MM-DD)"));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
+  Flags f;
+  SearchRequest& r = f.request;
+  const std::vector<core::Flag> table = {
+      core::TextFlag("--db", &f.db),
+      core::RepeatedFlag("--country", &r.countries),
+      core::RepeatedFlag("--about", &r.about_countries),
+      core::RepeatedFlag("--actor", &r.actors),
+      core::RepeatedFlag("--lang", &r.languages),
+      core::RepeatedFlag("--source", &r.sources),
+      DateFlag("--from", &r.from),
+      DateFlag("--to", &r.to),
+      core::CustomFlag("--sort",
+                       [&r](absl::string_view value) {
+                         NEWSDEX_ASSIGN_OR_RETURN(r.sort, ParseSortOrder(value));
+                         return absl::OkStatus();
+                       }),
+      core::CustomFlag("--facets",
+                       [&r](absl::string_view value) {
+                         for (absl::string_view field :
+                              absl::StrSplit(value, ',', absl::SkipWhitespace())) {
+                           r.facets.emplace_back(field);
+                         }
+                         return absl::OkStatus();
+                       }),
+      core::NumberFlag("--facet-limit", 0, &r.facet_limit),
+      core::NumberFlag("--offset", 0, &r.offset),
+      core::NumberFlag("--limit", 0, &r.limit),
+      core::NumberFlag("--time-limit-ms", 1, std::numeric_limits<int>::max(),
+                       [&r](int ms) { r.time_limit = absl::Milliseconds(ms); }),
+      core::SwitchFlag("--collapse", &r.collapse),
+      core::SwitchFlag("--no-highlight", &r.highlight, false),
+      core::SwitchFlag("--fallback", &r.fallback_to_words),
+      core::TextFlag("--related", &f.related),
+      core::TextFlag("--article", &f.article),
+      core::SwitchFlag("--stats", &f.stats),
+      core::SwitchFlag("--json", &f.json),
   };
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--") {
-      for (++i; i < argc; ++i) query_words.push_back(argv[i]);
-      break;
-    }
-    if (arg.size() < 2 || arg.compare(0, 2, "--") != 0) {
-      query_words.push_back(arg);
-      continue;
-    }
-    std::string name = arg.substr(2), value;
-    bool has_value = false;
-    if (size_t eq = name.find('='); eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-      has_value = true;
-    }
-    auto boolean = [&](bool* target) {
-      if (has_value) return false;
-      *target = true;
-      return true;
-    };
-    if (name == "help") return -1;
-    if (name == "json") {
-      if (!boolean(&flags->json)) return fail("--json takes no value");
-      continue;
-    }
-    if (name == "collapse") {
-      if (!boolean(&flags->request.collapse)) return fail("--collapse takes no value");
-      continue;
-    }
-    if (name == "fallback") {
-      if (!boolean(&flags->request.fallback_to_words)) return fail("--fallback takes no value");
-      continue;
-    }
-    if (name == "stats") {
-      if (!boolean(&flags->stats)) return fail("--stats takes no value");
-      continue;
-    }
-    if (name == "no-highlight") {
-      if (has_value) return fail("--no-highlight takes no value");
-      flags->request.highlight = false;
-      continue;
-    }
-    static const char* const kValued[] = {"db",     "country", "about",  "actor",  "lang",
-                                          "source", "from",    "to",     "sort",   "facets",
-                                          "facet-limit", "offset", "limit", "time-limit-ms",
-                                          "related", "article"};
-    bool known = false;
-    for (const char* k : kValued) known |= name == k;
-    if (!known) return fail(absl::StrCat("unknown flag --", name));
-    if (!has_value) {
-      if (i + 1 >= argc) return fail(absl::StrCat("--", name, " needs a value"));
-      value = argv[++i];
-    }
-    SearchRequest& r = flags->request;
-    auto int_flag = [&](int* target, int min) {
-      int v = 0;
-      if (!absl::SimpleAtoi(value, &v) || v < min) return false;
-      *target = v;
-      return true;
-    };
-    if (name == "db") {
-      flags->db = value;
-    } else if (name == "country") {
-      r.countries.push_back(value);
-    } else if (name == "about") {
-      r.about_countries.push_back(value);
-    } else if (name == "actor") {
-      r.actors.push_back(value);
-    } else if (name == "lang") {
-      r.languages.push_back(value);
-    } else if (name == "source") {
-      r.sources.push_back(value);
-    } else if (name == "from" || name == "to") {
-      std::optional<absl::CivilDay> d = core::ParseIsoDate(value);
-      if (!d) return fail(absl::StrCat("--", name, ": cannot parse date \"", value,
-                                       "\" (expected YYYY-MM-DD)"));
-      (name == "from" ? r.from : r.to) = d;
-    } else if (name == "sort") {
-      absl::StatusOr<SortOrder> s = ParseSortOrder(value);
-      if (!s.ok()) return fail(std::string(s.status().message()));
-      r.sort = *s;
-    } else if (name == "facets") {
-      for (absl::string_view f : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
-        r.facets.emplace_back(f);
-      }
-    } else if (name == "facet-limit") {
-      if (!int_flag(&r.facet_limit, 0)) return fail("--facet-limit: expected a number >= 0");
-    } else if (name == "offset") {
-      if (!int_flag(&r.offset, 0)) return fail("--offset: expected a number >= 0");
-    } else if (name == "limit") {
-      if (!int_flag(&r.limit, 0)) return fail("--limit: expected a number >= 0");
-    } else if (name == "time-limit-ms") {
-      int ms = 0;
-      if (!int_flag(&ms, 1)) return fail("--time-limit-ms: expected a number >= 1");
-      r.time_limit = absl::Milliseconds(ms);
-    } else if (name == "related") {
-      flags->related = value;
-    } else if (name == "article") {
-      flags->article = value;
-    }
+  std::vector<std::string> query_words;
+  auto query_word = [&query_words](absl::string_view word) {
+    query_words.emplace_back(word);
+    return absl::OkStatus();
+  };
+  core::FlagOptions options;
+  options.usage = kUsage;
+  options.short_help = false;                // "-h" is a word the query must not contain
+  options.dash_words_are_positional = true;  // "-opec" likewise
+  NEWSDEX_ASSIGN_OR_RETURN(const core::FlagsParsed parsed,
+                           core::ParseFlags(argc, argv, table, query_word, options));
+  f.help = parsed == core::FlagsParsed::kHelp;
+  if (f.help) return f;
+  if (f.db.empty()) return absl::InvalidArgumentError("--db is required (see --help)");
+  r.q = absl::StrJoin(query_words, " ");
+  return f;
+}
+
+// --related ID: a numbered list, or the hits as JSON.
+absl::Status PrintRelated(Searcher& searcher, const Flags& flags) {
+  NEWSDEX_ASSIGN_OR_RETURN(std::vector<Hit> hits,
+                           searcher.Related(flags.related, flags.request.limit));
+  if (flags.json) {
+    std::cout << HitsJson(hits) << "\n";
+    return absl::OkStatus();
   }
-  if (flags->db.empty()) return fail("--db is required");
-  flags->request.q = absl::StrJoin(query_words, " ");
-  return 0;
+  for (const Hit& h : hits) {
+    std::cout << absl::StrFormat("%3d. %s  %7.3f  %s  [%s]\n", h.rank + 1,
+                                 h.date ? core::FormatIsoDate(*h.date) : std::string(10, ' '),
+                                 h.score, h.title, h.id);
+  }
+  return absl::OkStatus();
+}
+
+// What the flags ask for: statistics, one article, related articles or a search.
+absl::Status Run(const Flags& flags) {
+  NEWSDEX_ASSIGN_OR_RETURN(std::unique_ptr<Searcher> searcher,
+                           Searcher::Open(flags.db, SearcherOptions()));
+  if (flags.stats) {
+    NEWSDEX_ASSIGN_OR_RETURN(IndexStats stats, searcher->Stats());
+    std::cout << IndexStatsJson(stats) << "\n";
+    return absl::OkStatus();
+  }
+  if (!flags.article.empty()) {
+    NEWSDEX_ASSIGN_OR_RETURN(core::Article article, searcher->GetArticle(flags.article));
+    std::cout << ArticleJson(article) << "\n";
+    return absl::OkStatus();
+  }
+  if (!flags.related.empty()) return PrintRelated(*searcher, flags);
+  NEWSDEX_ASSIGN_OR_RETURN(SearchResponse response, searcher->Search(flags.request));
+  if (flags.json) {
+    std::cout << SearchResponseJson(response) << "\n";
+  } else {
+    PrintTable(response);
+  }
+  return absl::OkStatus();
 }
 
 int Main(int argc, char** argv) {
-  Flags flags;
-  const int parsed = ParseFlags(argc, argv, &flags);
-  if (parsed < 0) {
-    std::cout << kUsage;
-    return 0;
-  }
-  if (parsed != 0) return parsed;
-  absl::StatusOr<std::unique_ptr<Searcher>> searcher = Searcher::Open(flags.db, SearcherOptions());
-  if (!searcher.ok()) {
-    std::cerr << "newsdex-search: " << searcher.status().message() << "\n";
+  absl::StatusOr<Flags> flags = ParseFlags(argc, argv);
+  if (!flags.ok()) return core::ReportUsageError("newsdex-search", flags.status());
+  if (flags->help) return 0;
+  if (absl::Status s = Run(*flags); !s.ok()) {
+    std::cerr << "newsdex-search: " << s.message() << "\n";
     return 1;
-  }
-  if (flags.stats) {
-    absl::StatusOr<IndexStats> s = (*searcher)->Stats();
-    if (!s.ok()) {
-      std::cerr << "newsdex-search: " << s.status().message() << "\n";
-      return 1;
-    }
-    std::cout << IndexStatsJson(*s) << "\n";
-    return 0;
-  }
-  if (!flags.article.empty()) {
-    absl::StatusOr<core::Article> a = (*searcher)->GetArticle(flags.article);
-    if (!a.ok()) {
-      std::cerr << "newsdex-search: " << a.status().message() << "\n";
-      return 1;
-    }
-    std::cout << ArticleJson(*a) << "\n";
-    return 0;
-  }
-  if (!flags.related.empty()) {
-    absl::StatusOr<std::vector<Hit>> hits =
-        (*searcher)->Related(flags.related, flags.request.limit);
-    if (!hits.ok()) {
-      std::cerr << "newsdex-search: " << hits.status().message() << "\n";
-      return 1;
-    }
-    if (flags.json) {
-      std::cout << HitsJson(*hits) << "\n";
-    } else {
-      for (const Hit& h : *hits) {
-        std::cout << absl::StrFormat("%3d. %s  %7.3f  %s  [%s]\n", h.rank + 1,
-                                     h.date ? core::FormatIsoDate(*h.date) : std::string(10, ' '),
-                                     h.score, h.title, h.id);
-      }
-    }
-    return 0;
-  }
-  absl::StatusOr<SearchResponse> r = (*searcher)->Search(flags.request);
-  if (!r.ok()) {
-    std::cerr << "newsdex-search: " << r.status().message() << "\n";
-    return 1;
-  }
-  if (flags.json) {
-    std::cout << SearchResponseJson(*r) << "\n";
-  } else {
-    PrintTable(*r);
   }
   return 0;
 }

@@ -4,19 +4,18 @@
 #include <signal.h>
 #include <sys/resource.h>
 
-#include <algorithm>
-#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "core/data_path.h"
+#include "core/flags.h"
 #include "core/log.h"
 #include "core/status_macros.h"
 #include "server/news_server.h"
@@ -72,126 +71,95 @@ cannot be opened or the address cannot be bound.
 )";
 
 struct Flags {
+  bool help = false;  // --help: the usage is printed, there is nothing to run
   ServerOptions options;
   std::string admin_token_file;
   std::string data_dir;
 };
 
+// --listen HOST:PORT; an IPv6 host may be bracketed ([::1]:8080).
+absl::Status SetListenAddress(absl::string_view listen, ServerOptions* options) {
+  const size_t colon = listen.rfind(':');
+  int port = 0;
+  if (colon == absl::string_view::npos || colon == 0 ||
+      !absl::SimpleAtoi(listen.substr(colon + 1), &port) || port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--listen: expected HOST:PORT, got \"", listen, "\""));
+  }
+  absl::string_view host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  options->host = std::string(host);
+  options->port = port;
+  return absl::OkStatus();
+}
+
+// The first line of `path`, without surrounding white space.
+absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
+  std::ifstream in(path);
+  std::string token;
+  if (!in || !std::getline(in, token)) {
+    return absl::InvalidArgumentError(absl::StrCat("--admin-token-file: cannot read ", path));
+  }
+  token = std::string(absl::StripAsciiWhitespace(token));
+  if (token.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--admin-token-file: ", path, " holds no token"));
+  }
+  return token;
+}
+
 absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
   Flags f;
-  f.options.host = "127.0.0.1";
-  f.options.port = 8080;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    std::string inline_value;
-    bool has_inline = false;
-    if (size_t eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
-      inline_value = arg.substr(eq + 1);
-      arg = arg.substr(0, eq);
-      has_inline = true;
-    }
-    // --admin-token and --admin_token alike (newsdex-index spells its flags
-    // with hyphens; the daemon's underscores of sessions 1-4 keep working).
-    const std::string typed = arg;
-    if (arg.rfind("--", 0) == 0) std::replace(arg.begin() + 2, arg.end(), '_', '-');
-    auto value = [&]() -> absl::StatusOr<std::string> {
-      if (has_inline) return inline_value;
-      if (i + 1 >= argc) return absl::InvalidArgumentError(absl::StrCat(arg, " needs a value"));
-      return std::string(argv[++i]);
-    };
-    auto int_value = [&](int min, int max, int* out) -> absl::Status {
-      NEWSDEX_ASSIGN_OR_RETURN(std::string v, value());
-      if (!absl::SimpleAtoi(v, out) || *out < min || *out > max) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(arg, ": expected an integer in [", min, ", ", max, "], got \"", v, "\""));
-      }
-      return absl::OkStatus();
-    };
-    if (arg == "--help" || arg == "-h") {
-      std::cout << kUsage;
-      std::exit(0);
-    } else if (arg == "--db") {
-      NEWSDEX_ASSIGN_OR_RETURN(f.options.db_path, value());
-    } else if (arg == "--listen") {
-      NEWSDEX_ASSIGN_OR_RETURN(std::string listen, value());
-      size_t colon = listen.rfind(':');
-      int port = 0;
-      if (colon == std::string::npos || colon == 0 ||
-          !absl::SimpleAtoi(listen.substr(colon + 1), &port) || port < 0 || port > 65535) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("--listen: expected HOST:PORT, got \"", listen, "\""));
-      }
-      f.options.host = listen.substr(0, colon);
-      if (f.options.host.size() > 2 && f.options.host.front() == '[') {
-        f.options.host = f.options.host.substr(1, f.options.host.size() - 2);  // [::1]
-      }
-      f.options.port = port;
-    } else if (arg == "--threads") {
-      NEWSDEX_RETURN_IF_ERROR(int_value(1, 1024, &f.options.threads));
-    } else if (arg == "--admin-token") {
-      NEWSDEX_ASSIGN_OR_RETURN(f.options.admin_token, value());
-      if (f.options.admin_token.empty()) {
-        return absl::InvalidArgumentError("--admin-token: empty token");
-      }
-    } else if (arg == "--admin-token-file") {
-      NEWSDEX_ASSIGN_OR_RETURN(f.admin_token_file, value());
-    } else if (arg == "--cors-origin") {
-      NEWSDEX_ASSIGN_OR_RETURN(f.options.cors_origin, value());
-    } else if (arg == "--access-log") {
-      NEWSDEX_ASSIGN_OR_RETURN(f.options.access_log, value());
-    } else if (arg == "--max-searches") {
-      NEWSDEX_RETURN_IF_ERROR(int_value(0, 1024, &f.options.max_concurrent_searches));
-    } else if (arg == "--count-beside") {
-      int postings = 0;
-      NEWSDEX_RETURN_IF_ERROR(int_value(0, 2000000000, &postings));
-      f.options.searcher.parallel_count_min_postings = postings;
-    } else if (arg == "--time-limit-ms") {
-      int ms = 0;
-      NEWSDEX_RETURN_IF_ERROR(int_value(1, 600000, &ms));
-      f.options.search_time_limit = absl::Milliseconds(ms);
-    } else if (arg == "--reopen-interval-ms") {
-      int ms = 0;
-      NEWSDEX_RETURN_IF_ERROR(int_value(10, 600000, &ms));
-      f.options.reopen_interval = absl::Milliseconds(ms);
-    } else if (arg == "--max-body-bytes") {
-      int n = 0;
-      NEWSDEX_RETURN_IF_ERROR(int_value(1024, 1 << 30, &n));
-      f.options.max_body_bytes = static_cast<size_t>(n);
-    } else if (arg == "--data-dir") {
-      NEWSDEX_ASSIGN_OR_RETURN(f.data_dir, value());
-    } else {
-      return absl::InvalidArgumentError(absl::StrCat("unknown flag ", typed, " (see --help)"));
-    }
-  }
-  if (f.options.db_path.empty()) {
-    return absl::InvalidArgumentError("--db DIR is required (see --help)");
-  }
+  ServerOptions& o = f.options;
+  const std::vector<core::Flag> table = {
+      core::TextFlag("--db", &o.db_path),
+      core::CustomFlag("--listen",
+                       [&](absl::string_view v) { return SetListenAddress(v, &o); }),
+      core::NumberFlag("--threads", 1, &o.threads, 1024),
+      core::CustomFlag("--admin-token",
+                       [&](absl::string_view token) {
+                         if (token.empty()) {
+                           return absl::InvalidArgumentError("--admin-token: empty token");
+                         }
+                         o.admin_token = std::string(token);
+                         return absl::OkStatus();
+                       }),
+      core::TextFlag("--admin-token-file", &f.admin_token_file),
+      core::TextFlag("--cors-origin", &o.cors_origin),
+      core::TextFlag("--access-log", &o.access_log),
+      core::NumberFlag("--max-searches", 0, &o.max_concurrent_searches, 1024),
+      core::NumberFlag("--count-beside", 0, 2000000000,
+                       [&](int n) { o.searcher.parallel_count_min_postings = n; }),
+      core::NumberFlag("--time-limit-ms", 1, 600000,
+                       [&](int ms) { o.search_time_limit = absl::Milliseconds(ms); }),
+      core::NumberFlag("--reopen-interval-ms", 10, 600000,
+                       [&](int ms) { o.reopen_interval = absl::Milliseconds(ms); }),
+      core::NumberFlag("--max-body-bytes", 1024, 1 << 30,
+                       [&](int n) { o.max_body_bytes = static_cast<size_t>(n); }),
+      core::TextFlag("--data-dir", &f.data_dir),
+  };
+  auto no_positional = [](absl::string_view arg) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unexpected argument \"", arg, "\" (see --help)"));
+  };
+  NEWSDEX_ASSIGN_OR_RETURN(const core::FlagsParsed parsed,
+                           core::ParseFlags(argc, argv, table, no_positional, {kUsage}));
+  f.help = parsed == core::FlagsParsed::kHelp;
+  if (f.help) return f;
+  if (o.db_path.empty()) return absl::InvalidArgumentError("--db DIR is required (see --help)");
   if (!f.admin_token_file.empty()) {
-    if (!f.options.admin_token.empty()) {
+    if (!o.admin_token.empty()) {
       return absl::InvalidArgumentError("give --admin-token or --admin-token-file, not both");
     }
-    std::ifstream in(f.admin_token_file);
-    std::string token;
-    if (!in || !std::getline(in, token)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--admin-token-file: cannot read ", f.admin_token_file));
-    }
-    token = std::string(absl::StripAsciiWhitespace(token));
-    if (token.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--admin-token-file: ", f.admin_token_file, " holds no token"));
-    }
-    f.options.admin_token = token;
+    NEWSDEX_ASSIGN_OR_RETURN(o.admin_token, ReadTokenFile(f.admin_token_file));
   }
   return f;
 }
 
 int Main(int argc, char** argv) {
   absl::StatusOr<Flags> flags = ParseFlags(argc, argv);
-  if (!flags.ok()) {
-    std::cerr << "newsdexd: " << flags.status().message() << "\n";
-    return 2;
-  }
+  if (!flags.ok()) return core::ReportUsageError("newsdexd", flags.status());
+  if (flags->help) return 0;
   if (!flags->data_dir.empty()) core::SetDataDir(flags->data_dir);
 
   // Block the stop signals in every thread; one thread waits for them with

@@ -5,7 +5,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -194,20 +193,23 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& log) {
   return pid;
 }
 
-// Waits until the database at `path` holds at least `n` documents.
+// Waits until the database at `path` holds at least `n` documents and returns
+// how many it holds; 0 if the indexer `pid` exited first or a minute passed.
 Xapian::doccount WaitForDocuments(const std::string& path, Xapian::doccount n, pid_t pid) {
-  for (int i = 0; i < 6000; ++i) {
-    try {
-      Xapian::Database db(path);
-      if (db.get_doccount() >= n) return db.get_doccount();
-    } catch (const Xapian::Error&) {
-      // Not created yet.
-    }
-    int status;
-    if (waitpid(pid, &status, WNOHANG) == pid) return 0;  // exited early
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return 0;
+  Xapian::doccount seen = 0;
+  bool exited = false;
+  testing::WaitUntil(
+      [&] {
+        try {
+          seen = Xapian::Database(path).get_doccount();
+        } catch (const Xapian::Error&) {
+          // Not created yet.
+        }
+        exited = seen < n && waitpid(pid, nullptr, WNOHANG) == pid;
+        return seen >= n || exited;
+      },
+      absl::Minutes(1), absl::Milliseconds(10));
+  return seen >= n ? seen : 0;
 }
 
 bool HaveXapianCheck() { return testing::Run({"sh", "-c", "command -v xapian-check"}).exit_code == 0; }
@@ -321,6 +323,36 @@ TEST(IndexProgramTest, DeletesByIdAndPrintsStats) {
   testing::RunResult bad = testing::Run({NEWSDEX_INDEX_BIN, "--db", db, "--batch", "zero", "x"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_TRUE(absl::StrContains(bad.err, "--batch")) << bad.err;
+}
+
+// newsdex-index waits for another writer (newsdexd during a write request)
+// up to --lock-timeout instead of failing at once.
+TEST(IndexProgramTest, WaitsForTheWriteLockUpToLockTimeout) {
+  TempDir dir("lock");
+  const std::string db = dir.path() + "/db";
+  const std::string line = "{\"id\":\"a\",\"title\":\"Alpha\",\"body\":\"text\"}\n";
+  auto holder = indexer::IndexWriter::Open(db, indexer::WriterOptions());
+  ASSERT_TRUE(holder.ok()) << holder.status();
+
+  testing::RunResult refused = testing::Run(
+      {NEWSDEX_INDEX_BIN, "--db", db, "--format", "jsonl", "--lock-timeout", "200ms", "-"}, line);
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(refused.err, "for the write lock")) << refused.err;
+
+  // The holder is a writer busy for a while, then done.
+  std::thread release([&] {
+    absl::SleepFor(absl::Milliseconds(500));
+    holder->reset();
+  });
+  testing::RunResult waited = testing::Run(
+      {NEWSDEX_INDEX_BIN, "--db", db, "--format", "jsonl", "--lock-timeout", "60s", "-"}, line);
+  release.join();
+  EXPECT_EQ(waited.exit_code, 0) << waited.err;
+  EXPECT_EQ(Xapian::Database(db).get_doccount(), 1u);
+
+  testing::RunResult bad = testing::Run({NEWSDEX_INDEX_BIN, "--db", db, "--lock-timeout", "soon", "x"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(bad.err, "--lock-timeout")) << bad.err;
 }
 
 }  // namespace

@@ -49,6 +49,7 @@
 #include "core/log.h"
 #include "core/status_macros.h"
 #include "tools/bench/corpus_reader.h"
+#include "tools/bench/output_file.h"
 #include "tools/bench/rng.h"
 
 #ifndef NEWSDEX_SHARED_DIR
@@ -264,8 +265,39 @@ void AddEntityName(Gazetteers& g, absl::string_view surface, uint32_t country, E
   forms.emplace_back(key, 0);
 }
 
-absl::Status LoadGazetteers(const std::string& shared, Gazetteers& g) {
-  const std::string dir = absl::StrCat(shared, "/gazetteers");
+// One country of mledoze's dataset, under every name, demonym and capital it
+// goes by.
+void AddCountry(const nlohmann::json& c, Gazetteers& g) {
+  Country country;
+  country.code = JsonString(c, "cca2");
+  if (c.contains("name")) country.name = JsonString(c["name"], "common");
+  if (c.contains("demonyms") && c["demonyms"].contains("eng")) {
+    country.demonym = JsonString(c["demonyms"]["eng"], "m");
+  }
+  if (c.contains("capital") && c["capital"].is_array() && !c["capital"].empty() &&
+      c["capital"][0].is_string()) {
+    country.capital = c["capital"][0].get<std::string>();
+  }
+  if (country.code.empty() || country.name.empty()) return;
+  const auto index = static_cast<uint32_t>(g.countries.size());
+  g.countries.push_back(std::move(country));
+  const Country& added = g.countries.back();
+  AddEntityName(g, added.name, index, EntityKind::kName);
+  AddEntityName(g, added.demonym, index, EntityKind::kDemonym);
+  AddEntityName(g, added.capital, index, EntityKind::kCapital);
+  if (c.contains("name")) AddEntityName(g, JsonString(c["name"], "official"), index, EntityKind::kName);
+  if (!c.contains("altSpellings")) return;
+  for (const auto& alt : c["altSpellings"]) {
+    if (!alt.is_string()) continue;
+    const std::string s = alt.get<std::string>();
+    // Skip two/three-letter codes, which collide with words ("IN", "CAN").
+    if (s.size() > 3 || s == "UK" || s == "USA" || s == "UAE") {
+      AddEntityName(g, s, index, EntityKind::kName);
+    }
+  }
+}
+
+absl::Status LoadCountries(const std::string& dir, Gazetteers& g) {
   NEWSDEX_ASSIGN_OR_RETURN(const std::string countries_json,
                            ReadMaybeGzip(dir + "/countries/mledoze_countries.json.gz"));
   const nlohmann::json countries = nlohmann::json::parse(countries_json, nullptr, false);
@@ -277,38 +309,14 @@ absl::Status LoadGazetteers(const std::string& shared, Gazetteers& g) {
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& c : countries) {
       const bool independent = c.contains("independent") && c["independent"].is_boolean() && c["independent"].get<bool>();
-      if (independent != (pass == 0)) continue;
-      Country country;
-      country.code = JsonString(c, "cca2");
-      if (c.contains("name")) country.name = JsonString(c["name"], "common");
-      if (c.contains("demonyms") && c["demonyms"].contains("eng")) {
-        country.demonym = JsonString(c["demonyms"]["eng"], "m");
-      }
-      if (c.contains("capital") && c["capital"].is_array() && !c["capital"].empty() &&
-          c["capital"][0].is_string()) {
-        country.capital = c["capital"][0].get<std::string>();
-      }
-      if (country.code.empty() || country.name.empty()) continue;
-      const auto index = static_cast<uint32_t>(g.countries.size());
-      g.countries.push_back(std::move(country));
-      const Country& added = g.countries.back();
-      AddEntityName(g, added.name, index, EntityKind::kName);
-      AddEntityName(g, added.demonym, index, EntityKind::kDemonym);
-      AddEntityName(g, added.capital, index, EntityKind::kCapital);
-      if (c.contains("name")) AddEntityName(g, JsonString(c["name"], "official"), index, EntityKind::kName);
-      if (c.contains("altSpellings")) {
-        for (const auto& alt : c["altSpellings"]) {
-          if (!alt.is_string()) continue;
-          const std::string s = alt.get<std::string>();
-          // Skip two/three-letter codes, which collide with words ("IN", "CAN").
-          if (s.size() > 3 || s == "UK" || s == "USA" || s == "UAE") {
-            AddEntityName(g, s, index, EntityKind::kName);
-          }
-        }
-      }
+      if (independent == (pass == 0)) AddCountry(c, g);
     }
   }
-  // Short forms news uses that the dataset lacks (facts, not text).
+  return absl::OkStatus();
+}
+
+// Short forms news uses that the dataset lacks (facts, not text).
+void AddCountryAliases(Gazetteers& g) {
   auto index_of = [&](absl::string_view code) -> int {
     for (size_t i = 0; i < g.countries.size(); ++i) {
       if (g.countries[i].code == code) return static_cast<int>(i);
@@ -335,8 +343,10 @@ absl::Status LoadGazetteers(const std::string& shared, Gazetteers& g) {
     const int i = index_of(alias.code);
     if (i >= 0) AddEntityName(g, alias.surface, static_cast<uint32_t>(i), alias.kind);
   }
+}
 
-  // Given names (SSA): lowercase, common enough to be a first name.
+// Given names (SSA): lowercase, common enough to be a first name.
+absl::Status LoadGivenNames(const std::string& dir, Gazetteers& g) {
   NEWSDEX_ASSIGN_OR_RETURN(const std::string ssa,
                            ReadMaybeGzip(dir + "/names/ssa_us_given_names_1880_2024.tsv.gz"));
   std::vector<std::pair<uint64_t, std::string>> by_births;
@@ -355,8 +365,11 @@ absl::Status LoadGazetteers(const std::string& shared, Gazetteers& g) {
     if (seen.insert(name).second) g.top_given_names.push_back(TitleCase(name));
     if (g.top_given_names.size() >= 3000) break;
   }
+  return absl::OkStatus();
+}
 
-  // Persons: the project's current-actors seed, then Phoenix person entries.
+// Persons: the project's current-actors seed, then Phoenix person entries.
+absl::Status LoadPersons(const std::string& dir, Gazetteers& g) {
   NEWSDEX_ASSIGN_OR_RETURN(const std::string seed_tsv,
                            ReadMaybeGzip(dir + "/actors/project_current_actors_seed.tsv"));
   absl::flat_hash_set<std::string> persons_seen;
@@ -384,7 +397,15 @@ absl::Status LoadGazetteers(const std::string& shared, Gazetteers& g) {
     std::swap(phoenix_persons[i - 1], phoenix_persons[shuffle.Below(i)]);
   }
   for (auto& p : phoenix_persons) g.known_persons.push_back(std::move(p));
+  return absl::OkStatus();
+}
 
+absl::Status LoadGazetteers(const std::string& shared, Gazetteers& g) {
+  const std::string dir = absl::StrCat(shared, "/gazetteers");
+  NEWSDEX_RETURN_IF_ERROR(LoadCountries(dir, g));
+  AddCountryAliases(g);
+  NEWSDEX_RETURN_IF_ERROR(LoadGivenNames(dir, g));
+  NEWSDEX_RETURN_IF_ERROR(LoadPersons(dir, g));
   for (const char* w : {"January", "February", "March", "April", "May", "June", "July",
                         "August", "September", "October", "November", "December", "Monday",
                         "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}) {
@@ -945,11 +966,7 @@ absl::Status Run(uint64_t n, uint64_t seed, const std::string& out_path, const s
   std::vector<Country> countries = learner.TakeCountries();
   const double learn_seconds = Seconds(start);
 
-  FILE* out = stdout;
-  if (out_path != "-") {
-    out = std::fopen(out_path.c_str(), "wb");
-    if (out == nullptr) return absl::NotFoundError(absl::StrCat(out_path, ": cannot open for writing"));
-  }
+  NEWSDEX_ASSIGN_OR_RETURN(OutputFile out, OutputFile::Open(out_path));
   const auto gen_start = std::chrono::steady_clock::now();
   Generator gen(model, countries, g, seed);
   std::string buffer;
@@ -958,16 +975,12 @@ absl::Status Run(uint64_t n, uint64_t seed, const std::string& out_path, const s
   for (uint64_t i = 0; i < n; ++i) {
     gen.Article(i, &buffer);
     if (buffer.size() >= (4 << 20) || i + 1 == n) {
-      if (std::fwrite(buffer.data(), 1, buffer.size(), out) != buffer.size()) {
-        return absl::DataLossError(absl::StrCat(out_path, ": write failed"));
-      }
+      NEWSDEX_RETURN_IF_ERROR(out.Write(buffer));
       bytes += buffer.size();
       buffer.clear();
     }
   }
-  if (std::fflush(out) != 0 || (out != stdout && std::fclose(out) != 0)) {
-    return absl::DataLossError(absl::StrCat(out_path, ": write failed"));
-  }
+  NEWSDEX_RETURN_IF_ERROR(out.Close());
   const double gen_seconds = Seconds(gen_start);
 
   auto per_1000 = [](uint64_t count, uint64_t words) {

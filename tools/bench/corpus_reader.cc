@@ -16,32 +16,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "core/utf8.h"
 
 namespace newsdex::tools {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid.
-size_t Utf8SequenceLength(absl::string_view s, size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) return 1;
-  size_t n = 0;
-  if ((c & 0xE0) == 0xC0 && c >= 0xC2) {
-    n = 2;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3;
-  } else if ((c & 0xF8) == 0xF0 && c <= 0xF4) {
-    n = 4;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  }
-  return n;
-}
 
 // Text between <tag ...> and </tag> inside `doc`, or empty.
 absl::string_view Element(absl::string_view doc, absl::string_view tag) {
@@ -223,14 +203,12 @@ std::string ToValidUtf8(absl::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
-    const size_t n = Utf8SequenceLength(text, i);
+    const size_t n = core::utf8::SequenceLength(text, i);
     if (n > 0) {
       out.append(text.data() + i, n);
       i += n;
     } else {
-      const auto c = static_cast<unsigned char>(text[i]);
-      out += static_cast<char>(0xC0 | (c >> 6));
-      out += static_cast<char>(0x80 | (c & 0x3F));
+      core::utf8::Append(static_cast<unsigned char>(text[i]), &out);
       ++i;
     }
   }

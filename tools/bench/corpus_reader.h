@@ -34,8 +34,8 @@ using SourceArticleCallback = std::function<void(SourceArticle)>;
 // opened, kDataLoss when it is truncated or corrupt (message names `path`).
 absl::StatusOr<std::string> ReadGzipFile(const std::string& path);
 
-// Returns `text` with every byte sequence that is not valid UTF-8 replaced by
-// the Latin-1 reading of its bytes (0xFC -> "ü").
+// Returns `text` with every byte that is not part of valid UTF-8 (as
+// core/utf8.h defines it) replaced by its Latin-1 reading (0xFC -> "ü").
 std::string ToValidUtf8(absl::string_view text);
 
 // Calls `on_article` for every <REUTERS> element of one Reuters-21578 SGML

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The daemon benchmark (issue 5): newsdexd under wrk beside the query library's
+# The daemon benchmark: newsdexd under wrk beside the query library's
 # in-process throughput on the same cores, same queries, same run.
 #
 #   tools/bench/daemon_bench.sh DB QUERIES [--build DIR] [--seconds S] [--conns "1 8 64"]
@@ -41,27 +41,14 @@ while (($#)); do
 done
 command -v wrk >/dev/null || { echo "daemon_bench.sh: wrk is missing (scripts/install-deps.sh --bench)" >&2; exit 1; }
 port=$((18000 + RANDOM % 2000))
-log=$(mktemp)
+# shellcheck source=tools/bench/newsdexd.sh
+. "$here/newsdexd.sh"
+log=$bench_dir/newsdexd.log timefile=$bench_dir/time raw=$bench_dir/raw.tsv
 # shellcheck disable=SC2086  # --daemon-flags is a list of flags
-"$build/server/newsdexd" --db "$db" --listen "127.0.0.1:$port" --access-log off $daemon_flags \
-  >"$log" 2>&1 &
-daemon=$!
-trap 'kill "$daemon" 2>/dev/null || true; wait "$daemon" 2>/dev/null || true; rm -f "$log"' EXIT
-for _ in $(seq 100); do
-  curl -sf "http://127.0.0.1:$port/health" >/dev/null && break
-  sleep 0.1
-done
-curl -sf "http://127.0.0.1:$port/health" >/dev/null || { cat "$log" >&2; exit 1; }
-
-# utime + stime of the daemon, in clock ticks.
-daemon_ticks() { awk '{print $14 + $15}' "/proc/$daemon/stat"; }
+start_newsdexd "$build" "$db" "$port" "$log" $daemon_flags
 tck=$(getconf CLK_TCK)
 nqueries=$(grep -cv '^[[:space:]]*\(#\|$\)' "$queries")
-timefile=$(mktemp)
-trap 'kill "$daemon" 2>/dev/null || true; wait "$daemon" 2>/dev/null || true; rm -f "$log" "$timefile"' EXIT
 
-raw=$(mktemp)
-trap 'kill "$daemon" 2>/dev/null || true; wait "$daemon" 2>/dev/null || true; rm -f "$log" "$timefile" "$raw"' EXIT
 # raw lines: facets order row requests_per_s p50_ms p99_ms errors cpu_us
 for ((run = 1; run <= runs; run++)); do
 for facets in 0 1; do

@@ -26,6 +26,7 @@
 #include "absl/strings/str_join.h"
 #include "core/log.h"
 #include "core/status_macros.h"
+#include "tools/bench/output_file.h"
 #include "tools/bench/rng.h"
 #include "tools/peers/peer_common.h"
 
@@ -112,8 +113,7 @@ absl::Status Run(const std::string& jsonl) {
   if (reservoir.empty()) return absl::InvalidArgumentError(absl::StrCat(jsonl, ": no documents"));
 
   const std::string out_path = absl::GetFlag(FLAGS_out);
-  FILE* out = out_path == "-" ? stdout : std::fopen(out_path.c_str(), "wb");
-  if (out == nullptr) return absl::NotFoundError(absl::StrCat(out_path, ": cannot open for writing"));
+  NEWSDEX_ASSIGN_OR_RETURN(OutputFile out, OutputFile::Open(out_path));
   static constexpr const char* kFrequentCountries[] = {"us", "gb", "fr", "de", "jp", "cn", "ru", "ir", "il",
                                                       "in", "br", "ca", "au", "it", "es", "ua", "tr", "mx"};
   const int count = absl::GetFlag(FLAGS_count);
@@ -166,12 +166,10 @@ absl::Status Run(const std::string& jsonl) {
     const std::string line = absl::StrJoin(parts, " ");
     if (!ParseQueryLine(line).ok()) continue;
     distinct.insert(line);
-    std::fprintf(out, "%s\n", line.c_str());
+    NEWSDEX_RETURN_IF_ERROR(out.Write(absl::StrCat(line, "\n")));
     ++written;
   }
-  if (std::fflush(out) != 0 || (out != stdout && std::fclose(out) != 0)) {
-    return absl::DataLossError(absl::StrCat(out_path, ": write failed"));
-  }
+  NEWSDEX_RETURN_IF_ERROR(out.Close());
   if (written < count) {
     return absl::FailedPreconditionError(absl::StrCat("only ", written, " of ", count,
                                                       " queries could be drawn: corpus too small"));

@@ -155,37 +155,28 @@ int Main(int argc, char** argv) {
     requests.push_back(std::move(r));
   }
   if (threads > 0) return Throughput(positional[0], requests, threads, seconds);
-  std::vector<uint64_t> latencies;
-  uint64_t zero_hits = 0, errors = 0;
-  const uint64_t wall_start = NowMicros();
-  for (int pass = warmup ? 0 : 1; pass < 2; ++pass) {
-    latencies.clear();
-    zero_hits = 0;
-    errors = 0;
-    for (size_t qid = 0; qid < requests.size(); ++qid) {
-      const uint64_t start = NowMicros();
-      auto response = (*searcher)->Search(requests[qid]);
-      const uint64_t latency = NowMicros() - start;
-      latencies.push_back(latency);
-      std::vector<std::string> ids;
-      int64_t total = -1;
-      if (!response.ok()) {
-        ++errors;
-        if (pass == 1) NEWSDEX_LOG(WARNING) << "query " << qid + 1 << ": " << response.status().message();
-      } else {
-        for (const query::Hit& h : response->hits) ids.push_back(h.id);
-        if (exact_total || facets) total = static_cast<int64_t>(response->total);
-        if (response->hits.empty()) ++zero_hits;
-      }
-      if (pass == 1) PrintQueryLine(qid + 1, latency, total, ids);
+  auto answer = [&](size_t qid) -> absl::StatusOr<PeerAnswer> {
+    PeerAnswer a;
+    absl::StatusOr<query::SearchResponse> response = (*searcher)->Search(requests[qid]);
+    if (!response.ok()) {
+      a.error = std::string(response.status().message());
+      return a;
     }
+    for (const query::Hit& h : response->hits) a.ids.push_back(h.id);
+    if (exact_total || facets) a.total = static_cast<int64_t>(response->total);
+    return a;
+  };
+  absl::StatusOr<QueryTimings> t = TimeQueries(requests.size(), warmup, answer);
+  if (!t.ok()) {
+    NEWSDEX_LOG(ERROR) << t.status().message();
+    return 1;
   }
-  PrintQuerySummary("newsdex", latencies, wall_start,
+  PrintQuerySummary("newsdex", t->latencies, t->wall_start_us,
                     {{"mode", facets ? "query+facets" : "query"},
                      {"exact_total", exact_total},
-                     {"errors", errors},
-                     {"zero_hit_queries", zero_hits}});
-  return errors == 0 ? 0 : 1;
+                     {"errors", t->errors},
+                     {"zero_hit_queries", t->zero_hits}});
+  return t->errors == 0 ? 0 : 1;
 }
 
 }  // namespace

@@ -40,6 +40,9 @@
 namespace newsdex::tools {
 namespace {
 
+constexpr char kUsage[] =
+    "fts5-peer index DB JSONL | fts5-peer query DB QUERIES [--no-total] [--facets] [--warmup]";
+
 struct DbCloser {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 };
@@ -139,19 +142,7 @@ absl::Status Index(const std::string& db_path, const std::string& jsonl) {
                                "INSERT INTO t(t) VALUES('optimize');"
                                "COMMIT;"));
   db.reset();
-  const double wall_s = static_cast<double>(NowMicros() - start) / 1e6;
-  const uint64_t size = DiskUsageBytes(db_path);
-  nlohmann::json summary = {{"peer", "fts5"},
-                            {"mode", "index"},
-                            {"docs", rowid},
-                            {"bad_lines", bad},
-                            {"input_bytes", bytes},
-                            {"wall_s", std::round(wall_s * 1000) / 1000},
-                            {"docs_per_s", std::round(static_cast<double>(rowid) / wall_s)},
-                            {"mb_per_s", std::round(static_cast<double>(bytes) / 1e6 / wall_s * 100) / 100},
-                            {"index_bytes", size},
-                            {"peak_rss_kb", PeakRssKb()}};
-  std::printf("%s\n", summary.dump().c_str());
+  PrintIndexSummary("fts5", static_cast<uint64_t>(rowid), bad, bytes, start, DiskUsageBytes(db_path));
   return absl::OkStatus();
 }
 
@@ -209,113 +200,79 @@ void BindQuery(sqlite3_stmt* s, const BenchQuery& q, const std::string& match) {
   if (q.year) sqlite3_bind_int(s, static_cast<int>(q.countries.size() + 2), *q.year);
 }
 
-absl::Status Query(const std::string& db_path, const std::string& queries_path, bool exact_total, bool facets,
-                   bool warmup) {
+// The top-10 ids of `q`, its total unless --no-total, and with --facets the
+// top-10 country and actor counts as "F" lines.
+absl::StatusOr<PeerAnswer> Answer(sqlite3* db, StatementCache& cache, size_t qid, const BenchQuery& q,
+                                  const PeerQueryOptions& options) {
+  PeerAnswer answer;
+  const std::string match = MatchExpression(q);
+  const std::string where = WhereClause(q);
+  NEWSDEX_ASSIGN_OR_RETURN(
+      sqlite3_stmt * top,
+      cache.Get(absl::StrCat("SELECT t.rowid FROM t WHERE ", where, " ORDER BY bm25(t, 3.0, 1.0) LIMIT 10")));
+  BindQuery(top, q, match);
+  std::vector<int64_t> rowids;
+  int rc;
+  while ((rc = sqlite3_step(top)) == SQLITE_ROW) rowids.push_back(sqlite3_column_int64(top, 0));
+  if (rc != SQLITE_DONE) return SqlError(db, absl::StrCat("query ", qid + 1, " \"", q.text, "\""));
+  NEWSDEX_ASSIGN_OR_RETURN(sqlite3_stmt * lookup, cache.Get("SELECT ext_id FROM docs WHERE rowid=?"));
+  for (int64_t r : rowids) {
+    sqlite3_reset(lookup);
+    sqlite3_bind_int64(lookup, 1, r);
+    if (sqlite3_step(lookup) == SQLITE_ROW) {
+      answer.ids.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(lookup, 0)));
+    }
+  }
+  if (options.exact_total) {
+    NEWSDEX_ASSIGN_OR_RETURN(sqlite3_stmt * count, cache.Get(absl::StrCat("SELECT count(*) FROM t WHERE ", where)));
+    BindQuery(count, q, match);
+    if (sqlite3_step(count) != SQLITE_ROW) return SqlError(db, "count");
+    answer.total = sqlite3_column_int64(count, 0);
+  }
+  if (!options.facets) return answer;
+  for (const char* field : {"country", "actor"}) {
+    NEWSDEX_ASSIGN_OR_RETURN(
+        sqlite3_stmt * group,
+        cache.Get(absl::StrCat("SELECT value, count(*) AS n FROM facet WHERE field='", field,
+                               "' AND doc_id IN (SELECT t.rowid FROM t WHERE ", where,
+                               ") GROUP BY value ORDER BY n DESC, value LIMIT 10")));
+    BindQuery(group, q, match);
+    std::vector<std::string> counts;
+    while (sqlite3_step(group) == SQLITE_ROW) {
+      counts.push_back(absl::StrCat(reinterpret_cast<const char*>(sqlite3_column_text(group, 0)), ":",
+                                    sqlite3_column_int64(group, 1)));
+    }
+    absl::StrAppend(&answer.after, "F\t", qid + 1, "\t", field, "\t", absl::StrJoin(counts, ","), "\n");
+  }
+  return answer;
+}
+
+absl::Status Query(const std::string& db_path, const std::string& queries_path, const PeerQueryOptions& options) {
   NEWSDEX_ASSIGN_OR_RETURN(const std::vector<BenchQuery> queries, ReadQueryFile(queries_path));
   if (!std::filesystem::exists(db_path)) return absl::NotFoundError(absl::StrCat(db_path, ": no such database"));
   NEWSDEX_ASSIGN_OR_RETURN(Db db, Open(db_path, SQLITE_OPEN_READONLY));
   NEWSDEX_RETURN_IF_ERROR(Exec(db.get(), "PRAGMA cache_size=-65536;"));
   StatementCache cache(db.get());
-  NEWSDEX_ASSIGN_OR_RETURN(sqlite3_stmt * id_stmt, cache.Get("SELECT ext_id FROM docs WHERE rowid=?"));
-  (void)id_stmt;
-  std::vector<uint64_t> latencies;
-  uint64_t zero_hits = 0;
-  const uint64_t wall_start = NowMicros();
-  for (int pass = warmup ? 0 : 1; pass < 2; ++pass) {
-    latencies.clear();
-    zero_hits = 0;
-    for (size_t qid = 0; qid < queries.size(); ++qid) {
-      const BenchQuery& q = queries[qid];
-      const uint64_t start = NowMicros();
-      const std::string match = MatchExpression(q);
-      const std::string where = WhereClause(q);
-      NEWSDEX_ASSIGN_OR_RETURN(
-          sqlite3_stmt * top,
-          cache.Get(absl::StrCat("SELECT t.rowid FROM t WHERE ", where, " ORDER BY bm25(t, 3.0, 1.0) LIMIT 10")));
-      BindQuery(top, q, match);
-      std::vector<int64_t> rowids;
-      int rc;
-      while ((rc = sqlite3_step(top)) == SQLITE_ROW) rowids.push_back(sqlite3_column_int64(top, 0));
-      if (rc != SQLITE_DONE) return SqlError(db.get(), absl::StrCat("query ", qid + 1, " \"", q.text, "\""));
-      std::vector<std::string> ids;
-      NEWSDEX_ASSIGN_OR_RETURN(sqlite3_stmt * lookup, cache.Get("SELECT ext_id FROM docs WHERE rowid=?"));
-      for (int64_t r : rowids) {
-        sqlite3_reset(lookup);
-        sqlite3_bind_int64(lookup, 1, r);
-        if (sqlite3_step(lookup) == SQLITE_ROW) {
-          ids.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(lookup, 0)));
-        }
-      }
-      int64_t total = -1;
-      if (exact_total) {
-        NEWSDEX_ASSIGN_OR_RETURN(sqlite3_stmt * count, cache.Get(absl::StrCat("SELECT count(*) FROM t WHERE ", where)));
-        BindQuery(count, q, match);
-        if (sqlite3_step(count) != SQLITE_ROW) return SqlError(db.get(), "count");
-        total = sqlite3_column_int64(count, 0);
-      }
-      std::vector<std::string> facet_lines;
-      if (facets) {
-        for (const char* field : {"country", "actor"}) {
-          NEWSDEX_ASSIGN_OR_RETURN(
-              sqlite3_stmt * group,
-              cache.Get(absl::StrCat("SELECT value, count(*) AS n FROM facet WHERE field='", field,
-                                     "' AND doc_id IN (SELECT t.rowid FROM t WHERE ", where,
-                                     ") GROUP BY value ORDER BY n DESC, value LIMIT 10")));
-          BindQuery(group, q, match);
-          std::vector<std::string> counts;
-          while (sqlite3_step(group) == SQLITE_ROW) {
-            counts.push_back(absl::StrCat(reinterpret_cast<const char*>(sqlite3_column_text(group, 0)), ":",
-                                          sqlite3_column_int64(group, 1)));
-          }
-          facet_lines.push_back(absl::StrCat("F\t", qid + 1, "\t", field, "\t", absl::StrJoin(counts, ","), "\n"));
-        }
-      }
-      const uint64_t latency = NowMicros() - start;
-      if (rowids.empty()) ++zero_hits;
-      latencies.push_back(latency);
-      if (pass == 1) {
-        PrintQueryLine(qid + 1, latency, total, ids);
-        for (const auto& line : facet_lines) std::fputs(line.c_str(), stdout);
-      }
-    }
-  }
-  PrintQuerySummary("fts5", latencies, wall_start, {{"exact_total", exact_total}, {"facets", facets}, {"zero_hit_queries", zero_hits}});
+  // Prepared before the clock starts, as every query needs it.
+  NEWSDEX_RETURN_IF_ERROR(cache.Get("SELECT ext_id FROM docs WHERE rowid=?").status());
+  NEWSDEX_ASSIGN_OR_RETURN(
+      QueryTimings t, TimeQueries(queries.size(), options.warmup, [&](size_t qid) {
+        return Answer(db.get(), cache, qid, queries[qid], options);
+      }));
+  PrintQuerySummary("fts5", t.latencies, t.wall_start_us,
+                    {{"exact_total", options.exact_total},
+                     {"facets", options.facets},
+                     {"zero_hit_queries", t.zero_hits}});
   return absl::OkStatus();
+}
+
+PeerProgram Program() {
+  return {"fts5-peer", kUsage, {"--no-total", "--facets", "--warmup"}, Index, Query};
 }
 
 }  // namespace
 }  // namespace newsdex::tools
 
 int main(int argc, char** argv) {
-  std::vector<std::string> positional;
-  bool exact_total = true, facets = false, warmup = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--no-total") {
-      exact_total = false;
-    } else if (arg == "--facets") {
-      facets = true;
-    } else if (arg == "--warmup") {
-      warmup = true;
-    } else if (absl::StartsWith(arg, "--")) {
-      NEWSDEX_LOG(ERROR) << "fts5-peer: unknown option " << arg;
-      return 2;
-    } else {
-      positional.push_back(arg);
-    }
-  }
-  absl::Status status;
-  if (positional.size() == 3 && positional[0] == "index") {
-    status = newsdex::tools::Index(positional[1], positional[2]);
-  } else if (positional.size() == 3 && positional[0] == "query") {
-    status = newsdex::tools::Query(positional[1], positional[2], exact_total, facets, warmup);
-  } else {
-    NEWSDEX_LOG(ERROR) << "usage: fts5-peer index DB JSONL | fts5-peer query DB QUERIES [--no-total] [--facets] [--warmup]";
-    return 2;
-  }
-  if (!status.ok()) {
-    NEWSDEX_LOG(ERROR) << "fts5-peer: " << status.message();
-    return 1;
-  }
-  return 0;
+  return newsdex::tools::PeerMain(argc, argv, newsdex::tools::Program());
 }

@@ -12,6 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "core/log.h"
+#include "core/status_macros.h"
+#include "tools/bench/output_file.h"
 #include "tools/peers/peer_common.h"
 
 namespace newsdex::tools {
@@ -28,50 +30,47 @@ void AppendField(absl::string_view name, absl::string_view value, std::string* o
   out->push_back('\n');
 }
 
+// One scriptindex record: its fields, then the blank line that ends it.
+std::string Record(const PeerDoc& doc) {
+  std::string record;
+  AppendField("id", doc.id, &record);
+  AppendField("title", doc.title, &record);
+  AppendField("body", doc.body, &record);
+  AppendField("date", doc.date, &record);
+  for (const auto& c : doc.countries) AppendField("country", c, &record);
+  for (const auto& a : doc.actors) AppendField("actor", a, &record);
+  record.push_back('\n');
+  return record;
+}
+
+absl::Status Convert(const std::string& jsonl, const std::string& out_path) {
+  NEWSDEX_ASSIGN_OR_RETURN(OutputFile out, OutputFile::Open(out_path));
+  uint64_t bytes = 0, bad = 0, docs = 0;
+  NEWSDEX_RETURN_IF_ERROR(ReadPeerJsonl(
+      jsonl,
+      [&](PeerDoc doc) {
+        ++docs;
+        return out.Write(Record(doc));
+      },
+      &bytes, &bad));
+  NEWSDEX_RETURN_IF_ERROR(out.Close());
+  std::fprintf(stderr, "{\"tool\":\"jsonl-to-scriptindex\",\"docs\":%llu,\"bad_lines\":%llu}\n",
+               static_cast<unsigned long long>(docs), static_cast<unsigned long long>(bad));
+  return absl::OkStatus();
+}
+
 }  // namespace
 }  // namespace newsdex::tools
 
 int main(int argc, char** argv) {
-  using newsdex::tools::AppendField;
   if (argc < 2 || argc > 3) {
     NEWSDEX_LOG(ERROR) << "usage: jsonl-to-scriptindex JSONL [OUT|-]";
     return 2;
   }
-  const std::string out_path = argc == 3 ? argv[2] : "-";
-  FILE* out = out_path == "-" ? stdout : std::fopen(out_path.c_str(), "wb");
-  if (out == nullptr) {
-    NEWSDEX_LOG(ERROR) << "jsonl-to-scriptindex: " << out_path << ": cannot open for writing";
-    return 1;
-  }
-  uint64_t bytes = 0, bad = 0, docs = 0;
-  std::string record;
-  const absl::Status status = newsdex::tools::ReadPeerJsonl(
-      argv[1],
-      [&](newsdex::tools::PeerDoc doc) {
-        record.clear();
-        AppendField("id", doc.id, &record);
-        AppendField("title", doc.title, &record);
-        AppendField("body", doc.body, &record);
-        AppendField("date", doc.date, &record);
-        for (const auto& c : doc.countries) AppendField("country", c, &record);
-        for (const auto& a : doc.actors) AppendField("actor", a, &record);
-        record.push_back('\n');
-        if (std::fwrite(record.data(), 1, record.size(), out) != record.size()) {
-          return absl::DataLossError(out_path + ": write failed");
-        }
-        ++docs;
-        return absl::OkStatus();
-      },
-      &bytes, &bad);
+  const absl::Status status = newsdex::tools::Convert(argv[1], argc == 3 ? argv[2] : "-");
   if (!status.ok()) {
     NEWSDEX_LOG(ERROR) << "jsonl-to-scriptindex: " << status.message();
     return 1;
   }
-  if (std::fflush(out) != 0 || (out != stdout && std::fclose(out) != 0)) {
-    NEWSDEX_LOG(ERROR) << "jsonl-to-scriptindex: " << out_path << ": write failed";
-    return 1;
-  }
-  std::fprintf(stderr, "{\"tool\":\"jsonl-to-scriptindex\",\"docs\":%llu,\"bad_lines\":%llu}\n",
-               static_cast<unsigned long long>(docs), static_cast<unsigned long long>(bad));
   return 0;
 }

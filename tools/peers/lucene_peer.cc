@@ -2,7 +2,7 @@
 // peer of newsdex.
 //
 //   lucene-peer index DIR JSONL
-//   lucene-peer query DIR QUERIES [--warmup]
+//   lucene-peer query DIR QUERIES [--no-total] [--warmup]   (--no-total: no effect)
 //
 // index: fields id (stored, not analysed), title and body (analysed, not
 // stored), year, country and actor (not analysed, for filters), with the
@@ -29,12 +29,16 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "core/log.h"
 #include "core/status_macros.h"
 #include "tools/peers/peer_common.h"
 
 namespace newsdex::tools {
 namespace {
+
+constexpr char kUsage[] =
+    "lucene-peer index DIR JSONL | lucene-peer query DIR QUERIES [--warmup]";
 
 using Lucene::newLucene;
 using Lucene::String;
@@ -94,18 +98,7 @@ absl::Status Index(const std::string& dir, const std::string& jsonl) {
         &bytes, &bad));
     writer->optimize();
     writer->close();
-    const double wall_s = static_cast<double>(NowMicros() - start) / 1e6;
-    nlohmann::json summary = {{"peer", "lucene"},
-                              {"mode", "index"},
-                              {"docs", docs},
-                              {"bad_lines", bad},
-                              {"input_bytes", bytes},
-                              {"wall_s", std::round(wall_s * 1000) / 1000},
-                              {"docs_per_s", std::round(static_cast<double>(docs) / wall_s)},
-                              {"mb_per_s", std::round(static_cast<double>(bytes) / 1e6 / wall_s * 100) / 100},
-                              {"index_bytes", DiskUsageBytes(dir)},
-                              {"peak_rss_kb", PeakRssKb()}};
-    std::printf("%s\n", summary.dump().c_str());
+    PrintIndexSummary("lucene", docs, bad, bytes, start, DiskUsageBytes(dir));
     return absl::OkStatus();
   });
 }
@@ -138,101 +131,70 @@ Lucene::QueryPtr TitleOrBody(const std::vector<String>& terms) {
   return either;
 }
 
-absl::Status Query(const std::string& dir, const std::string& queries_path, bool warmup) {
+// Every word and phrase of `q` must match (in title or body); null when none
+// of them leaves a term after analysis.
+Lucene::QueryPtr MatchQuery(const Lucene::AnalyzerPtr& analyzer, const BenchQuery& q) {
+  Lucene::BooleanQueryPtr query = newLucene<Lucene::BooleanQuery>();
+  bool empty = true;
+  std::vector<std::string> texts = q.words;
+  for (const auto& p : q.phrases) texts.push_back(absl::StrJoin(p, " "));
+  for (const std::string& text : texts) {
+    const std::vector<String> terms = Analyze(analyzer, text);
+    if (terms.empty()) continue;
+    query->add(TitleOrBody(terms), Lucene::BooleanClause::MUST);
+    empty = false;
+  }
+  return empty ? Lucene::QueryPtr() : query;
+}
+
+// The country: and year: filters of `q`, or null.
+Lucene::FilterPtr Filter(const BenchQuery& q) {
+  if (q.countries.empty() && !q.year) return Lucene::FilterPtr();
+  Lucene::BooleanQueryPtr f = newLucene<Lucene::BooleanQuery>();
+  for (const auto& c : q.countries) {
+    f->add(newLucene<Lucene::TermQuery>(newLucene<Lucene::Term>(L"country", Wide(c))),
+           Lucene::BooleanClause::MUST);
+  }
+  if (q.year) {
+    f->add(newLucene<Lucene::TermQuery>(newLucene<Lucene::Term>(L"year", Wide(absl::StrCat(*q.year)))),
+           Lucene::BooleanClause::MUST);
+  }
+  return newLucene<Lucene::QueryWrapperFilter>(f);
+}
+
+// Totals are always exact in Lucene 3: --no-total is accepted and has no effect.
+absl::Status Query(const std::string& dir, const std::string& queries_path, const PeerQueryOptions& options) {
   NEWSDEX_ASSIGN_OR_RETURN(const std::vector<BenchQuery> queries, ReadQueryFile(queries_path));
   return CallLucene(dir, [&]() -> absl::Status {
     Lucene::IndexReaderPtr reader = Lucene::IndexReader::open(Lucene::FSDirectory::open(Wide(dir)), true);
     Lucene::IndexSearcherPtr searcher = newLucene<Lucene::IndexSearcher>(reader);
     Lucene::AnalyzerPtr analyzer = MakeAnalyzer();
-    std::vector<uint64_t> latencies;
-    uint64_t zero_hits = 0;
-    const uint64_t wall_start = NowMicros();
-    for (int pass = warmup ? 0 : 1; pass < 2; ++pass) {
-      latencies.clear();
-      zero_hits = 0;
-      for (size_t qid = 0; qid < queries.size(); ++qid) {
-        const BenchQuery& q = queries[qid];
-        const uint64_t start = NowMicros();
-        Lucene::BooleanQueryPtr query = newLucene<Lucene::BooleanQuery>();
-        bool empty = true;
-        for (const auto& w : q.words) {
-          const std::vector<String> terms = Analyze(analyzer, w);
-          if (terms.empty()) continue;
-          query->add(TitleOrBody(terms), Lucene::BooleanClause::MUST);
-          empty = false;
-        }
-        for (const auto& p : q.phrases) {
-          std::string text;
-          for (const auto& w : p) absl::StrAppend(&text, text.empty() ? "" : " ", w);
-          const std::vector<String> terms = Analyze(analyzer, text);
-          if (terms.empty()) continue;
-          query->add(TitleOrBody(terms), Lucene::BooleanClause::MUST);
-          empty = false;
-        }
-        Lucene::FilterPtr filter;
-        if (!q.countries.empty() || q.year) {
-          Lucene::BooleanQueryPtr f = newLucene<Lucene::BooleanQuery>();
-          for (const auto& c : q.countries) {
-            f->add(newLucene<Lucene::TermQuery>(newLucene<Lucene::Term>(L"country", Wide(c))),
-                   Lucene::BooleanClause::MUST);
-          }
-          if (q.year) {
-            f->add(newLucene<Lucene::TermQuery>(newLucene<Lucene::Term>(L"year", Wide(absl::StrCat(*q.year)))),
-                   Lucene::BooleanClause::MUST);
-          }
-          filter = newLucene<Lucene::QueryWrapperFilter>(f);
-        }
-        std::vector<std::string> ids;
-        int64_t total = 0;
-        if (!empty) {
-          Lucene::TopScoreDocCollectorPtr collector = Lucene::TopScoreDocCollector::create(10, true);
-          searcher->search(query, filter, collector);
-          Lucene::TopDocsPtr top = collector->topDocs();
-          total = collector->getTotalHits();
-          for (const auto& sd : top->scoreDocs) ids.push_back(Narrow(searcher->doc(sd->doc)->get(L"id")));
-        }
-        const uint64_t latency = NowMicros() - start;
-        if (ids.empty()) ++zero_hits;
-        latencies.push_back(latency);
-        if (pass == 1) PrintQueryLine(qid + 1, latency, total, ids);
-      }
-    }
-    PrintQuerySummary("lucene", latencies, wall_start, {{"docs", reader->numDocs()}, {"exact_total", true}, {"zero_hit_queries", zero_hits}});
+    auto answer = [&](size_t qid) -> absl::StatusOr<PeerAnswer> {
+      PeerAnswer a;
+      a.total = 0;
+      Lucene::QueryPtr query = MatchQuery(analyzer, queries[qid]);
+      if (!query) return a;
+      Lucene::TopScoreDocCollectorPtr collector = Lucene::TopScoreDocCollector::create(10, true);
+      searcher->search(query, Filter(queries[qid]), collector);
+      Lucene::TopDocsPtr top = collector->topDocs();
+      a.total = collector->getTotalHits();
+      for (const auto& sd : top->scoreDocs) a.ids.push_back(Narrow(searcher->doc(sd->doc)->get(L"id")));
+      return a;
+    };
+    NEWSDEX_ASSIGN_OR_RETURN(QueryTimings t, TimeQueries(queries.size(), options.warmup, answer));
+    PrintQuerySummary("lucene", t.latencies, t.wall_start_us,
+                      {{"docs", reader->numDocs()}, {"exact_total", true}, {"zero_hit_queries", t.zero_hits}});
     return absl::OkStatus();
   });
+}
+
+PeerProgram Program() {
+  return {"lucene-peer", kUsage, {"--no-total", "--warmup"}, Index, Query};
 }
 
 }  // namespace
 }  // namespace newsdex::tools
 
 int main(int argc, char** argv) {
-  std::vector<std::string> positional;
-  bool warmup = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--warmup") {
-      warmup = true;
-    } else if (arg == "--no-total") {
-      // Totals are always exact in Lucene 3; accepted for a uniform command line.
-    } else if (absl::StartsWith(arg, "--")) {
-      NEWSDEX_LOG(ERROR) << "lucene-peer: unknown option " << arg;
-      return 2;
-    } else {
-      positional.push_back(arg);
-    }
-  }
-  absl::Status status;
-  if (positional.size() == 3 && positional[0] == "index") {
-    status = newsdex::tools::Index(positional[1], positional[2]);
-  } else if (positional.size() == 3 && positional[0] == "query") {
-    status = newsdex::tools::Query(positional[1], positional[2], warmup);
-  } else {
-    NEWSDEX_LOG(ERROR) << "usage: lucene-peer index DIR JSONL | lucene-peer query DIR QUERIES [--warmup]";
-    return 2;
-  }
-  if (!status.ok()) {
-    NEWSDEX_LOG(ERROR) << "lucene-peer: " << status.message();
-    return 1;
-  }
-  return 0;
+  return newsdex::tools::PeerMain(argc, argv, newsdex::tools::Program());
 }

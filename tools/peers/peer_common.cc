@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "core/log.h"
 
 namespace newsdex::tools {
 namespace {
@@ -240,6 +241,95 @@ uint64_t NowMicros() {
 void PrintQueryLine(size_t qid, uint64_t latency_us, int64_t total, const std::vector<std::string>& ids) {
   std::string line = absl::StrCat("Q\t", qid, "\t", latency_us, "\t", total, "\t", absl::StrJoin(ids, ","), "\n");
   std::fwrite(line.data(), 1, line.size(), stdout);
+}
+
+void PrintIndexSummary(absl::string_view peer, uint64_t docs, uint64_t bad_lines,
+                       uint64_t input_bytes, uint64_t start_us, uint64_t index_bytes) {
+  const double wall_s = static_cast<double>(NowMicros() - start_us) / 1e6;
+  nlohmann::json summary = {
+      {"peer", std::string(peer)},
+      {"mode", "index"},
+      {"docs", docs},
+      {"bad_lines", bad_lines},
+      {"input_bytes", input_bytes},
+      {"wall_s", std::round(wall_s * 1000) / 1000},
+      {"docs_per_s", std::round(static_cast<double>(docs) / wall_s)},
+      {"mb_per_s", std::round(static_cast<double>(input_bytes) / 1e6 / wall_s * 100) / 100},
+      {"index_bytes", index_bytes},
+      {"peak_rss_kb", PeakRssKb()}};
+  std::printf("%s\n", summary.dump().c_str());
+}
+
+absl::Status ParsePeerArgs(int argc, const char* const* argv,
+                           const std::vector<std::string>& accepted,
+                           std::vector<std::string>* positional, PeerQueryOptions* options) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (!absl::StartsWith(arg, "--")) {
+      positional->push_back(arg);
+      continue;
+    }
+    if (std::find(accepted.begin(), accepted.end(), arg) == accepted.end()) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown option ", arg));
+    }
+    if (arg == "--no-total") options->exact_total = false;
+    if (arg == "--facets") options->facets = true;
+    if (arg == "--warmup") options->warmup = true;
+  }
+  return absl::OkStatus();
+}
+
+int PeerMain(int argc, const char* const* argv, const PeerProgram& program) {
+  std::vector<std::string> positional;
+  PeerQueryOptions options;
+  if (absl::Status s = ParsePeerArgs(argc, argv, program.query_options, &positional, &options);
+      !s.ok()) {
+    NEWSDEX_LOG(ERROR) << program.name << ": " << s.message();
+    return 2;
+  }
+  absl::Status status;
+  if (positional.size() == 3 && positional[0] == "index") {
+    status = program.index(positional[1], positional[2]);
+  } else if (positional.size() == 3 && positional[0] == "query") {
+    status = program.query(positional[1], positional[2], options);
+  } else {
+    NEWSDEX_LOG(ERROR) << "usage: " << program.usage;
+    return 2;
+  }
+  if (!status.ok()) {
+    NEWSDEX_LOG(ERROR) << program.name << ": " << status.message();
+    return 1;
+  }
+  return 0;
+}
+
+absl::StatusOr<QueryTimings> TimeQueries(
+    size_t count, bool warmup, const std::function<absl::StatusOr<PeerAnswer>(size_t qid)>& answer) {
+  QueryTimings t;
+  t.wall_start_us = NowMicros();
+  for (int pass = warmup ? 0 : 1; pass < 2; ++pass) {
+    const bool timed = pass == 1;
+    t.latencies.clear();
+    t.zero_hits = 0;
+    t.errors = 0;
+    for (size_t qid = 0; qid < count; ++qid) {
+      const uint64_t start = NowMicros();
+      absl::StatusOr<PeerAnswer> a = answer(qid);
+      const uint64_t latency = NowMicros() - start;
+      if (!a.ok()) return a.status();
+      t.latencies.push_back(latency);
+      if (!a->error.empty()) {
+        ++t.errors;
+        if (timed) NEWSDEX_LOG(WARNING) << "query " << qid + 1 << ": " << a->error;
+      } else if (a->ids.empty()) {
+        ++t.zero_hits;
+      }
+      if (!timed) continue;
+      PrintQueryLine(qid + 1, latency, a->total, a->ids);
+      std::fputs(a->after.c_str(), stdout);
+    }
+  }
+  return t;
 }
 
 }  // namespace newsdex::tools

@@ -1,11 +1,13 @@
-// Shared pieces of the benchmark peers (fts5-peer, lucene-peer, xapian-query)
-// and make-queries: the common query-file format (docs/benchmarks.md, "Query
-// files"), the JSONL input they index, latency percentiles, resource figures
-// and the machine-readable output lines. Thread-safety: free functions without
-// shared state.
+// Shared pieces of the benchmark peers (fts5-peer, lucene-peer, xapian-query,
+// newsdex-query-bench) and make-queries: the common query-file format
+// (docs/benchmarks.md, "Query files"), the JSONL input they index, their
+// command line, the timed passes over a query file, latency percentiles,
+// resource figures and the machine-readable output lines. Thread-safety: free
+// functions without shared state.
 #ifndef NEWSDEX_TOOLS_PEERS_PEER_COMMON_H_
 #define NEWSDEX_TOOLS_PEERS_PEER_COMMON_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -89,6 +91,68 @@ uint64_t NowMicros();
 //   Q <tab> qid <tab> latency_us <tab> total <tab> id1,id2,...
 // (total is -1 when not computed) to stdout.
 void PrintQueryLine(size_t qid, uint64_t latency_us, int64_t total, const std::vector<std::string>& ids);
+
+// Prints the one-line JSON summary every peer's index run ends with: `peer`,
+// mode "index", documents, bad input lines, input bytes, wall seconds since
+// `start_us` and the rates they give, the index size and peak RSS.
+void PrintIndexSummary(absl::string_view peer, uint64_t docs, uint64_t bad_lines,
+                       uint64_t input_bytes, uint64_t start_us, uint64_t index_bytes);
+
+// The query options of the peers' command lines; each peer accepts those it
+// can honour.
+struct PeerQueryOptions {
+  bool exact_total = true;  // --no-total clears it: the top hits only
+  bool facets = false;      // --facets: also count facets
+  bool warmup = false;      // --warmup: one untimed pass over the file first
+};
+
+// Splits a peer's command line into its positional arguments and the query
+// options named in `accepted` (any of "--no-total", "--facets", "--warmup").
+// kInvalidArgument ("unknown option --x") for any other argument that starts
+// with "--".
+absl::Status ParsePeerArgs(int argc, const char* const* argv,
+                           const std::vector<std::string>& accepted,
+                           std::vector<std::string>* positional, PeerQueryOptions* options);
+
+// A peer that builds its own index (fts5-peer, lucene-peer):
+//   NAME index DB JSONL
+//   NAME query DB QUERIES [query_options]
+struct PeerProgram {
+  std::string name;   // "fts5-peer", for messages
+  std::string usage;  // printed after "usage: " on a usage error
+  std::vector<std::string> query_options;
+  std::function<absl::Status(const std::string& db, const std::string& jsonl)> index;
+  std::function<absl::Status(const std::string& db, const std::string& queries,
+                             const PeerQueryOptions& options)>
+      query;
+};
+
+// The main() of a PeerProgram. Returns the exit status: 0, 1 when the index
+// or query run fails, 2 on a usage error. Messages go to the log.
+int PeerMain(int argc, const char* const* argv, const PeerProgram& program);
+
+// One answered query.
+struct PeerAnswer {
+  std::vector<std::string> ids;  // the top hits, best first
+  int64_t total = -1;            // matches in all; -1 when not counted
+  std::string after;             // printed after the query's "Q" line (fts5's "F" lines)
+  std::string error;             // not empty: the query failed; counted, logged, the run goes on
+};
+
+// What the timed pass over a query file measured.
+struct QueryTimings {
+  std::vector<uint64_t> latencies;  // microseconds, one per query
+  uint64_t zero_hits = 0;           // answered queries without a hit
+  uint64_t errors = 0;              // queries whose answer has an error
+  uint64_t wall_start_us = 0;       // NowMicros() when the first pass began
+};
+
+// Calls `answer(qid)` for each qid in [0, count), timing each call; with
+// `warmup`, one untimed pass first. The timed pass prints each query's "Q"
+// line (PrintQueryLine, numbered from 1) and its `after`, and logs each
+// failed query. An error returned by `answer` ends the run with that error.
+absl::StatusOr<QueryTimings> TimeQueries(
+    size_t count, bool warmup, const std::function<absl::StatusOr<PeerAnswer>(size_t qid)>& answer);
 
 }  // namespace newsdex::tools
 

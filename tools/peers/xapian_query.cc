@@ -30,8 +30,7 @@ namespace {
 
 struct Options {
   std::string db_path, queries_path;
-  bool exact_total = true;
-  bool warmup = false;
+  PeerQueryOptions query;
 };
 
 // The id stored by scriptindex's "field=id": document data is "id=<value>".
@@ -45,6 +44,20 @@ std::string IdFromData(const std::string& data) {
   return "";
 }
 
+// Words and phrases through the QueryParser; country: and year: as boolean
+// filters (scriptindex.idx's XC and Y prefixes).
+Xapian::Query ParseQuery(Xapian::QueryParser& qp, const BenchQuery& q) {
+  std::vector<std::string> parts = q.words;
+  for (const auto& phrase : q.phrases) parts.push_back(absl::StrCat("\"", absl::StrJoin(phrase, " "), "\""));
+  Xapian::Query query = qp.parse_query(absl::StrJoin(parts, " "), Xapian::QueryParser::FLAG_PHRASE);
+  std::vector<Xapian::Query> filters;
+  for (const auto& c : q.countries) filters.emplace_back(absl::StrCat("XC", c));
+  if (q.year) filters.emplace_back(absl::StrCat("Y", *q.year));
+  if (filters.empty()) return query;
+  return Xapian::Query(Xapian::Query::OP_FILTER, query,
+                       Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+}
+
 absl::Status Run(const Options& options) {
   NEWSDEX_ASSIGN_OR_RETURN(const std::vector<BenchQuery> queries, ReadQueryFile(options.queries_path));
   return core::CallXapian(options.db_path, [&]() -> absl::Status {
@@ -56,39 +69,19 @@ absl::Status Run(const Options& options) {
     qp.set_default_op(Xapian::Query::OP_AND);
     Xapian::Enquire enquire(db);
     enquire.set_weighting_scheme(Xapian::BM25Weight());
-    const Xapian::doccount check_at_least = options.exact_total ? db.get_doccount() : 0;
-
-    std::vector<uint64_t> latencies;
-    uint64_t zero_hits = 0;
-    const uint64_t wall_start = NowMicros();
-    for (int pass = options.warmup ? 0 : 1; pass < 2; ++pass) {
-      latencies.clear();
-      zero_hits = 0;
-      for (size_t qid = 0; qid < queries.size(); ++qid) {
-        const BenchQuery& q = queries[qid];
-        const uint64_t start = NowMicros();
-        std::vector<std::string> parts = q.words;
-        for (const auto& phrase : q.phrases) parts.push_back(absl::StrCat("\"", absl::StrJoin(phrase, " "), "\""));
-        Xapian::Query query = qp.parse_query(absl::StrJoin(parts, " "), Xapian::QueryParser::FLAG_PHRASE);
-        std::vector<Xapian::Query> filters;
-        for (const auto& c : q.countries) filters.emplace_back(absl::StrCat("XC", c));
-        if (q.year) filters.emplace_back(absl::StrCat("Y", *q.year));
-        if (!filters.empty()) {
-          query = Xapian::Query(Xapian::Query::OP_FILTER, query,
-                                Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
-        }
-        enquire.set_query(query);
-        const Xapian::MSet mset = enquire.get_mset(0, 10, check_at_least);
-        std::vector<std::string> ids;
-        for (auto it = mset.begin(); it != mset.end(); ++it) ids.push_back(IdFromData(it.get_document().get_data()));
-        const uint64_t latency = NowMicros() - start;
-        const int64_t total = options.exact_total ? static_cast<int64_t>(mset.get_matches_estimated()) : -1;
-        if (mset.empty()) ++zero_hits;
-        latencies.push_back(latency);
-        if (pass == 1) PrintQueryLine(qid + 1, latency, total, ids);
-      }
-    }
-    PrintQuerySummary("xapian", latencies, wall_start, {{"docs", db.get_doccount()}, {"exact_total", options.exact_total}, {"zero_hit_queries", zero_hits}});
+    const bool exact_total = options.query.exact_total;
+    const Xapian::doccount check_at_least = exact_total ? db.get_doccount() : 0;
+    auto answer = [&](size_t qid) -> absl::StatusOr<PeerAnswer> {
+      enquire.set_query(ParseQuery(qp, queries[qid]));
+      const Xapian::MSet mset = enquire.get_mset(0, 10, check_at_least);
+      PeerAnswer a;
+      for (auto it = mset.begin(); it != mset.end(); ++it) a.ids.push_back(IdFromData(it.get_document().get_data()));
+      if (exact_total) a.total = static_cast<int64_t>(mset.get_matches_estimated());
+      return a;
+    };
+    NEWSDEX_ASSIGN_OR_RETURN(QueryTimings t, TimeQueries(queries.size(), options.query.warmup, answer));
+    PrintQuerySummary("xapian", t.latencies, t.wall_start_us,
+                      {{"docs", db.get_doccount()}, {"exact_total", exact_total}, {"zero_hit_queries", t.zero_hits}});
     return absl::OkStatus();
   });
 }
@@ -99,18 +92,11 @@ absl::Status Run(const Options& options) {
 int main(int argc, char** argv) {
   newsdex::tools::Options options;
   std::vector<std::string> positional;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--no-total") {
-      options.exact_total = false;
-    } else if (arg == "--warmup") {
-      options.warmup = true;
-    } else if (absl::StartsWith(arg, "--")) {
-      NEWSDEX_LOG(ERROR) << "xapian-query: unknown option " << arg;
-      return 2;
-    } else {
-      positional.push_back(arg);
-    }
+  const absl::Status args =
+      newsdex::tools::ParsePeerArgs(argc, argv, {"--no-total", "--warmup"}, &positional, &options.query);
+  if (!args.ok()) {
+    NEWSDEX_LOG(ERROR) << "xapian-query: " << args.message();
+    return 2;
   }
   if (positional.size() != 2) {
     NEWSDEX_LOG(ERROR) << "usage: xapian-query DB QUERIES [--no-total] [--warmup]";
