@@ -83,6 +83,14 @@ uint64_t Fnv1a64(absl::string_view s) {
   return h;
 }
 
+constexpr int CountSlotFields() {
+  int n = 0;
+  for (const Field& f : kFields) n += f.slot.has_value() ? 1 : 0;
+  return n;
+}
+static_assert(CountSlotFields() == kFacetFieldCount,
+              "kFacetFieldCount must equal the number of fields with a value slot");
+
 }  // namespace
 
 absl::Span<const Field> Fields() { return kFields; }

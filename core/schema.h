@@ -106,6 +106,11 @@ struct Field {
   absl::string_view description;
 };
 
+// The facets are the fields mirrored in a value slot (date, countries, focus
+// countries, actors, language, source): one count per facet, so arrays indexed
+// by facet are this long. schema.cc checks it against the table.
+inline constexpr int kFacetFieldCount = 6;
+
 // The schema table, in a stable order.
 absl::Span<const Field> Fields();
 

@@ -64,7 +64,8 @@ const absl::Status& StatusOf(const absl::StatusOr<T>& s) {
 
 // Runs `call` and, while it fails with kAborted (Xapian's DatabaseModifiedError:
 // a writer committed past the revision being read), runs `reopen` and calls
-// again, at most `retries` times. If it is still aborted and `gate_db_path`
+// again, at most `retries` times (a reopen that is itself aborted counts as
+// one). If it is still aborted and `gate_db_path`
 // names a local database, the last attempt reopens and calls while holding
 // that database's commit gate shared (core/commit_gate.h), so no gated commit
 // can cut it short. `call` returns absl::Status or StatusOr; `reopen` returns
@@ -76,8 +77,13 @@ auto RetryIfModified(int retries, Call&& call, Reopen&& reopen,
   auto result = call();
   for (int i = 0; i < retries && StatusOf(result).code() == absl::StatusCode::kAborted; ++i) {
     absl::Status reopened = reopen();
-    if (!reopened.ok()) return reopened;
-    result = call();
+    if (reopened.ok()) {
+      result = call();
+    } else if (reopened.code() == absl::StatusCode::kAborted) {
+      result = reopened;  // the reopen's own reads were cut short: try again
+    } else {
+      return reopened;
+    }
   }
   if (StatusOf(result).code() != absl::StatusCode::kAborted || gate_db_path.empty()) {
     return result;

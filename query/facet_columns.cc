@@ -34,6 +34,43 @@ constexpr size_t kRunBytes = 32;
 constexpr size_t kLanes = 4;
 constexpr size_t kMaxLanedValues = 1024;
 
+// Feeds each (docid, value) of `slot` with docid in [first, last] to `add`,
+// checking `cancel` every 64k values. Xapian errors come back as Status.
+template <typename Add>
+absl::Status StreamSlot(const Xapian::Database& db, Xapian::valueno slot, Xapian::docid first,
+                        Xapian::docid last, const std::atomic<bool>* cancel, Add&& add) {
+  return core::CallXapian("reading facet values", [&]() -> absl::Status {
+    Xapian::ValueIterator it = db.valuestream_begin(slot);
+    if (first > 1) it.skip_to(first);
+    uint32_t n = 0;
+    for (; it != db.valuestream_end(slot); ++it) {
+      if ((++n & kCancelCheckMask) == 0 && cancel != nullptr &&
+          cancel->load(std::memory_order_relaxed)) {
+        return absl::CancelledError("facet columns: build cancelled");
+      }
+      const Xapian::docid did = it.get_docid();
+      if (did > last) break;
+      add(did, *it);
+    }
+    return absl::OkStatus();
+  });
+}
+
+// Calls `fn` on each value of a packed multi-valued slot value, "a|b|c"
+// (core::PackValues: sorted, no duplicates), without copying them.
+template <typename Fn>
+void ForEachPackedValue(const std::string& packed, Fn&& fn) {
+  size_t start = 0;
+  while (start <= packed.size()) {
+    // std::string::find, an inline memchr (Debian's absl::string_view::find
+    // is an out-of-line call per value).
+    size_t end = packed.find(core::kPackedSeparator, start);
+    if (end == std::string::npos) end = packed.size();
+    if (end > start) fn(absl::string_view(packed).substr(start, end - start));
+    start = end + 1;
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::optional<DatabaseIdentity>> IdentityOf(const Xapian::Database& db) {
@@ -76,77 +113,75 @@ size_t FacetColumns::MemoryBytes() const {
 
 absl::Status FacetColumns::AppendFrom(const Xapian::Database& db, Xapian::docid first,
                                       Xapian::docid last, const std::atomic<bool>* cancel) {
-  auto cancelled = [&] { return cancel != nullptr && cancel->load(std::memory_order_relaxed); };
   for (FacetField f : kAllFields) {
-    Column& c = columns_[Index(f)];
-    c.multi = IsMultiValuedFacet(f);
-    const bool dates = f == FacetField::kDate;
-    auto intern = [&c, dates](absl::string_view v) -> uint32_t {
-      auto [it, inserted] =
-          c.ordinal_of.try_emplace(std::string(v), static_cast<uint32_t>(c.values.size()));
-      if (inserted) {
-        c.values.emplace_back(v);
-        if (dates) c.days.push_back(core::ParseIsoDate(v));
-      }
-      return it->second;
-    };
-    // Feeds each (docid, value) of the facet's slot in (first, last] to `add`,
-    // checking the cancel flag every 64k values.
-    const Xapian::valueno slot = static_cast<Xapian::valueno>(FacetSlot(f));
-    auto stream = [&](const auto& add) {
-      return core::CallXapian("reading facet values", [&]() -> absl::Status {
-        Xapian::ValueIterator it = db.valuestream_begin(slot);
-        if (first > 1) it.skip_to(first);
-        uint32_t n = 0;
-        for (; it != db.valuestream_end(slot); ++it) {
-          if ((++n & kCancelCheckMask) == 0 && cancelled()) {
-            return absl::CancelledError("facet columns: build cancelled");
-          }
-          const Xapian::docid did = it.get_docid();
-          if (did > last) break;
-          add(did, *it);
-        }
-        return absl::OkStatus();
-      });
-    };
-    // Appended at full width; the column may outgrow its old width.
-    std::vector<uint32_t> codes = c.TakeCodes();
-    if (c.multi) {
-      // Invariant: offsets[d] is set for every d <= `filled`; offsets[first]
-      // (the end of the previous snapshot) already is.
-      c.offsets.resize(static_cast<size_t>(last) + 2, 0);
-      Xapian::docid filled = first;
-      NEWSDEX_RETURN_IF_ERROR(stream([&](Xapian::docid did, const std::string& packed) {
-        while (filled < did) c.offsets[++filled] = static_cast<uint32_t>(codes.size());
-        // Packed as "a|b|c" (core::PackValues: sorted, no duplicates).
-        size_t start = 0;
-        while (start <= packed.size()) {
-          size_t end = packed.find(core::kPackedSeparator, start);
-          if (end == std::string::npos) end = packed.size();
-          if (end > start) {
-            codes.push_back(intern(absl::string_view(packed).substr(start, end - start)) + 1);
-          }
-          start = end + 1;
-        }
-      }));
-      while (filled < last + 1) c.offsets[++filled] = static_cast<uint32_t>(codes.size());
-    } else {
-      codes.resize(static_cast<size_t>(last) + 1, 0);
-      NEWSDEX_RETURN_IF_ERROR(stream([&](Xapian::docid did, const std::string& v) {
-        if (!v.empty()) codes[did] = intern(v) + 1;
-      }));
-    }
-    c.PutCodes(std::move(codes));
-    if (dates) {
-      c.day_order.clear();
-      for (uint32_t i = 0; i < c.days.size(); ++i) {
-        if (c.days[i]) c.day_order.push_back(i);
-      }
-      std::sort(c.day_order.begin(), c.day_order.end(),
-                [&c](uint32_t a, uint32_t b) { return *c.days[a] < *c.days[b]; });
-    }
+    NEWSDEX_RETURN_IF_ERROR(columns_[Index(f)].AppendFrom(db, f, first, last, cancel));
   }
   return absl::OkStatus();
+}
+
+absl::Status FacetColumns::Column::AppendFrom(const Xapian::Database& db, FacetField field,
+                                              Xapian::docid first, Xapian::docid last,
+                                              const std::atomic<bool>* cancel) {
+  multi = IsMultiValuedFacet(field);
+  const bool date = field == FacetField::kDate;
+  const Xapian::valueno slot = static_cast<Xapian::valueno>(FacetSlot(field));
+  // Appended at full width; the column may outgrow its old width.
+  std::vector<uint32_t> codes = TakeCodes();
+  NEWSDEX_RETURN_IF_ERROR(multi ? AppendPacked(db, slot, first, last, cancel, codes)
+                                : AppendSingle(db, slot, date, first, last, cancel, codes));
+  PutCodes(std::move(codes));
+  if (date) OrderDays();
+  return absl::OkStatus();
+}
+
+uint32_t FacetColumns::Column::Intern(absl::string_view value, bool date) {
+  auto [it, inserted] =
+      ordinal_of.try_emplace(std::string(value), static_cast<uint32_t>(values.size()));
+  if (inserted) {
+    values.emplace_back(value);
+    if (date) days.push_back(core::ParseIsoDate(value));
+  }
+  return it->second;
+}
+
+absl::Status FacetColumns::Column::AppendPacked(const Xapian::Database& db, Xapian::valueno slot,
+                                                Xapian::docid first, Xapian::docid last,
+                                                const std::atomic<bool>* cancel,
+                                                std::vector<uint32_t>& codes) {
+  // Invariant: offsets[d] is set for every d <= `filled`; offsets[first]
+  // (the end of the previous snapshot) already is.
+  offsets.resize(static_cast<size_t>(last) + 2, 0);
+  Xapian::docid filled = first;
+  NEWSDEX_RETURN_IF_ERROR(StreamSlot(
+      db, slot, first, last, cancel, [&](Xapian::docid did, const std::string& packed) {
+        while (filled < did) offsets[++filled] = static_cast<uint32_t>(codes.size());
+        ForEachPackedValue(packed, [&](absl::string_view value) {
+          codes.push_back(Intern(value, /*date=*/false) + 1);
+        });
+      }));
+  while (filled < last + 1) offsets[++filled] = static_cast<uint32_t>(codes.size());
+  return absl::OkStatus();
+}
+
+absl::Status FacetColumns::Column::AppendSingle(const Xapian::Database& db, Xapian::valueno slot,
+                                                bool date, Xapian::docid first,
+                                                Xapian::docid last,
+                                                const std::atomic<bool>* cancel,
+                                                std::vector<uint32_t>& codes) {
+  codes.resize(static_cast<size_t>(last) + 1, 0);
+  return StreamSlot(db, slot, first, last, cancel,
+                    [&](Xapian::docid did, const std::string& value) {
+                      if (!value.empty()) codes[did] = Intern(value, date) + 1;
+                    });
+}
+
+void FacetColumns::Column::OrderDays() {
+  day_order.clear();
+  for (uint32_t i = 0; i < days.size(); ++i) {
+    if (days[i]) day_order.push_back(i);
+  }
+  std::sort(day_order.begin(), day_order.end(),
+            [this](uint32_t a, uint32_t b) { return *days[a] < *days[b]; });
 }
 
 std::vector<uint32_t> FacetColumns::Column::TakeCodes() {
@@ -362,6 +397,42 @@ std::optional<std::vector<std::string>> ConjunctionTerms(const Xapian::Query& qu
   return terms;
 }
 
+namespace {
+
+// Leapfrogs the posting lists `its` (at least two, rarest first): feeds every
+// docid all of them hold to `counter` (may be null) and returns how many
+// there were. Throws Xapian errors.
+Xapian::doccount CountAgreeing(std::vector<Xapian::PostingIterator>& its,
+                               FacetColumnCounter* counter) {
+  const Xapian::PostingIterator end;
+  Xapian::doccount n = 0;
+  if (its[0] == end) return n;
+  Xapian::docid candidate = *its[0];
+  for (;;) {
+    bool agreed = true;
+    for (size_t i = 1; i < its.size(); ++i) {
+      its[i].skip_to(candidate);
+      if (its[i] == end) return n;
+      if (*its[i] != candidate) {
+        candidate = *its[i];
+        agreed = false;
+        break;
+      }
+    }
+    if (agreed) {
+      if (counter != nullptr) counter->Add(candidate);
+      ++n;
+      ++its[0];
+    } else {
+      its[0].skip_to(candidate);
+    }
+    if (its[0] == end) return n;
+    candidate = *its[0];
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<Xapian::doccount> CountConjunction(const Xapian::Database& db,
                                                   const std::vector<std::string>& terms,
                                                   FacetColumnCounter* counter) {
@@ -376,40 +447,16 @@ absl::StatusOr<Xapian::doccount> CountConjunction(const Xapian::Database& db,
     order.erase(std::unique(order.begin(), order.end()), order.end());
     std::vector<Xapian::PostingIterator> its;
     for (const auto& [freq, t] : order) its.push_back(db.postlist_begin(t));
+    if (its.size() > 1) return CountAgreeing(its, counter);
+    // One term in one database: its frequency is exact.
+    if (counter == nullptr) return order[0].first;
     const Xapian::PostingIterator end;
     Xapian::doccount n = 0;
-    if (its.size() == 1) {
-      // One term in one database: its frequency is exact.
-      if (counter == nullptr) return order[0].first;
-      for (Xapian::PostingIterator& it = its[0]; it != end; ++it) {
-        counter->Add(*it);
-        ++n;
-      }
-      return n;
+    for (Xapian::PostingIterator& it = its[0]; it != end; ++it) {
+      counter->Add(*it);
+      ++n;
     }
-    if (its[0] == end) return n;
-    Xapian::docid candidate = *its[0];
-    for (;;) {
-      bool agreed = true;
-      for (size_t i = 1; i < its.size(); ++i) {
-        its[i].skip_to(candidate);
-        if (its[i] == end) return n;
-        if (*its[i] != candidate) {
-          candidate = *its[i];
-          agreed = false;
-          break;
-        }
-      }
-      if (agreed) {
-        if (counter != nullptr) counter->Add(candidate);
-        ++n;
-        ++its[0];
-      } else {
-        its[0].skip_to(candidate);
-      }
-      if (its[0] == end) return n;
-      candidate = *its[0];
-    }
+    return n;
   });
 }
 

@@ -3,45 +3,31 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/utf8.h"
+
 namespace newsdex::query {
+
 namespace {
 
-// Length of the well-formed UTF-8 sequence starting at p[0] (a byte >= 0x80),
-// or 0 if ill-formed; then *bad is the length of its maximal ill-formed
-// prefix (at least 1), the bytes one U+FFFD stands for (Unicode 15, 3.9).
-size_t Utf8SequenceLength(const unsigned char* p, size_t n, size_t* bad) {
-  const unsigned char c = p[0];
-  size_t len;
-  unsigned char lo = 0x80, hi = 0xBF;  // range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if (c == 0xE0) lo = 0xA0;  // overlong
-    if (c == 0xED) hi = 0x9F;  // surrogates
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if (c == 0xF0) lo = 0x90;  // overlong
-    if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
-  } else {
-    *bad = 1;
-    return 0;
+// Appends the escape of an ASCII character JSON does not allow as is.
+void AppendEscaped(unsigned char c, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  switch (c) {
+    case '"': out->append("\\\""); return;
+    case '\\': out->append("\\\\"); return;
+    case '\b': out->append("\\b"); return;
+    case '\f': out->append("\\f"); return;
+    case '\n': out->append("\\n"); return;
+    case '\r': out->append("\\r"); return;
+    case '\t': out->append("\\t"); return;
   }
-  for (size_t k = 1; k < len; ++k) {
-    const unsigned char b = k < n ? p[k] : 0;
-    const bool ok = k < n && (k == 1 ? (b >= lo && b <= hi) : (b >= 0x80 && b <= 0xBF));
-    if (!ok) {
-      *bad = k;
-      return 0;
-    }
-  }
-  return len;
+  const char u[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+  out->append(u, sizeof(u));
 }
 
 }  // namespace
 
 void AppendJsonString(absl::string_view text, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
   out->reserve(out->size() + n + 2);
@@ -55,31 +41,17 @@ void AppendJsonString(absl::string_view text, std::string* out) {
       continue;
     }
     size_t bad = 0;
-    if (c >= 0x80) {
-      const size_t len = Utf8SequenceLength(p + i, n - i, &bad);
-      if (len > 0) {
-        i += len;
-        continue;
-      }
+    const size_t len = c >= 0x80 ? core::utf8::SequenceLength(text, i, &bad) : 0;
+    if (len > 0) {
+      i += len;
+      continue;
     }
     out->append(text.data() + copied, i - copied);
     if (bad > 0) {
-      out->append("\xEF\xBF\xBD");
+      out->append("\xEF\xBF\xBD");  // U+FFFD for the maximal ill-formed subsequence
       i += bad;
     } else {
-      switch (c) {
-        case '"': out->append("\\\""); break;
-        case '\\': out->append("\\\\"); break;
-        case '\b': out->append("\\b"); break;
-        case '\f': out->append("\\f"); break;
-        case '\n': out->append("\\n"); break;
-        case '\r': out->append("\\r"); break;
-        case '\t': out->append("\\t"); break;
-        default: {
-          const char u[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-          out->append(u, sizeof(u));
-        }
-      }
+      AppendEscaped(c, out);
       ++i;
     }
     copied = i;

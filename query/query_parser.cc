@@ -10,6 +10,7 @@
 #include "absl/time/civil_time.h"
 #include "core/article.h"
 #include "core/schema.h"
+#include "core/status_macros.h"
 #include "query/date_query.h"
 
 namespace newsdex::query {
@@ -66,7 +67,81 @@ absl::Status ErrorAt(size_t byte_offset, absl::string_view message) {
   return absl::InvalidArgumentError(absl::StrCat(Where(byte_offset), message));
 }
 
-// Splits the query into tokens. Fails only for an unterminated phrase.
+// The phrase at s[i], whose opening quote is `quote` bytes long, up to the
+// next quote of either kind.
+absl::StatusOr<Token> LexPhrase(absl::string_view s, size_t i, size_t quote) {
+  const size_t first = i + quote;
+  for (size_t k = first; k < s.size(); ++k) {
+    if (const size_t close = QuoteLength(s, k); close > 0) {
+      Token t;
+      t.kind = TokenKind::kPhrase;
+      t.text = std::string(s.substr(first, k - first));
+      t.begin = i;
+      t.end = k + close;
+      return t;
+    }
+  }
+  return ErrorAt(i, "unterminated phrase (missing '\"')");
+}
+
+// Whether the '+' or '-' at s[i] is an operator on the term that follows.
+bool IsSignOperator(absl::string_view s, size_t i, bool term_start) {
+  return (s[i] == '+' || s[i] == '-') && term_start && i + 1 < s.size() && !IsSpace(s[i + 1]) &&
+         s[i + 1] != ')' && s[i + 1] != '+' && s[i + 1] != '-';
+}
+
+// Makes `t` (a word) an operator when it spells one: AND, OR, NOT, NEAR[/n]
+// or ADJ[/n]. Fails for a bad distance.
+absl::Status ClassifyWord(Token& t) {
+  const std::string& w = t.text;
+  t.kind = TokenKind::kWord;
+  if (w == "AND" || w == "&&") {
+    t.kind = TokenKind::kAnd;
+  } else if (w == "OR" || w == "||") {
+    t.kind = TokenKind::kOr;
+  } else if (w == "NOT") {
+    t.kind = TokenKind::kNot;
+  } else if (w == "NEAR" || w == "ADJ" || absl::StartsWith(w, "NEAR/") ||
+             absl::StartsWith(w, "ADJ/")) {
+    const size_t slash = w.find('/');
+    int distance = kDefaultNearDistance;
+    if (slash != std::string::npos &&
+        (!absl::SimpleAtoi(w.substr(slash + 1), &distance) || distance < 0 || distance > 1000)) {
+      return ErrorAt(t.begin, absl::StrCat("bad distance in \"", w,
+                                           "\" (expected NEAR/n or ADJ/n, n in 0..1000)"));
+    }
+    t.kind = absl::StartsWith(w, "NEAR") ? TokenKind::kNear : TokenKind::kAdj;
+    t.distance = distance;
+  }
+  return absl::OkStatus();
+}
+
+// The word at s[i], up to the next delimiter, or a field name and its colon
+// ("title:", the value follows directly). Fails for a field without a value.
+absl::StatusOr<Token> LexWord(absl::string_view s, size_t i) {
+  Token t;
+  t.begin = i;
+  size_t j = i;
+  for (; j < s.size() && !IsDelimiter(s, j); ++j) {
+    if (s[j] != ':' || j == i) continue;
+    std::string name = absl::AsciiStrToLower(s.substr(i, j - i));
+    if (core::FindFieldByQueryName(name) == nullptr) continue;
+    if (j + 1 >= s.size() || IsSpace(s[j + 1]) || s[j + 1] == ')') {
+      return ErrorAt(i, absl::StrCat("field ", name, ": needs a value"));
+    }
+    t.kind = TokenKind::kField;
+    t.text = std::move(name);
+    t.end = j + 1;
+    return t;
+  }
+  t.text = std::string(s.substr(i, j - i));
+  t.end = j;
+  NEWSDEX_RETURN_IF_ERROR(ClassifyWord(t));
+  return t;
+}
+
+// Splits the query into tokens. Fails for an unterminated phrase, a field
+// without a value or a bad NEAR/ADJ distance.
 absl::StatusOr<std::vector<Token>> Lex(absl::string_view s) {
   std::vector<Token> out;
   size_t i = 0;
@@ -80,91 +155,18 @@ absl::StatusOr<std::vector<Token>> Lex(absl::string_view s) {
     }
     Token t;
     t.begin = i;
+    t.end = i + 1;
     if (c == '(' || c == ')') {
       t.kind = c == '(' ? TokenKind::kLParen : TokenKind::kRParen;
-      t.end = ++i;
-      term_start = c == '(';
-      out.push_back(std::move(t));
-      continue;
-    }
-    if (size_t q = QuoteLength(s, i); q > 0) {
-      size_t j = i + q;
-      size_t close = std::string::npos, close_len = 0;
-      for (size_t k = j; k < s.size(); ++k) {
-        if (size_t ql = QuoteLength(s, k); ql > 0) {
-          close = k;
-          close_len = ql;
-          break;
-        }
-      }
-      if (close == std::string::npos) return ErrorAt(i, "unterminated phrase (missing '\"')");
-      t.kind = TokenKind::kPhrase;
-      t.text = std::string(s.substr(j, close - j));
-      i = close + close_len;
-      t.end = i;
-      out.push_back(std::move(t));
-      term_start = false;
-      continue;
-    }
-    if ((c == '+' || c == '-') && term_start && i + 1 < s.size() && !IsSpace(s[i + 1]) &&
-        s[i + 1] != ')' && s[i + 1] != '+' && s[i + 1] != '-') {
+    } else if (const size_t quote = QuoteLength(s, i); quote > 0) {
+      NEWSDEX_ASSIGN_OR_RETURN(t, LexPhrase(s, i, quote));
+    } else if (IsSignOperator(s, i, term_start)) {
       t.kind = c == '+' ? TokenKind::kPlus : TokenKind::kMinus;
-      t.end = ++i;
-      out.push_back(std::move(t));
-      term_start = false;
-      continue;
+    } else {
+      NEWSDEX_ASSIGN_OR_RETURN(t, LexWord(s, i));
     }
-    // A word: up to the next delimiter, or a field name and its colon.
-    size_t j = i;
-    while (j < s.size() && !IsDelimiter(s, j)) {
-      if (s[j] == ':' && j > i) {
-        std::string name = absl::AsciiStrToLower(s.substr(i, j - i));
-        if (core::FindFieldByQueryName(name) != nullptr && j + 1 < s.size() &&
-            !IsSpace(s[j + 1]) && s[j + 1] != ')') {
-          t.kind = TokenKind::kField;
-          t.text = std::move(name);
-          t.end = j + 1;
-          break;
-        }
-        if (core::FindFieldByQueryName(name) != nullptr) {
-          return ErrorAt(i, absl::StrCat("field ", name, ": needs a value"));
-        }
-      }
-      ++j;
-    }
-    if (t.kind == TokenKind::kField) {
-      i = t.end;
-      out.push_back(std::move(t));
-      term_start = false;
-      continue;
-    }
-    t.text = std::string(s.substr(i, j - i));
-    t.end = j;
-    i = j;
-    term_start = false;
-    t.kind = TokenKind::kWord;
-    const std::string& w = t.text;
-    if (w == "AND" || w == "&&") {
-      t.kind = TokenKind::kAnd;
-    } else if (w == "OR" || w == "||") {
-      t.kind = TokenKind::kOr;
-    } else if (w == "NOT") {
-      t.kind = TokenKind::kNot;
-    } else if (w == "NEAR" || w == "ADJ" || absl::StartsWith(w, "NEAR/") ||
-               absl::StartsWith(w, "ADJ/")) {
-      const bool near = absl::StartsWith(w, "NEAR");
-      size_t slash = w.find('/');
-      int distance = kDefaultNearDistance;
-      if (slash != std::string::npos) {
-        if (!absl::SimpleAtoi(w.substr(slash + 1), &distance) || distance < 0 ||
-            distance > 1000) {
-          return ErrorAt(t.begin, absl::StrCat("bad distance in \"", w,
-                                               "\" (expected NEAR/n or ADJ/n, n in 0..1000)"));
-        }
-      }
-      t.kind = near ? TokenKind::kNear : TokenKind::kAdj;
-      t.distance = distance;
-    }
+    term_start = c == '(';
+    i = t.end;
     out.push_back(std::move(t));
   }
   Token end;

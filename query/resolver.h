@@ -27,6 +27,8 @@ namespace newsdex::query {
 
 // The facet fields of the search API, by their request/JSON names.
 enum class FacetField { kActor, kCountry, kAbout, kLanguage, kSource, kDate };
+static_assert(static_cast<int>(FacetField::kDate) + 1 == core::kFacetFieldCount,
+              "one FacetField per facet of the schema");
 
 // "actor", "country", "about", "lang", "source", "date".
 absl::string_view FacetFieldName(FacetField field);

@@ -1,14 +1,12 @@
 #include "query/search.h"
 
 #include <algorithm>
-#include <atomic>
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <map>
 #include <optional>
-#include <thread>
 
-#include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -19,6 +17,8 @@
 #include "query/date_query.h"
 #include "query/facet_columns.h"
 #include "query/query_parser.h"
+#include "query/search_exec_internal.h"
+#include "query/search_plan.h"
 #include "query/snippet.h"
 
 namespace newsdex::query {
@@ -26,6 +26,8 @@ namespace {
 
 using core::FieldId;
 using core::ValueSlot;
+using internal::CountingRun;
+using internal::FacetCounters;
 
 Xapian::valueno Slot(ValueSlot slot) { return static_cast<Xapian::valueno>(slot); }
 
@@ -46,15 +48,22 @@ FieldId FieldOf(FacetField f) {
   return FieldId::kText;
 }
 
-int FacetIndex(FacetField f) { return static_cast<int>(f); }
+size_t FacetIndex(FacetField f) { return static_cast<size_t>(f); }
 
-// Accepts only default-field stemmed terms ("Z" + stem; not "ZS" title terms
-// nor boolean terms) for "more like this".
+bool IsAsciiUpper(char c) { return c >= 'A' && c <= 'Z'; }
+
+// Accepts only the default field's stemmed terms for "more like this": the
+// stemmed-term prefix followed by a stem, not by another field's prefix (a
+// capital, as in title terms).
 class DefaultFieldTerms : public Xapian::ExpandDecider {
  public:
   bool operator()(const std::string& term) const override {
-    return term.size() > 1 && term[0] == 'Z' && !(term[1] >= 'A' && term[1] <= 'Z');
+    return term.size() > stemmed_.size() && absl::StartsWith(term, stemmed_) &&
+           !IsAsciiUpper(term[stemmed_.size()]);
   }
+
+ private:
+  const std::string stemmed_ = core::FreeTextTerm(FieldId::kText, "");
 };
 
 std::optional<absl::CivilDay> DayFromCompact(absl::string_view compact) {
@@ -69,35 +78,6 @@ absl::StatusOr<core::Article> ReadArticle(const Xapian::Document& doc, bool with
   return core::DecodeStoredArticle(metadata,
                                    with_body || metadata.empty() ? doc.get_data() : std::string());
 }
-
-// Matches every docid in [first, last] with weight 0: a chunk of a counting
-// pass is that pass's query filtered by it. Local only (no name(), so it does
-// not serialise to a remote shard, which never counts in chunks).
-class DocidRange : public Xapian::PostingSource {
- public:
-  DocidRange(Xapian::docid first, Xapian::docid last) : first_(first), last_(last) {}
-  Xapian::doccount get_termfreq_min() const override { return 0; }
-  Xapian::doccount get_termfreq_est() const override { return size(); }
-  Xapian::doccount get_termfreq_max() const override { return size(); }
-  void init(const Xapian::Database& db) override {
-    end_ = std::min(last_, db.get_lastdocid());
-    current_ = 0;
-  }
-  void next(double) override { current_ = current_ == 0 ? first_ : current_ + 1; }
-  void skip_to(Xapian::docid did, double) override {
-    if (current_ == 0) current_ = first_;
-    current_ = std::max(current_, did);
-  }
-  bool at_end() const override { return current_ > end_; }
-  Xapian::docid get_docid() const override { return current_; }
-  Xapian::PostingSource* clone() const override { return new DocidRange(first_, last_); }
-
- private:
-  Xapian::doccount size() const { return first_ > last_ ? 0 : last_ - first_ + 1; }
-  Xapian::docid first_, last_;
-  Xapian::docid end_ = 0;
-  Xapian::docid current_ = 0;  // 0: before the first
-};
 
 // Whether matching `query` checks term positions (phrases, NEAR). Such a
 // query verifies positions for every candidate in the ranked pass as well as
@@ -114,6 +94,21 @@ bool ChecksPositions(const Xapian::Query& query) {
   return false;
 }
 
+// Whether a word of `text` (words split at ' ' and '-') starts with `prefix`.
+bool AWordStartsWith(const std::string& text, const std::string& prefix) {
+  for (size_t p = 0; p < text.size();) {
+    if (text.compare(p, prefix.size(), prefix) == 0) return true;
+    p = text.find_first_of(" -", p);
+    if (p == std::string::npos) break;
+    ++p;
+  }
+  return false;
+}
+
+bool MatchesAll(const Xapian::Query& query) {
+  return query.get_type() == Xapian::Query::LEAF_MATCH_ALL;
+}
+
 Hit HitFromArticle(core::Article&& a) {
   Hit h;
   h.id = std::move(a.id);
@@ -125,6 +120,107 @@ Hit HitFromArticle(core::Article&& a) {
   h.countries = std::move(a.countries);
   h.actors = std::move(a.actors);
   return h;
+}
+
+// The request's filters: the values of one facet ORed; the facets and the
+// date range ANDed.
+class SearchFilters {
+ public:
+  void Set(FacetField field, Xapian::Query filter) {
+    by_facet_[FacetIndex(field)] = std::move(filter);
+  }
+  void SetDates(Xapian::Query filter) { dates_ = std::move(filter); }
+  bool Has(FacetField field) const { return by_facet_[FacetIndex(field)].has_value(); }
+
+  // `query` filtered by every filter except `skip`'s (disjunctive counts).
+  Xapian::Query Apply(const Xapian::Query& query,
+                      std::optional<FacetField> skip = std::nullopt) const {
+    std::vector<Xapian::Query> filters;
+    for (FacetField f : kFilterFacets) {
+      if (skip && *skip == f) continue;
+      if (by_facet_[FacetIndex(f)]) filters.push_back(*by_facet_[FacetIndex(f)]);
+    }
+    if (dates_) filters.push_back(*dates_);
+    if (filters.empty()) return query;
+    Xapian::Query filter =
+        filters.size() == 1
+            ? filters[0]
+            : Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
+    if (MatchesAll(query)) return filter;
+    return Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+  }
+
+ private:
+  std::array<std::optional<Xapian::Query>, core::kFacetFieldCount> by_facet_;
+  std::optional<Xapian::Query> dates_;
+};
+
+// A request checked, its query parsed and its filters resolved.
+struct ParsedSearch {
+  const SearchRequest* request = nullptr;
+  std::vector<FacetField> facets;  // distinct, in request order, without kDate
+  bool want_dates = false;
+  int limit = 0;        // capped at kMaxLimit
+  int facet_limit = 0;  // clamped to [0, kMaxFacetLimit]
+  double time_limit = 0;  // seconds, for Enquire::set_time_limit; 0 = none
+  ParsedQuery parsed;
+  std::string query_warning;
+  SearchFilters filters;
+};
+
+// How a parsed search will be run and counted.
+struct SearchPlan {
+  Xapian::doccount doccount = 0;
+  Xapian::Query query;       // every filter applied: what the main count counts
+  Xapian::Query page_query;  // `query`, with the recency boost when asked for
+  std::optional<std::vector<std::string>> terms;  // ConjunctionTerms(query)
+  CountingInputs inputs;
+  CountingPlan counting;
+  std::shared_ptr<const FacetColumns> columns;  // the snapshot, when counting.columns
+};
+
+// What running a search left to render (its hits are read while it runs).
+struct SearchRun {
+  Xapian::MSet page;  // empty when the page pass did not run
+  std::unique_ptr<CountingRun> counting;
+};
+
+absl::Status CheckPaging(const SearchRequest& request) {
+  if (request.offset < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("offset: must be >= 0, got ", request.offset));
+  }
+  if (request.limit < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("limit: must be >= 0, got ", request.limit));
+  }
+  if (request.from && request.to && *request.from > *request.to) {
+    return absl::InvalidArgumentError(absl::StrCat("from: ", core::FormatIsoDate(*request.from),
+                                                   " is after to: ",
+                                                   core::FormatIsoDate(*request.to)));
+  }
+  return absl::OkStatus();
+}
+
+// The facets named in the request, each once, with "date" apart.
+absl::Status ParseFacetNames(const std::vector<std::string>& names, ParsedSearch* search) {
+  for (const std::string& name : names) {
+    FacetField f;
+    if (!ParseFacetField(name, &f)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "facets: unknown facet \"", name,
+          "\" (expected actor, country, about, lang, source or date)"));
+    }
+    if (f == FacetField::kDate) {
+      search->want_dates = true;
+    } else if (std::find(search->facets.begin(), search->facets.end(), f) ==
+               search->facets.end()) {
+      search->facets.push_back(f);
+    }
+  }
+  return absl::OkStatus();
+}
+
+double TimeLimitSeconds(absl::Duration limit) {
+  return limit == absl::InfiniteDuration() ? 0.0 : std::max(1e-3, absl::ToDoubleSeconds(limit));
 }
 
 }  // namespace
@@ -221,8 +317,6 @@ class Searcher::Impl {
   }
 
   absl::StatusOr<SearchResponse> Search(const SearchRequest& request);
-  absl::StatusOr<SearchResponse> SearchOnce(const SearchRequest& request,
-                                            absl::Time start);
   absl::StatusOr<Xapian::docid> FindId(absl::string_view id);
   absl::StatusOr<core::Article> GetArticle(absl::string_view id);
   absl::StatusOr<std::vector<Hit>> Related(absl::string_view id, int limit);
@@ -248,12 +342,46 @@ class Searcher::Impl {
   // The snapshot valid for db_ now, or null (picks up a background build).
   std::shared_ptr<const FacetColumns> ColumnsForSearch();
   Xapian::Query RecencyQuery();
+
+  // One search: parse, plan, run, render. `start` is when Search() began.
+  absl::StatusOr<SearchResponse> SearchOnce(const SearchRequest& request, absl::Time start);
+  // Checks `request`, parses its query and resolves its filters.
+  // kInvalidArgument for a bad request or a query that does not parse.
+  absl::StatusOr<ParsedSearch> Parse(const SearchRequest& request);
+  SearchFilters ResolveFilters(const SearchRequest& request);
+  // The plan of `search`: its queries and how its counting runs (asks for the
+  // column snapshot and the second handle only when they can be used).
+  // Throws Xapian errors, as do the steps below.
+  SearchPlan Plan(const ParsedSearch& search);
+  // Runs the page pass and the counting passes; reads the hits into `hits`
+  // while the counting thread (if any) counts.
+  absl::StatusOr<SearchRun> Run(const ParsedSearch& search, const SearchPlan& plan,
+                                std::vector<Hit>* hits);
+  // Hands `run` the main count and the count of each facet with a filter
+  // of its own.
+  void PrepareCounts(const ParsedSearch& search, const SearchPlan& plan, CountingRun& run);
+  // The Enquire of the page pass, set up for `search`: BM25 in the requested
+  // order for a page, else the BoolWeight one.
+  Xapian::Enquire& PreparePagePass(const ParsedSearch& search, const Xapian::Query& query);
+  absl::Status ReadHits(const ParsedSearch& search, const Xapian::MSet& page,
+                        std::vector<Hit>* hits);
+  // Fills in everything but the hits.
+  void Render(const ParsedSearch& search, const SearchPlan& plan, const SearchRun& run,
+              absl::Time start, SearchResponse* resp);
+  void RenderTotal(const ParsedSearch& search, const SearchPlan& plan, const SearchRun& run,
+                   SearchResponse* resp) const;
+  FacetCounts RenderFacet(FacetField field, const ParsedSearch& search, const SearchPlan& plan,
+                          const CountingRun& run) const;
+
+  FacetCounts CountsFromCounters(FacetField field, const FacetCounters& counters,
+                                 int limit) const;
   FacetCounts CountsFromSpy(FacetField field, const Xapian::ValueCountMatchSpy& spy,
                             int limit) const;
   FacetCounts CountsFromTerms(FacetField field, int limit) const;
   FacetCounts TopValues(FacetField field, CountList counts, int limit) const;
-  DateHistogram HistogramFromColumns(const FacetColumnCounter& counter,
-                                     const SearchRequest& request) const;
+  // REQUIRES: `counters` count kDate.
+  DateHistogram HistogramFromCounters(const FacetCounters& counters,
+                                      const SearchRequest& request) const;
   DateHistogram HistogramFromSpy(const Xapian::ValueCountMatchSpy& spy,
                                  const SearchRequest& request) const;
   DateHistogram HistogramFromTerms(const SearchRequest& request) const;
@@ -276,7 +404,7 @@ class Searcher::Impl {
   Xapian::MultiValueKeyMaker newest_first_, oldest_first_;
   std::optional<Xapian::Query> recency_query_;     // cached per database revision
   bool columns_eligible_ = false;
-  std::string columns_path_;
+  std::string columns_path_;  // the database directory when it is one local database
   // db_'s identity at the open revision; nullopt for a database without one
   // (in-memory), whose snapshot is private to this Searcher.
   std::optional<DatabaseIdentity> identity_;
@@ -376,6 +504,14 @@ Xapian::Query Searcher::Impl::RecencyQuery() {
   return *recency_query_;
 }
 
+FacetCounts Searcher::Impl::CountsFromCounters(FacetField field, const FacetCounters& counters,
+                                               int limit) const {
+  if (counters.column_counter() != nullptr) {
+    return TopValues(field, counters.column_counter()->Counts(field), limit);
+  }
+  return CountsFromSpy(field, *counters.spy(field), limit);
+}
+
 FacetCounts Searcher::Impl::CountsFromSpy(FacetField field, const Xapian::ValueCountMatchSpy& spy,
                                           int limit) const {
   absl::flat_hash_map<std::string, uint64_t> counts;
@@ -439,9 +575,12 @@ DateHistogram Searcher::Impl::HistogramFromSpy(const Xapian::ValueCountMatchSpy&
   return HistogramFromDays({days.begin(), days.end()}, request);
 }
 
-DateHistogram Searcher::Impl::HistogramFromColumns(const FacetColumnCounter& counter,
-                                                   const SearchRequest& request) const {
-  return HistogramFromDays(counter.DayCounts(), request);
+DateHistogram Searcher::Impl::HistogramFromCounters(const FacetCounters& counters,
+                                                    const SearchRequest& request) const {
+  if (counters.column_counter() != nullptr) {
+    return HistogramFromDays(counters.column_counter()->DayCounts(), request);
+  }
+  return HistogramFromSpy(*counters.spy(FacetField::kDate), request);
 }
 
 DateHistogram Searcher::Impl::HistogramFromTerms(const SearchRequest& request) const {
@@ -512,462 +651,266 @@ std::string Searcher::Impl::Suggest(const SearchRequest& request, const ParsedQu
 
 absl::StatusOr<SearchResponse> Searcher::Impl::Search(const SearchRequest& request) {
   const absl::Time start = absl::Now();
-  absl::StatusOr<SearchResponse> r = SearchOnce(request, start);
-  if (r.status().code() == absl::StatusCode::kAborted) {
-    // The database was modified under us: reopen and retry once.
-    absl::StatusOr<bool> reopened = Reopen();
-    if (!reopened.ok()) return reopened.status();
-    r = SearchOnce(request, start);
-  }
-  return r;
+  // A writer committed past the revision being read: reopen and retry; the
+  // last attempt holds a local database's commit gate, so a writer committing
+  // as fast as it can never refuses a reader (core/commit_gate.h).
+  return core::RetryIfModified(
+      2, [&] { return SearchOnce(request, start); }, [&] { return Reopen().status(); },
+      columns_path_);
 }
 
 absl::StatusOr<SearchResponse> Searcher::Impl::SearchOnce(const SearchRequest& request,
                                                           absl::Time start) {
-  // Validate the request.
-  if (request.offset < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("offset: must be >= 0, got ", request.offset));
-  }
-  if (request.limit < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("limit: must be >= 0, got ", request.limit));
-  }
-  if (request.from && request.to && *request.from > *request.to) {
-    return absl::InvalidArgumentError(absl::StrCat("from: ", core::FormatIsoDate(*request.from),
-                                                   " is after to: ",
-                                                   core::FormatIsoDate(*request.to)));
-  }
-  std::vector<FacetField> facets;
-  bool want_dates = false;
-  for (const std::string& name : request.facets) {
-    FacetField f;
-    if (!ParseFacetField(name, &f)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "facets: unknown facet \"", name,
-          "\" (expected actor, country, about, lang, source or date)"));
-    }
-    if (f == FacetField::kDate) {
-      want_dates = true;
-    } else if (std::find(facets.begin(), facets.end(), f) == facets.end()) {
-      facets.push_back(f);
-    }
-  }
-  const int limit = std::min(request.limit, kMaxLimit);
-  const int facet_limit = std::clamp(request.facet_limit, 0, kMaxFacetLimit);
+  NEWSDEX_ASSIGN_OR_RETURN(ParsedSearch search, Parse(request));
+  return core::CallXapian("search", [&]() -> absl::StatusOr<SearchResponse> {
+    const SearchPlan plan = Plan(search);
+    SearchResponse resp;
+    NEWSDEX_ASSIGN_OR_RETURN(SearchRun run, Run(search, plan, &resp.hits));
+    Render(search, plan, run, start, &resp);
+    return resp;
+  });
+}
 
-  SearchResponse resp;
-  resp.offset = request.offset;
-  resp.limit = limit;
-
-  // Parse.
+absl::StatusOr<ParsedSearch> Searcher::Impl::Parse(const SearchRequest& request) {
+  NEWSDEX_RETURN_IF_ERROR(CheckPaging(request));
+  ParsedSearch search;
+  search.request = &request;
+  NEWSDEX_RETURN_IF_ERROR(ParseFacetNames(request.facets, &search));
+  search.limit = std::min(request.limit, kMaxLimit);
+  search.facet_limit = std::clamp(request.facet_limit, 0, kMaxFacetLimit);
+  search.time_limit = TimeLimitSeconds(request.time_limit);
   QueryParser parser(*analyzer_, *options_.resolver, options_.language);
-  ParsedQuery parsed;
   if (absl::StatusOr<ParsedQuery> p = parser.Parse(request.q); p.ok()) {
-    parsed = *std::move(p);
+    search.parsed = *std::move(p);
   } else if (request.fallback_to_words && p.status().code() == absl::StatusCode::kInvalidArgument) {
-    resp.query_warning = std::string(p.status().message());
-    parsed = parser.ParseAsWords(request.q);
+    search.query_warning = std::string(p.status().message());
+    search.parsed = parser.ParseAsWords(request.q);
   } else {
     return p.status();
   }
+  search.filters = ResolveFilters(request);
+  return search;
+}
 
-  // Facet filters: values of one facet ORed.
-  std::optional<Xapian::Query> filters[6];
-  auto add_filter = [&](FacetField f, const std::vector<std::string>& values) {
+SearchFilters Searcher::Impl::ResolveFilters(const SearchRequest& request) {
+  SearchFilters filters;
+  auto add = [&](FacetField f, const std::vector<std::string>& values) {
+    if (values.empty()) return;
     std::vector<Xapian::Query> terms;
     for (const std::string& v : values) {
       std::string key = options_.resolver->Resolve(f, v, *analyzer_);
-      if (key.empty()) continue;
-      terms.emplace_back(core::BooleanTerm(FieldOf(f), key));
+      if (!key.empty()) terms.emplace_back(core::BooleanTerm(FieldOf(f), key));
     }
-    if (!values.empty()) {
-      // Values that all fold to nothing match nothing rather than everything.
-      filters[FacetIndex(f)] =
-          terms.empty() ? Xapian::Query()
-                        : Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
-    }
+    // Values that all fold to nothing match nothing rather than everything.
+    filters.Set(f, terms.empty()
+                       ? Xapian::Query()
+                       : Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
   };
-  add_filter(FacetField::kActor, request.actors);
-  add_filter(FacetField::kCountry, request.countries);
-  add_filter(FacetField::kAbout, request.about_countries);
-  add_filter(FacetField::kLanguage, request.languages);
-  add_filter(FacetField::kSource, request.sources);
-  std::optional<Xapian::Query> date_filter;
-  if (request.from || request.to) date_filter = DateRangeQuery(request.from, request.to);
-  // The query with every filter except `skip`'s (disjunctive counts).
-  auto build = [&](std::optional<FacetField> skip) {
-    std::vector<Xapian::Query> fs;
-    for (FacetField f : kFilterFacets) {
-      if (skip && *skip == f) continue;
-      if (filters[FacetIndex(f)]) fs.push_back(*filters[FacetIndex(f)]);
-    }
-    if (date_filter) fs.push_back(*date_filter);
-    if (fs.empty()) return parsed.query;
-    Xapian::Query filter = fs.size() == 1 ? fs[0]
-                                          : Xapian::Query(Xapian::Query::OP_AND, fs.begin(), fs.end());
-    if (parsed.query.get_type() == Xapian::Query::LEAF_MATCH_ALL) return filter;
-    return Xapian::Query(Xapian::Query::OP_FILTER, parsed.query, filter);
-  };
+  add(FacetField::kActor, request.actors);
+  add(FacetField::kCountry, request.countries);
+  add(FacetField::kAbout, request.about_countries);
+  add(FacetField::kLanguage, request.languages);
+  add(FacetField::kSource, request.sources);
+  if (request.from || request.to) filters.SetDates(DateRangeQuery(request.from, request.to));
+  return filters;
+}
 
-  return core::CallXapian("search", [&]() -> absl::StatusOr<SearchResponse> {
-    const Xapian::doccount doccount = db_.get_doccount();
-    const bool exact = !facets.empty() || want_dates || request.exact_total;
-    const double time_limit =
-        request.time_limit == absl::InfiniteDuration()
-            ? 0.0
-            : std::max(1e-3, absl::ToDoubleSeconds(request.time_limit));
+SearchPlan Searcher::Impl::Plan(const ParsedSearch& search) {
+  const SearchRequest& request = *search.request;
+  SearchPlan plan;
+  plan.doccount = db_.get_doccount();
+  plan.query = search.filters.Apply(search.parsed.query);
+  plan.page_query = plan.query;
+  if (search.limit > 0 && request.sort == SortOrder::kRelevanceRecency) {
+    plan.page_query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, plan.query, RecencyQuery());
+  }
+  plan.terms = ConjunctionTerms(plan.query);
+  CountingInputs& in = plan.inputs;
+  in.ranked = search.limit > 0;
+  in.collapse = request.collapse;
+  in.exact_total = request.exact_total;
+  in.filtered_counts = search.want_dates;
+  for (FacetField f : search.facets) {
+    (search.filters.Has(f) ? in.disjunctive_counts : in.filtered_counts) = true;
+  }
+  in.matches_all = MatchesAll(plan.query);
+  in.conjunction = plan.terms.has_value();
+  in.positional = ChecksPositions(search.parsed.query);
+  // One column counter replaces all the stock spies of a pass when the
+  // snapshot is ready (query/facet_columns.h); the stock spies stay the path
+  // for remote and sharded databases and while a snapshot builds.
+  if (UsesFacetCounters(in)) plan.columns = ColumnsForSearch();
+  in.columns = plan.columns != nullptr;
+  // Big queries count on a second thread with a second database handle
+  // while this thread ranks the page and reads the hits (2 cores, 1M
+  // documents: a broad word ranks in ~30 ms and counts six facets in ~50).
+  in.beside = in.ranked && CountBesideRanking(plan.page_query);
+  plan.counting = PlanCounting(in);
+  return plan;
+}
 
-    // Which facets are counted in the main pass and which need their own
-    // pass without their filter.
-    std::vector<FacetField> main_facets, own_pass;
-    for (FacetField f : facets) {
-      (filters[FacetIndex(f)] ? own_pass : main_facets).push_back(f);
-    }
+absl::StatusOr<SearchRun> Searcher::Impl::Run(const ParsedSearch& search, const SearchPlan& plan,
+                                              std::vector<Hit>* hits) {
+  // Chunks divide the docid range: only they need its end.
+  const internal::CountingLimits limits{search.time_limit, search.request->collapse,
+                                        plan.doccount,
+                                        plan.counting.chunked ? db_.get_lastdocid() : 0};
+  SearchRun run;
+  run.counting = std::make_unique<CountingRun>(
+      plan.counting, limits, internal::CountingHandle{&db_, count_enquire_.get()},
+      internal::CountingHandle{beside_db_ ? &*beside_db_ : nullptr, beside_enquire_.get()});
+  PrepareCounts(search, plan, *run.counting);
+  Xapian::Enquire& page = PreparePagePass(search, plan.page_query);
+  run.counting->AttachToPagePass(page);
+  run.counting->Start();
+  if (plan.counting.page_pass) {
+    run.page = page.get_mset(static_cast<Xapian::doccount>(search.request->offset),
+                             static_cast<Xapian::doccount>(search.limit),
+                             plan.counting.page_pass_exact ? plan.doccount : 0);
+  }
+  page.clear_matchspies();
+  NEWSDEX_RETURN_IF_ERROR(ReadHits(search, run.page, hits));
+  NEWSDEX_RETURN_IF_ERROR(run.counting->Finish());
+  return run;
+}
 
-    // Main pass: the page of hits, the total, the non-disjunctive facets and
-    // the date histogram.
-    Xapian::Query main_query = build(std::nullopt);
-    const bool ranked = limit > 0;
-    Xapian::Enquire& enquire = ranked ? *enquire_ : *count_enquire_;
-    if (ranked && request.sort == SortOrder::kRelevanceRecency) {
-      main_query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, main_query, RecencyQuery());
+void Searcher::Impl::PrepareCounts(const ParsedSearch& search, const SearchPlan& plan,
+                                   CountingRun& run) {
+  const CountingPlan& counting = plan.counting;
+  const std::shared_ptr<const FacetColumns> columns = counting.columns ? plan.columns : nullptr;
+  FacetCounters main_counters;
+  if (counting.counters) {
+    std::vector<FacetField> fields;
+    for (FacetField f : search.facets) {
+      if (!search.filters.Has(f)) fields.push_back(f);
     }
-    enquire.set_query(main_query);
-    if (ranked) {
-      switch (request.sort) {
-        case SortOrder::kRelevance:
-        case SortOrder::kRelevanceRecency:
-          enquire.set_sort_by_relevance();
-          break;
-        case SortOrder::kNewest:
-          enquire.set_sort_by_key_then_relevance(&newest_first_, false);
-          break;
-        case SortOrder::kOldest:
-          enquire.set_sort_by_key_then_relevance(&oldest_first_, false);
-          break;
-      }
-    }
-    enquire.set_collapse_key(request.collapse ? Slot(ValueSlot::kCollapseKey) : Xapian::BAD_VALUENO);
-    enquire.set_time_limit(time_limit);
-    enquire.clear_matchspies();
-    // The whole database matches: facet counts are term frequencies, no spy.
-    const bool whole_db = !request.collapse && build(std::nullopt).get_type() ==
-                                                   Xapian::Query::LEAF_MATCH_ALL;
-    std::vector<FacetCounts> counted(6);
-    if (whole_db) {
-      for (FacetField f : main_facets) counted[FacetIndex(f)] = CountsFromTerms(f, facet_limit);
-      main_facets.clear();
-    }
-    // A ranked page with spies runs as two passes: the page with BM25 and no
-    // check_at_least (the matcher can skip), then the counts with BoolWeight
-    // over every match. Measured on 95k Reuters copies: p50 of top-10 + all
-    // facets 12.8 ms in one pass vs 7.7 ms for the counting pass alone.
-    const bool needs_spies = !main_facets.empty() || (want_dates && !whole_db);
-    // One column counter replaces all the stock spies of a pass when the
-    // snapshot is ready (query/facet_columns.h); the stock spies stay the
-    // path for remote and sharded databases and while a snapshot builds.
-    const std::shared_ptr<const FacetColumns> columns =
-        needs_spies || !own_pass.empty() ? ColumnsForSearch() : nullptr;
-    // An exact total without facets is counted apart too: BM25 with
-    // check_at_least = every document weighs every match (1M documents: p99
-    // 170 ms for top 10 + exact total in one pass).
-    const bool count_apart = !needs_spies && request.exact_total && !whole_db;
-    // Except with phrases, unless the counting runs beside the ranking (below):
-    // the ranked pass checks positions only for candidates that could enter the
-    // page, a counting pass for every candidate, so one pass that ranks and
-    // counts checks each candidate once.
-    const bool positional = ChecksPositions(parsed.query);
-    // Big queries count on a second thread with a second database handle
-    // while this thread ranks the page and reads the hits (2 cores, 1M
-    // documents: a broad word ranks in ~30 ms and counts six facets in ~50).
-    const bool beside = ranked && CountBesideRanking(main_query);
-    const bool split = ranked && (needs_spies || count_apart) && (beside || !positional);
-    const bool parallel = beside && (split || !own_pass.empty());
-    Xapian::Enquire& pass_enquire = parallel ? *beside_enquire_ : *count_enquire_;
-    Xapian::Enquire& spy_enquire = split ? pass_enquire : enquire;
-    enquire.clear_matchspies();
-    pass_enquire.clear_matchspies();
-    resp.counted_with_columns = columns != nullptr;
-    resp.counted_beside = parallel;
-    // A query handed to the counting thread is a deep copy: Xapian::Query
-    // shares subqueries with non-atomic reference counts.
-    auto for_pass = [parallel](const Xapian::Query& q) {
-      return parallel ? Xapian::Query::unserialise(q.serialise()) : q;
-    };
-    // The main count as a posting-list walk when the counted query is a
-    // conjunction of terms (most queries): ~4x cheaper than the matcher
-    // (FacetColumnCounter; CountConjunction).
-    std::optional<std::vector<std::string>> walk_terms;
-    if (((columns != nullptr && needs_spies) || count_apart) && !request.collapse &&
-        (split || !ranked)) {
-      walk_terms = ConjunctionTerms(build(std::nullopt));
-    }
-    // With the facet snapshot, counting beside the ranking also splits the
-    // matcher's counting passes into docid ranges that both threads take in
-    // turn, this one once its page is read: a phrase's exact count checks the
-    // positions of every candidate (1M documents, "pct owned": ~65 ms of
-    // counting against ~28 ms of ranking), so one thread counting alone would
-    // leave the other idle for most of it.
-    // Chunks need the snapshot's counters to count facets; an exact total
-    // alone needs none.
-    const bool chunked = parallel && !request.collapse &&
-                         (columns != nullptr || (!needs_spies && own_pass.empty()));
-    std::unique_ptr<FacetColumnCounter> column_counter;
-    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
-    std::unique_ptr<Xapian::ValueCountMatchSpy> date_spy;
-    if (want_dates && whole_db) resp.dates = HistogramFromTerms(request);
-    if (columns != nullptr && needs_spies) {
-      std::vector<FacetField> fields = main_facets;
-      if (want_dates && !whole_db) fields.push_back(FacetField::kDate);
-      column_counter = std::make_unique<FacetColumnCounter>(columns, fields);
-      if (!walk_terms && !chunked) spy_enquire.add_matchspy(column_counter.get());
-    } else if (needs_spies) {
-      for (FacetField f : main_facets) {
-        spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(Slot(FacetSlot(f))));
-        spy_enquire.add_matchspy(spies.back().get());
-      }
-      if (want_dates && !whole_db) {
-        date_spy = std::make_unique<Xapian::ValueCountMatchSpy>(Slot(ValueSlot::kDate));
-        spy_enquire.add_matchspy(date_spy.get());
-      }
-    }
+    if (search.want_dates) fields.push_back(FacetField::kDate);
+    main_counters = FacetCounters(columns, std::move(fields));
+  }
+  run.SetMain(plan.query, plan.terms, std::move(main_counters));
+  for (FacetField f : search.facets) {
+    if (!search.filters.Has(f)) continue;
+    const Xapian::Query query = search.filters.Apply(search.parsed.query, f);
+    std::optional<std::vector<std::string>> terms = ConjunctionTerms(query);
+    const CountPass how =
+        PlanDisjunctiveCount(plan.inputs, counting, MatchesAll(query), terms.has_value());
+    FacetCounters counters;
+    if (how != CountPass::kTermFrequencies) counters = FacetCounters(columns, {f});
+    run.AddDisjunctive(f, how, query, std::move(terms), std::move(counters));
+  }
+}
 
-    // The counting passes apart from the ranked page: the main total and
-    // facets when split (or walked without a page), then one disjunctive pass
-    // per facet with a filter of its own. `count_passes` touches only the
-    // handles it is given and the objects prepared here.
-    const Xapian::Query main_count_query =
-        split && !walk_terms ? for_pass(build(std::nullopt)) : Xapian::Query();
-    struct OwnPass {
-      FacetField field;
-      Xapian::Query query;
-      std::optional<std::vector<std::string>> terms;  // walked when set
-      std::unique_ptr<FacetColumnCounter> counter;    // or else `spy`
-      std::unique_ptr<Xapian::ValueCountMatchSpy> spy;
-    };
-    std::vector<OwnPass> passes;
-    for (FacetField f : own_pass) {
-      const Xapian::Query q = build(f);
-      if (!request.collapse && q.get_type() == Xapian::Query::LEAF_MATCH_ALL) {
-        counted[FacetIndex(f)] = CountsFromTerms(f, facet_limit);
-        counted[FacetIndex(f)].disjunctive = true;
-        continue;
-      }
-      OwnPass p{f, for_pass(q), std::nullopt, nullptr, nullptr};
-      if (columns != nullptr) {
-        p.counter = std::make_unique<FacetColumnCounter>(columns, std::vector<FacetField>{f});
-        if (!request.collapse) p.terms = ConjunctionTerms(q);
-      } else {
-        p.spy = std::make_unique<Xapian::ValueCountMatchSpy>(Slot(FacetSlot(f)));
-      }
-      passes.push_back(std::move(p));
+Xapian::Enquire& Searcher::Impl::PreparePagePass(const ParsedSearch& search,
+                                                 const Xapian::Query& query) {
+  const bool ranked = search.limit > 0;
+  Xapian::Enquire& enquire = ranked ? *enquire_ : *count_enquire_;
+  enquire.set_query(query);
+  if (ranked) {
+    switch (search.request->sort) {
+      case SortOrder::kRelevance:
+      case SortOrder::kRelevanceRecency:
+        enquire.set_sort_by_relevance();
+        break;
+      case SortOrder::kNewest:
+        enquire.set_sort_by_key_then_relevance(&newest_first_, false);
+        break;
+      case SortOrder::kOldest:
+        enquire.set_sort_by_key_then_relevance(&oldest_first_, false);
+        break;
     }
-    std::optional<Xapian::doccount> walked;
-    Xapian::MSet counts;
-    bool counted_apart = false;
-    bool passes_timed_out = false;
-    const Xapian::valueno collapse_slot =
-        request.collapse ? Slot(ValueSlot::kCollapseKey) : Xapian::BAD_VALUENO;
-    auto count_passes = [&](const Xapian::Database& cdb, Xapian::Enquire& cenq) {
-      return core::CallXapian("counting matches", [&]() -> absl::Status {
-        if (walk_terms) {
-          NEWSDEX_ASSIGN_OR_RETURN(walked, CountConjunction(cdb, *walk_terms, column_counter.get()));
-        } else if (split && !chunked) {
-          cenq.set_query(main_count_query);
-          cenq.set_collapse_key(collapse_slot);
-          cenq.set_time_limit(time_limit);
-          counts = cenq.get_mset(0, 0, doccount);
-          counted_apart = true;
-        }
-        cenq.clear_matchspies();
-        for (OwnPass& p : passes) {
-          if (p.terms) {
-            NEWSDEX_RETURN_IF_ERROR(CountConjunction(cdb, *p.terms, p.counter.get()).status());
-            continue;
-          }
-          if (chunked) continue;  // in matcher_passes
-          cenq.set_query(p.query);
-          cenq.set_collapse_key(collapse_slot);
-          cenq.set_time_limit(time_limit);
-          if (p.counter != nullptr) {
-            cenq.add_matchspy(p.counter.get());
-          } else {
-            cenq.add_matchspy(p.spy.get());
-          }
-          const Xapian::MSet pass = cenq.get_mset(0, 0, doccount);
-          cenq.clear_matchspies();
-          if (time_limit > 0 && !request.collapse &&
-              pass.get_matches_lower_bound() != pass.get_matches_upper_bound())
-            passes_timed_out = true;
-        }
-        return absl::OkStatus();
-      });
-    };
-    // Chunked matcher passes: index 0 is the counting thread's side, 1 this
-    // thread's (its own query copies and counters, merged after the join).
-    struct MatcherPass {
-      Xapian::Query query[2];
-      FacetColumnCounter* counter[2] = {nullptr, nullptr};  // null: count matches only
-      std::unique_ptr<FacetColumnCounter> second;           // counter[1]'s owner
-      Xapian::doccount matches[2] = {0, 0};
-      OwnPass* own = nullptr;  // null: the main count
-    };
-    std::vector<MatcherPass> matcher_passes;
-    const bool main_chunked = chunked && split && !walk_terms;
-    constexpr Xapian::docid kChunks = 16;
-    Xapian::docid last_docid = 0;
-    std::atomic<size_t> next_chunk{0};
-    std::atomic<bool> chunks_timed_out{false};
-    if (chunked) {
-      last_docid = db_.get_lastdocid();
-      // `copy`: the counting thread's deep copy made above; `original`: this thread's.
-      auto add = [&](const Xapian::Query& copy, const Xapian::Query& original,
-                     FacetColumnCounter* counter, OwnPass* own) {
-        MatcherPass m;
-        m.query[0] = copy;
-        m.query[1] = original;
-        m.counter[0] = counter;
-        if (counter != nullptr) {
-          std::vector<FacetField> fields = own != nullptr ? std::vector<FacetField>{own->field}
-                                                          : main_facets;
-          if (own == nullptr && want_dates && !whole_db) fields.push_back(FacetField::kDate);
-          m.second = std::make_unique<FacetColumnCounter>(columns, fields);
-          m.counter[1] = m.second.get();
-        }
-        m.own = own;
-        matcher_passes.push_back(std::move(m));
-      };
-      if (main_chunked) add(main_count_query, build(std::nullopt), column_counter.get(), nullptr);
-      for (OwnPass& p : passes) {
-        if (!p.terms) add(p.query, build(p.field), p.counter.get(), &p);
-      }
-    }
-    // Takes chunks until none is left; `side` as in MatcherPass.
-    auto count_chunks = [&](const Xapian::Database& cdb, Xapian::Enquire& cenq, int side) {
-      return core::CallXapian("counting matches", [&]() -> absl::Status {
-        const size_t items = matcher_passes.size() * kChunks;
-        for (size_t i = next_chunk++; i < items; i = next_chunk++) {
-          MatcherPass& m = matcher_passes[i / kChunks];
-          const Xapian::docid c = static_cast<Xapian::docid>(i % kChunks);
-          const Xapian::docid lo = static_cast<Xapian::docid>(uint64_t{last_docid} * c / kChunks) + 1;
-          const Xapian::docid hi = static_cast<Xapian::docid>(uint64_t{last_docid} * (c + 1) / kChunks);
-          if (lo > hi) continue;
-          cenq.set_query(Xapian::Query(Xapian::Query::OP_FILTER, m.query[side],
-                                       Xapian::Query((new DocidRange(lo, hi))->release())));
-          cenq.set_collapse_key(Xapian::BAD_VALUENO);
-          cenq.set_time_limit(time_limit);
-          cenq.clear_matchspies();
-          if (m.counter[side] != nullptr) cenq.add_matchspy(m.counter[side]);
-          const Xapian::MSet pass = cenq.get_mset(0, 0, doccount);
-          cenq.clear_matchspies();
-          m.matches[side] += pass.get_matches_lower_bound();
-          if (pass.get_matches_lower_bound() != pass.get_matches_upper_bound())
-            chunks_timed_out = true;
-        }
-        return absl::OkStatus();
-      });
-    };
-    absl::Status beside_status;
-    std::thread beside_thread;
-    // Joined on every way out of this scope (errors and exceptions included).
-    absl::Cleanup join_beside = [&beside_thread] {
-      if (beside_thread.joinable()) beside_thread.join();
-    };
-    if (parallel) {
-      beside_thread = std::thread([&] {
-        beside_status = count_passes(*beside_db_, pass_enquire);
-        if (beside_status.ok() && chunked) beside_status = count_chunks(*beside_db_, pass_enquire, 0);
-      });
-    }
+  }
+  enquire.set_collapse_key(search.request->collapse ? Slot(ValueSlot::kCollapseKey)
+                                                    : Xapian::BAD_VALUENO);
+  enquire.set_time_limit(search.time_limit);
+  enquire.clear_matchspies();
+  return enquire;
+}
 
-    Xapian::MSet mset;
-    if (ranked || !walk_terms) {
-      mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                              static_cast<Xapian::doccount>(limit),
-                              exact && !whole_db && !split ? doccount : 0);
+// Only the displayed documents' metadata is read, and their bodies only for
+// snippets.
+absl::Status Searcher::Impl::ReadHits(const ParsedSearch& search, const Xapian::MSet& page,
+                                      std::vector<Hit>* hits) {
+  const SearchRequest& request = *search.request;
+  HighlightSpec spec;
+  spec.phrases = search.parsed.highlight_phrases;
+  spec.prefixes = search.parsed.highlight_prefixes;
+  spec.language = options_.language;
+  for (auto it = page.begin(); it != page.end(); ++it) {
+    absl::StatusOr<core::Article> a = ReadArticle(it.get_document(), request.snippets);
+    if (!a.ok()) {
+      return absl::DataLossError(absl::StrCat("document ", *it, ": ", a.status().message()));
     }
-    // (A split pass's spies belong to the counting passes, maybe on the other thread.)
-    if (!split) enquire.clear_matchspies();
+    std::string body = std::move(a->body);
+    Hit h = HitFromArticle(*std::move(a));
+    h.score = it.get_weight();
+    h.rank = it.get_rank();
+    if (request.snippets) h.snippet = MakeSnippet(*analyzer_, body, spec, request.highlight);
+    if (request.collapse) h.duplicates = it.get_collapse_count();
+    hits->push_back(std::move(h));
+  }
+  return absl::OkStatus();
+}
 
-    // Hits: only the displayed documents' metadata is read, and their bodies
-    // only for snippets.
-    HighlightSpec spec;
-    spec.phrases = parsed.highlight_phrases;
-    spec.prefixes = parsed.highlight_prefixes;
-    spec.language = options_.language;
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      Xapian::Document doc = it.get_document();
-      absl::StatusOr<core::Article> a = ReadArticle(doc, request.snippets);
-      if (!a.ok()) {
-        return absl::DataLossError(absl::StrCat("document ", *it, ": ", a.status().message()));
-      }
-      std::string body = std::move(a->body);
-      Hit h = HitFromArticle(*std::move(a));
-      h.score = it.get_weight();
-      h.rank = it.get_rank();
-      if (request.snippets) h.snippet = MakeSnippet(*analyzer_, body, spec, request.highlight);
-      if (request.collapse) h.duplicates = it.get_collapse_count();
-      resp.hits.push_back(std::move(h));
-    }
+void Searcher::Impl::Render(const ParsedSearch& search, const SearchPlan& plan,
+                            const SearchRun& run, absl::Time start, SearchResponse* resp) {
+  const SearchRequest& request = *search.request;
+  resp->offset = request.offset;
+  resp->limit = search.limit;
+  resp->query_warning = search.query_warning;
+  resp->counted_with_columns = plan.counting.columns;
+  resp->counted_beside = plan.counting.beside;
+  RenderTotal(search, plan, run, resp);
+  for (FacetField f : search.facets) {
+    resp->facets.push_back(RenderFacet(f, search, plan, *run.counting));
+  }
+  if (search.want_dates) {
+    resp->dates = plan.counting.term_frequencies
+                      ? HistogramFromTerms(request)
+                      : HistogramFromCounters(run.counting->main_counters(), request);
+  }
+  if (!search.parsed.words.empty()) resp->suggestion = Suggest(request, search.parsed);
+  resp->elapsed = absl::Now() - start;
+  // Without exact counting there is nothing the limit could cut short but
+  // the time itself.
+  if (search.time_limit > 0 && !plan.counting.exact && resp->elapsed > request.time_limit) {
+    resp->timed_out = true;
+  }
+}
 
-    if (parallel) {
-      absl::Status own_share = chunked ? count_chunks(db_, *count_enquire_, 1) : absl::OkStatus();
-      beside_thread.join();
-      NEWSDEX_RETURN_IF_ERROR(beside_status);
-      NEWSDEX_RETURN_IF_ERROR(own_share);
-      for (MatcherPass& m : matcher_passes) {
-        if (m.counter[0] != nullptr) m.counter[0]->MergeFrom(*m.counter[1]);
-        if (m.own == nullptr) {
-          walked = m.matches[0] + m.matches[1];
-        }
-      }
-      if (chunks_timed_out) passes_timed_out = true;
-    } else {
-      NEWSDEX_RETURN_IF_ERROR(count_passes(db_, pass_enquire));
-    }
-    if (walked) {
-      resp.total = resp.total_lower = resp.total_upper = *walked;
-    } else {
-      const Xapian::MSet& totals = counted_apart ? counts : mset;
-      resp.total = totals.get_matches_estimated();
-      resp.total_lower = totals.get_matches_lower_bound();
-      resp.total_upper = totals.get_matches_upper_bound();
-    }
-    if (chunks_timed_out && main_chunked) {
-      // A chunk stopped at the time limit: the summed count is a lower bound.
-      resp.total_upper = std::max<Xapian::doccount>(resp.total_upper, doccount);
-    }
-    resp.total_exact = resp.total_lower == resp.total_upper;
-    // Collapsing makes Xapian's count an estimate even when every match was
-    // checked; only a lost exactness without collapsing means the limit hit.
-    if (exact && !resp.total_exact && time_limit > 0 && !request.collapse) resp.timed_out = true;
-    if (passes_timed_out) resp.timed_out = true;
+void Searcher::Impl::RenderTotal(const ParsedSearch& search, const SearchPlan& plan,
+                                 const SearchRun& run, SearchResponse* resp) const {
+  const internal::MatchTotals totals = run.counting->Totals(run.page);
+  resp->total = totals.estimated;
+  resp->total_lower = totals.lower;
+  resp->total_upper = totals.upper;
+  resp->total_exact = resp->total_lower == resp->total_upper;
+  // Collapsing makes Xapian's count an estimate even when every match was
+  // checked; only a lost exactness without collapsing means the limit hit.
+  if (plan.counting.exact && !resp->total_exact && search.time_limit > 0 &&
+      !search.request->collapse) {
+    resp->timed_out = true;
+  }
+  if (run.counting->timed_out()) resp->timed_out = true;
+}
 
-    if (column_counter != nullptr) {
-      for (FacetField f : main_facets) {
-        counted[FacetIndex(f)] = TopValues(f, column_counter->Counts(f), facet_limit);
-      }
-      if (want_dates && !whole_db) resp.dates = HistogramFromColumns(*column_counter, request);
-    } else {
-      for (size_t i = 0; i < spies.size(); ++i) {
-        counted[FacetIndex(main_facets[i])] = CountsFromSpy(main_facets[i], *spies[i], facet_limit);
-      }
-      if (date_spy) resp.dates = HistogramFromSpy(*date_spy, request);
-    }
-    for (OwnPass& p : passes) {
-      counted[FacetIndex(p.field)] = p.counter != nullptr
-                                         ? TopValues(p.field, p.counter->Counts(p.field), facet_limit)
-                                         : CountsFromSpy(p.field, *p.spy, facet_limit);
-      counted[FacetIndex(p.field)].disjunctive = true;
-    }
-    for (FacetField f : facets) resp.facets.push_back(std::move(counted[FacetIndex(f)]));
-
-    if (!parsed.words.empty()) resp.suggestion = Suggest(request, parsed);
-    resp.elapsed = absl::Now() - start;
-    // Without exact counting there is nothing the limit could cut short but
-    // the time itself.
-    if (time_limit > 0 && !exact && resp.elapsed > request.time_limit) resp.timed_out = true;
-    return resp;
-  });
+// A facet without a filter of its own is counted with the main count; one
+// with a filter, without that filter (disjunctively).
+FacetCounts Searcher::Impl::RenderFacet(FacetField field, const ParsedSearch& search,
+                                        const SearchPlan& plan, const CountingRun& run) const {
+  if (!search.filters.Has(field)) {
+    return plan.counting.term_frequencies
+               ? CountsFromTerms(field, search.facet_limit)
+               : CountsFromCounters(field, run.main_counters(), search.facet_limit);
+  }
+  FacetCounts counts;
+  for (const CountingRun::Disjunctive& pass : run.disjunctive()) {
+    if (pass.field != field) continue;
+    counts = pass.how == CountPass::kTermFrequencies
+                 ? CountsFromTerms(field, search.facet_limit)
+                 : CountsFromCounters(field, pass.counters, search.facet_limit);
+  }
+  counts.disjunctive = true;
+  return counts;
 }
 
 absl::StatusOr<Xapian::docid> Searcher::Impl::FindId(absl::string_view id) {
@@ -1042,20 +985,11 @@ absl::StatusOr<std::vector<FacetValue>> Searcher::Impl::FacetValues(absl::string
       // A word of the key (or, for countries, of the display name) starts
       // with the prefix. Actor and source keys already are folded names, so
       // only the few hundred country names are folded here.
-      auto word_starts = [&](const std::string& text) {
-        for (size_t p = 0; p < text.size();) {
-          if (text.compare(p, folded.size(), folded) == 0) return true;
-          p = text.find_first_of(" -", p);
-          if (p == std::string::npos) break;
-          ++p;
-        }
-        return false;
-      };
-      bool match = folded.empty() || key == resolved || word_starts(key);
+      bool match = folded.empty() || key == resolved || AWordStartsWith(key, folded);
       std::string name;
       if (!match && (f == FacetField::kCountry || f == FacetField::kAbout)) {
         name = options_.resolver->DisplayName(f, key);
-        match = word_starts(analyzer_->FoldKey(name));
+        match = AWordStartsWith(analyzer_->FoldKey(name), folded);
       }
       if (!match) continue;
       if (name.empty()) name = options_.resolver->DisplayName(f, key);

@@ -1,129 +1,105 @@
-// JSON renderings of the query API's results (docs/api.md). Keys keep a fixed
-// order (nlohmann::ordered_json) so the output reads well and diffs cleanly.
-#include <nlohmann/json.hpp>
-
-#include "absl/time/time.h"
+// JSON renderings of the query API's results (docs/api.md), written straight
+// into a string (query/json_writer.h): one writer per kind of value, shared by
+// every body that holds it. Keys keep a fixed order so the output reads well
+// and diffs cleanly.
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "query/json_writer.h"
 #include "query/search.h"
 
 namespace newsdex::query {
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-std::string Dump(const Json& j) {
-  // Stored text is valid UTF-8 (readers repair it); never throw if not.
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-Json DateJson(const std::optional<absl::CivilDay>& d) {
-  return d ? Json(core::FormatIsoDate(*d)) : Json(nullptr);
-}
-
-Json CountriesJson(const std::vector<core::CountryFacet>& countries) {
-  Json out = Json::array();
-  for (const core::CountryFacet& c : countries) {
-    out.push_back(Json{{"code", c.code}, {"name", c.name}, {"mentions", c.mentions},
-                       {"focus", c.focus}});
-  }
-  return out;
-}
-
-Json ActorsJson(const std::vector<core::ActorFacet>& actors) {
-  Json out = Json::array();
-  for (const core::ActorFacet& a : actors) {
-    Json o{{"name", a.name}, {"mentions", a.mentions}};
-    if (!a.country.empty()) o["country"] = a.country;
-    if (!a.role.empty()) o["role"] = a.role;
-    out.push_back(std::move(o));
-  }
-  return out;
-}
-
-Json ValuesJson(const std::vector<FacetValue>& values) {
-  Json out = Json::array();
-  for (const FacetValue& v : values) {
-    out.push_back(Json{{"value", v.value}, {"name", v.name}, {"count", v.count}});
-  }
-  return out;
-}
-
-// The hot-path renderings (a /search answer per request) write text
-// directly (query/json_writer.h); the rest build nlohmann trees.
-void AppendUint(uint64_t v, std::string* out) { absl::StrAppend(out, v); }
-
-void AppendBool(bool v, std::string* out) { out->append(v ? "true" : "false"); }
-
-void AppendDate(const std::optional<absl::CivilDay>& day, std::string* out) {
+void AppendDate(const JsonKey& key, const std::optional<absl::CivilDay>& day,
+                JsonObjectWriter& o) {
   if (day) {
-    AppendJsonString(core::FormatIsoDate(*day), out);
+    o.String(key, core::FormatIsoDate(*day));
   } else {
-    out->append("null");
+    o.Null(key);
   }
 }
 
-// Appends `items` as a JSON array, each written by `write(item, out)`.
-template <typename T, typename Write>
-void AppendArray(const std::vector<T>& items, std::string* out, Write&& write) {
-  out->push_back('[');
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out->push_back(',');
-    write(items[i], out);
-  }
-  out->push_back(']');
+void AppendCountry(const core::CountryFacet& c, std::string* out) {
+  JsonObjectWriter o(out);
+  o.String("code", c.code);
+  o.String("name", c.name);
+  o.Int("mentions", c.mentions);
+  o.Bool("focus", c.focus);
+  o.Close();
+}
+
+// Empty country and role are left out.
+void AppendActor(const core::ActorFacet& a, std::string* out) {
+  JsonObjectWriter o(out);
+  o.String("name", a.name);
+  o.Int("mentions", a.mentions);
+  if (!a.country.empty()) o.String("country", a.country);
+  if (!a.role.empty()) o.String("role", a.role);
+  o.Close();
+}
+
+void AppendFacetValue(const FacetValue& v, std::string* out) {
+  JsonObjectWriter o(out);
+  o.String("value", v.value);
+  o.String("name", v.name);
+  o.Uint("count", v.count);
+  o.Close();
+}
+
+void AppendDateBucket(const DateBucket& b, std::string* out) {
+  JsonObjectWriter o(out);
+  o.String("key", b.key);
+  o.Uint("count", b.count);
+  o.Close();
+}
+
+void AppendString(const std::string& s, std::string* out) { AppendJsonString(s, out); }
+
+// The members a hit and a stored article share, in the order both list them.
+// `T` is Hit or core::Article; `lang` is its language.
+template <typename T>
+void AppendListing(const T& a, absl::string_view lang, JsonObjectWriter& o) {
+  o.String("id", a.id);
+  o.String("title", a.title);
+  o.String("url", a.url);
+  AppendDate("date", a.date, o);
+  o.String("source", a.source);
+  o.String("lang", lang);
+  AppendJsonArray(a.countries, o.Key("countries"), AppendCountry);
+  AppendJsonArray(a.actors, o.Key("actors"), AppendActor);
 }
 
 void AppendHit(const Hit& h, std::string* out) {
-  out->append("{\"id\":");
-  AppendJsonString(h.id, out);
-  out->append(",\"title\":");
-  AppendJsonString(h.title, out);
-  out->append(",\"url\":");
-  AppendJsonString(h.url, out);
-  out->append(",\"date\":");
-  AppendDate(h.date, out);
-  out->append(",\"source\":");
-  AppendJsonString(h.source, out);
-  out->append(",\"lang\":");
-  AppendJsonString(h.lang, out);
-  out->append(",\"countries\":");
-  AppendArray(h.countries, out, [](const core::CountryFacet& c, std::string* out) {
-    out->append("{\"code\":");
-    AppendJsonString(c.code, out);
-    out->append(",\"name\":");
-    AppendJsonString(c.name, out);
-    out->append(",\"mentions\":");
-    absl::StrAppend(out, c.mentions);
-    out->append(",\"focus\":");
-    AppendBool(c.focus, out);
-    out->push_back('}');
-  });
-  out->append(",\"actors\":");
-  AppendArray(h.actors, out, [](const core::ActorFacet& a, std::string* out) {
-    out->append("{\"name\":");
-    AppendJsonString(a.name, out);
-    out->append(",\"mentions\":");
-    absl::StrAppend(out, a.mentions);
-    if (!a.country.empty()) {
-      out->append(",\"country\":");
-      AppendJsonString(a.country, out);
-    }
-    if (!a.role.empty()) {
-      out->append(",\"role\":");
-      AppendJsonString(a.role, out);
-    }
-    out->push_back('}');
-  });
-  out->append(",\"score\":");
-  AppendJsonDouble(h.score, out);
-  out->append(",\"rank\":");
-  AppendUint(h.rank, out);
-  out->append(",\"snippet\":");
-  AppendJsonString(h.snippet, out);
-  out->append(",\"duplicates\":");
-  AppendUint(h.duplicates, out);
-  out->push_back('}');
+  JsonObjectWriter o(out);
+  AppendListing(h, h.lang, o);
+  o.Double("score", h.score);
+  o.Uint("rank", h.rank);
+  o.String("snippet", h.snippet);
+  o.Uint("duplicates", h.duplicates);
+  o.Close();
+}
+
+void AppendFacetCounts(const std::vector<FacetCounts>& facets, std::string* out) {
+  JsonObjectWriter o(out);
+  for (const FacetCounts& f : facets) {
+    JsonObjectWriter counts(o.EscapedKey(f.field));
+    AppendJsonArray(f.values, counts.Key("values"), AppendFacetValue);
+    counts.Uint("distinct", f.distinct);
+    counts.Bool("disjunctive", f.disjunctive);
+    counts.Close();
+  }
+  o.Close();
+}
+
+void AppendDates(const std::optional<DateHistogram>& dates, std::string* out) {
+  if (!dates) {
+    out->append("null");
+    return;
+  }
+  JsonObjectWriter o(out);
+  o.String("bucket", dates->bucket);
+  AppendJsonArray(dates->buckets, o.Key("buckets"), AppendDateBucket);
+  o.Close();
 }
 
 }  // namespace
@@ -132,103 +108,63 @@ std::string SearchResponseJson(const SearchResponse& r) {
   std::string out;
   // Enough for a page of ten hits with snippets: one allocation in the common case.
   out.reserve(1024 + r.hits.size() * 1024);
-  out.append("{\"total\":");
-  AppendUint(r.total, &out);
-  out.append(",\"total_exact\":");
-  AppendBool(r.total_exact, &out);
-  out.append(",\"total_lower\":");
-  AppendUint(r.total_lower, &out);
-  out.append(",\"total_upper\":");
-  AppendUint(r.total_upper, &out);
-  out.append(",\"offset\":");
-  absl::StrAppend(&out, r.offset);
-  out.append(",\"limit\":");
-  absl::StrAppend(&out, r.limit);
-  out.append(",\"hits\":");
-  AppendArray(r.hits, &out, AppendHit);
-  out.append(",\"facets\":{");
-  for (size_t i = 0; i < r.facets.size(); ++i) {
-    const FacetCounts& f = r.facets[i];
-    if (i > 0) out.push_back(',');
-    AppendJsonString(f.field, &out);
-    out.append(":{\"values\":");
-    AppendArray(f.values, &out, [](const FacetValue& v, std::string* out) {
-      out->append("{\"value\":");
-      AppendJsonString(v.value, out);
-      out->append(",\"name\":");
-      AppendJsonString(v.name, out);
-      out->append(",\"count\":");
-      AppendUint(v.count, out);
-      out->push_back('}');
-    });
-    out.append(",\"distinct\":");
-    AppendUint(f.distinct, &out);
-    out.append(",\"disjunctive\":");
-    AppendBool(f.disjunctive, &out);
-    out.push_back('}');
-  }
-  out.append("},\"dates\":");
-  if (r.dates) {
-    out.append("{\"bucket\":");
-    AppendJsonString(r.dates->bucket, &out);
-    out.append(",\"buckets\":");
-    AppendArray(r.dates->buckets, &out, [](const DateBucket& b, std::string* out) {
-      out->append("{\"key\":");
-      AppendJsonString(b.key, out);
-      out->append(",\"count\":");
-      AppendUint(b.count, out);
-      out->push_back('}');
-    });
-    out.push_back('}');
-  } else {
-    out.append("null");
-  }
-  out.append(",\"suggestion\":");
-  AppendJsonString(r.suggestion, &out);
-  out.append(",\"query_warning\":");
-  AppendJsonString(r.query_warning, &out);
-  out.append(",\"timed_out\":");
-  AppendBool(r.timed_out, &out);
-  out.append(",\"elapsed_ms\":");
-  AppendJsonDouble(absl::ToDoubleMilliseconds(r.elapsed), &out);
-  out.push_back('}');
+  JsonObjectWriter o(&out);
+  o.Uint("total", r.total);
+  o.Bool("total_exact", r.total_exact);
+  o.Uint("total_lower", r.total_lower);
+  o.Uint("total_upper", r.total_upper);
+  o.Int("offset", r.offset);
+  o.Int("limit", r.limit);
+  AppendJsonArray(r.hits, o.Key("hits"), AppendHit);
+  AppendFacetCounts(r.facets, o.Key("facets"));
+  AppendDates(r.dates, o.Key("dates"));
+  o.String("suggestion", r.suggestion);
+  o.String("query_warning", r.query_warning);
+  o.Bool("timed_out", r.timed_out);
+  o.Double("elapsed_ms", absl::ToDoubleMilliseconds(r.elapsed));
+  o.Close();
   return out;
 }
 
 std::string HitsJson(const std::vector<Hit>& hits) {
-  std::string out = "{\"hits\":";
-  AppendArray(hits, &out, AppendHit);
-  out.push_back('}');
+  std::string out;
+  JsonObjectWriter o(&out);
+  AppendJsonArray(hits, o.Key("hits"), AppendHit);
+  o.Close();
   return out;
 }
 
 std::string FacetValuesJson(absl::string_view field, const std::vector<FacetValue>& values) {
-  return Dump(Json{{"field", std::string(field)}, {"values", ValuesJson(values)}});
+  std::string out;
+  JsonObjectWriter o(&out);
+  o.String("field", field);
+  AppendJsonArray(values, o.Key("values"), AppendFacetValue);
+  o.Close();
+  return out;
 }
 
 std::string IndexStatsJson(const IndexStats& s) {
-  Json facets = Json::object();
-  for (const auto& [field, n] : s.facet_cardinalities) facets[field] = n;
-  return Dump(Json{{"documents", s.documents},
-                   {"last_update", s.last_update},
-                   {"first_date", DateJson(s.first_date)},
-                   {"last_date", DateJson(s.last_date)},
-                   {"facet_cardinalities", std::move(facets)}});
+  std::string out;
+  JsonObjectWriter o(&out);
+  o.Uint("documents", s.documents);
+  o.String("last_update", s.last_update);
+  AppendDate("first_date", s.first_date, o);
+  AppendDate("last_date", s.last_date, o);
+  JsonObjectWriter facets(o.Key("facet_cardinalities"));
+  for (const auto& [field, n] : s.facet_cardinalities) absl::StrAppend(facets.EscapedKey(field), n);
+  facets.Close();
+  o.Close();
+  return out;
 }
 
 std::string ArticleJson(const core::Article& a) {
-  Json mentioned = Json::array();
-  for (const std::string& d : a.mentioned_dates) mentioned.push_back(d);
-  return Dump(Json{{"id", a.id},
-                   {"title", a.title},
-                   {"url", a.url},
-                   {"date", DateJson(a.date)},
-                   {"source", a.source},
-                   {"lang", a.language},
-                   {"countries", CountriesJson(a.countries)},
-                   {"actors", ActorsJson(a.actors)},
-                   {"mentioned_dates", std::move(mentioned)},
-                   {"body", a.body}});
+  std::string out;
+  JsonObjectWriter o(&out);
+  AppendListing(a, a.language, o);
+  AppendJsonArray(a.mentioned_dates, o.Key("mentioned_dates"), AppendString);
+  o.String("body", a.body);
+  o.Close();
+  return out;
 }
 
 }  // namespace newsdex::query

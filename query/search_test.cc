@@ -805,8 +805,8 @@ TEST_P(SearchBruteForceTest, FacetCountsMatchAScanOfDocumentData) {
 }
 
 
-// Issue 4: the facet column snapshot follows commits. Every answer is
-// compared with a Searcher that counts with the stock spies.
+// The facet column snapshot follows commits. Every answer is compared with a
+// Searcher that counts with the stock spies.
 class FacetColumnsSearchTest : public ::testing::Test {
  protected:
   void SetUp() override {
