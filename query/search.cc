@@ -163,6 +163,7 @@ struct ParsedSearch {
   int limit = 0;        // capped at kMaxLimit
   int facet_limit = 0;  // clamped to [0, kMaxFacetLimit]
   double time_limit = 0;  // seconds, for Enquire::set_time_limit; 0 = none
+  absl::Time deadline = absl::InfiniteFuture();  // every pass ends by then
   ParsedQuery parsed;
   std::string query_warning;
   SearchFilters filters;
@@ -662,6 +663,7 @@ absl::StatusOr<SearchResponse> Searcher::Impl::Search(const SearchRequest& reque
 absl::StatusOr<SearchResponse> Searcher::Impl::SearchOnce(const SearchRequest& request,
                                                           absl::Time start) {
   NEWSDEX_ASSIGN_OR_RETURN(ParsedSearch search, Parse(request));
+  search.deadline = start + request.time_limit;
   return core::CallXapian("search", [&]() -> absl::StatusOr<SearchResponse> {
     const SearchPlan plan = Plan(search);
     SearchResponse resp;
@@ -752,8 +754,8 @@ SearchPlan Searcher::Impl::Plan(const ParsedSearch& search) {
 absl::StatusOr<SearchRun> Searcher::Impl::Run(const ParsedSearch& search, const SearchPlan& plan,
                                               std::vector<Hit>* hits) {
   // Chunks divide the docid range: only they need its end.
-  const internal::CountingLimits limits{search.time_limit, search.request->collapse,
-                                        plan.doccount,
+  const internal::CountingLimits limits{search.time_limit, search.deadline,
+                                        search.request->collapse, plan.doccount,
                                         plan.counting.chunked ? db_.get_lastdocid() : 0};
   SearchRun run;
   run.counting = std::make_unique<CountingRun>(
@@ -821,7 +823,7 @@ Xapian::Enquire& Searcher::Impl::PreparePagePass(const ParsedSearch& search,
   }
   enquire.set_collapse_key(search.request->collapse ? Slot(ValueSlot::kCollapseKey)
                                                     : Xapian::BAD_VALUENO);
-  enquire.set_time_limit(search.time_limit);
+  enquire.set_time_limit(internal::PassTimeLimit(search.time_limit, search.deadline));
   enquire.clear_matchspies();
   return enquire;
 }
@@ -870,9 +872,10 @@ void Searcher::Impl::Render(const ParsedSearch& search, const SearchPlan& plan,
   }
   if (!search.parsed.words.empty()) resp->suggestion = Suggest(request, search.parsed);
   resp->elapsed = absl::Now() - start;
-  // Without exact counting there is nothing the limit could cut short but
-  // the time itself.
-  if (search.time_limit > 0 && !plan.counting.exact && resp->elapsed > request.time_limit) {
+  // Work outside the matcher's checks (expanding wildcards, opening posting
+  // lists, the snippets) can still carry a search past its limit: an answer
+  // later than the limit says so, whatever its passes reported.
+  if (search.time_limit > 0 && resp->elapsed > request.time_limit) {
     resp->timed_out = true;
   }
 }

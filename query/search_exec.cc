@@ -169,6 +169,12 @@ absl::Status CountingRun::CountPasses(CountingHandle handle) {
   });
 }
 
+double PassTimeLimit(double time_limit, absl::Time deadline) {
+  if (time_limit <= 0) return 0;
+  // Xapian reads 0 as "no limit": a pass after the deadline gets a token one.
+  return std::max(absl::ToDoubleSeconds(deadline - absl::Now()), 1e-6);
+}
+
 // Throws Xapian errors: called inside CountPasses's CallXapian.
 void CountingRun::CountMainWithMatcher(Xapian::Enquire& enquire) {
   enquire.clear_matchspies();
@@ -176,7 +182,7 @@ void CountingRun::CountMainWithMatcher(Xapian::Enquire& enquire) {
   enquire.set_query(main_.query);
   enquire.set_collapse_key(limits_.collapse ? Slot(core::ValueSlot::kCollapseKey)
                                             : Xapian::BAD_VALUENO);
-  enquire.set_time_limit(limits_.time_limit);
+  enquire.set_time_limit(PassTimeLimit(limits_.time_limit, limits_.deadline));
   counted_ = enquire.get_mset(0, 0, limits_.doccount);
 }
 
@@ -186,7 +192,7 @@ void CountingRun::CountDisjunctiveWithMatcher(Xapian::Enquire& enquire,
   enquire.set_query(pass.query);
   enquire.set_collapse_key(limits_.collapse ? Slot(core::ValueSlot::kCollapseKey)
                                             : Xapian::BAD_VALUENO);
-  enquire.set_time_limit(limits_.time_limit);
+  enquire.set_time_limit(PassTimeLimit(limits_.time_limit, limits_.deadline));
   pass.counters.AttachTo(enquire);
   const Xapian::MSet counted = enquire.get_mset(0, 0, limits_.doccount);
   enquire.clear_matchspies();
@@ -218,7 +224,7 @@ void CountingRun::CountChunk(Xapian::Enquire& enquire, ChunkedPass& pass, int si
   enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, pass.query[side],
                                   Xapian::Query((new DocidRange(first, last))->release())));
   enquire.set_collapse_key(Xapian::BAD_VALUENO);
-  enquire.set_time_limit(limits_.time_limit);
+  enquire.set_time_limit(PassTimeLimit(limits_.time_limit, limits_.deadline));
   enquire.clear_matchspies();
   if (pass.counter[side] != nullptr) enquire.add_matchspy(pass.counter[side]);
   const Xapian::MSet counted = enquire.get_mset(0, 0, limits_.doccount);

@@ -23,6 +23,8 @@
 #include <xapian.h>
 
 #include "absl/status/status.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "query/facet_columns.h"
 #include "query/resolver.h"
 #include "query/search_plan.h"
@@ -63,11 +65,17 @@ struct CountingHandle {
 };
 
 struct CountingLimits {
-  double time_limit = 0;  // seconds per matcher pass; 0 = none
+  double time_limit = 0;  // seconds for the whole search; 0 = none
+  absl::Time deadline = absl::InfiniteFuture();  // the search's start + time_limit
   bool collapse = false;  // collapse on ValueSlot::kCollapseKey
   Xapian::doccount doccount = 0;
   Xapian::docid lastdocid = 0;
 };
+
+// The time limit of the next matcher pass: what is left of the search's, so
+// the passes together keep to it (a pass started late gets a token limit and
+// reports its count as inexact). 0 = none.
+double PassTimeLimit(double time_limit, absl::Time deadline);
 
 // The total of a search, as Xapian reports one.
 struct MatchTotals {

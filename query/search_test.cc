@@ -161,6 +161,24 @@ TEST_P(SearchTest, FindsTheExpectedHitSets) {
   }
 }
 
+// The time limit is the whole search's: an answer that comes later than the
+// limit says so, even when each matcher pass finished inside it.
+TEST_P(SearchTest, AnAnswerLaterThanTheTimeLimitIsFlagged) {
+  SearchRequest r;
+  r.q = "n* OR s* OR t* OR e*";
+  r.exact_total = true;
+  r.facets = {"country", "actor", "date"};
+  r.time_limit = absl::Nanoseconds(1);
+  const SearchResponse late = Run(r);
+  EXPECT_GT(late.elapsed, r.time_limit);
+  EXPECT_TRUE(late.timed_out);
+
+  r.time_limit = absl::Seconds(60);
+  const SearchResponse in_time = Run(r);
+  EXPECT_FALSE(in_time.timed_out);
+  EXPECT_TRUE(in_time.total_exact);
+}
+
 TEST_P(SearchTest, TitleWordsOutweighBodyWordsAndTiesKeepDocidOrder) {
   Open({
       MakeArticle("body", "Budget news", "The vienna summit opened with budget news."),
