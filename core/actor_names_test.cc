@@ -96,6 +96,25 @@ TEST(ActorNamesTest, PeriodsAreParsed) {
   EXPECT_EQ(k.role, "Supreme Leader of Iran");
 }
 
+TEST(ActorNamesTest, PeriodsAreComparedWithCivilDays) {
+  auto names = MustLoad();
+  const ActorRecord& howard = names->actor(3);  // 1987-02-27 .. 1988-07-01
+  EXPECT_TRUE(howard.ActiveOn(absl::CivilDay(1987, 2, 27)));
+  EXPECT_FALSE(howard.ActiveOn(absl::CivilDay(1987, 2, 26)));
+  EXPECT_TRUE(howard.ActiveBetween(absl::CivilDay(1985, 1, 1), absl::CivilDay(1987, 2, 27)));
+  EXPECT_TRUE(howard.ActiveBetween(absl::CivilDay(1988, 7, 1), absl::CivilDay(1990, 1, 1)));
+  EXPECT_FALSE(howard.ActiveBetween(absl::CivilDay(1985, 1, 1), absl::CivilDay(1987, 2, 26)));
+  EXPECT_FALSE(howard.ActiveBetween(absl::CivilDay(1988, 7, 2), absl::CivilDay(1990, 1, 1)));
+}
+
+TEST(ActorNamesTest, RecordKeyIsTheFoldedNameAlsoWhenNotAscii) {
+  auto names = ActorNames::FromContents("Ali Khamenei\tir\t\t\t\nJörg Mühlbauer\tde\t\t\t\n", "",
+                                        "actors.tsv");
+  ASSERT_TRUE(names.ok()) << names.status();
+  EXPECT_EQ((*names)->actor(0).key, "ali khamenei");
+  EXPECT_EQ((*names)->actor(1).key, "jorg muhlbauer");
+}
+
 TEST(ActorNamesTest, ReportsFileAndLineOfBadRow) {
   auto bad = ActorNames::FromContents("# c\nA\tb\tc\td\n\nOnly two\tcols\n", "", "actors.tsv");
   ASSERT_FALSE(bad.ok());

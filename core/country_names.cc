@@ -1,5 +1,6 @@
 #include "core/country_names.h"
 
+#include <algorithm>
 #include <fstream>
 #include <mutex>
 #include <utility>
@@ -12,6 +13,7 @@
 #include "core/analyzer.h"
 #include "core/article.h"
 #include "core/data_path.h"
+#include "core/locale_names.h"
 #include "core/status_macros.h"
 
 namespace newsdex::core {
@@ -20,6 +22,8 @@ namespace {
 constexpr char kExtraFile[] = "country_extra.tsv";
 constexpr char kCountriesFile[] = "countries.tsv";
 constexpr char kMledozeFile[] = "countries_mledoze.tsv";
+constexpr char kIntlFile[] = "countries_intl.tsv";
+constexpr char kMledozeIntlFile[] = "countries_mledoze_intl.tsv";
 
 std::string Basename(const std::string& path) {
   size_t slash = path.rfind('/');
@@ -48,6 +52,17 @@ absl::Status ForEachRow(
 
 absl::Status BadRow(const std::string& origin, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat(origin, ": ", why));
+}
+
+// An alias of `key` alone, read in `language`.
+CountryAlias LanguageAlias(absl::string_view text, const std::string& key,
+                           const std::string& origin, const std::string& language) {
+  CountryAlias alias;
+  alias.text = std::string(text);
+  alias.candidates.push_back(CountryCandidate{key, {}});
+  alias.origin = origin;
+  alias.language = language;
+  return alias;
 }
 
 bool IsKey(absl::string_view key) {
@@ -84,6 +99,9 @@ absl::StatusOr<std::unique_ptr<CountryNames>> CountryNames::Load(absl::string_vi
       names->LoadAliasTable(dir + "/" + kCountriesFile, AliasTable::kCountries));
   absl::Status mledoze = names->LoadAliasTable(dir + "/" + kMledozeFile, AliasTable::kAliases);
   if (!mledoze.ok() && !absl::IsNotFound(mledoze)) return mledoze;
+  NEWSDEX_RETURN_IF_ERROR(names->LoadLanguageAliases(dir + "/" + kIntlFile));
+  mledoze = names->LoadLanguageAliases(dir + "/" + kMledozeIntlFile);
+  if (!mledoze.ok() && !absl::IsNotFound(mledoze)) return mledoze;
   for (const auto& [key, display] : names->name_overrides_) {
     auto it = names->by_key_.find(key);
     if (it == names->by_key_.end()) {
@@ -113,6 +131,7 @@ absl::StatusOr<std::unique_ptr<CountryNames>> CountryNames::Load(absl::string_vi
   for (size_t i = 0; i < names->countries_.size(); ++i) {
     names->by_key_[names->countries_[i].key] = i;
   }
+  names->AddLocaleNames();
   NEWSDEX_ASSIGN_OR_RETURN(std::unique_ptr<Analyzer> analyzer, Analyzer::Create());
   names->BuildIndex(*analyzer);
   return names;
@@ -173,6 +192,46 @@ absl::Status CountryNames::LoadAliasTable(const std::string& path, AliasTable ta
     }
     return absl::OkStatus();
   });
+}
+
+absl::Status CountryNames::LoadLanguageAliases(const std::string& path) {
+  return ForEachRow(path, [&](const std::vector<std::string>& cols,
+                              const std::string& origin) -> absl::Status {
+    if (cols.size() < 3) return BadRow(origin, "expected lang, key spec, names[, flags]");
+    const std::string& language = cols[0];
+    if (language.size() != 2 || !absl::ascii_islower(language[0])) {
+      return BadRow(origin, absl::StrCat("bad language \"", language, "\""));
+    }
+    NEWSDEX_ASSIGN_OR_RETURN(std::vector<CountryCandidate> candidates,
+                             ParseKeySpec(cols[1], origin));
+    const std::string flags = cols.size() > 3 ? cols[3] : "";
+    for (absl::string_view name : absl::StrSplit(cols[2], '|', absl::SkipWhitespace())) {
+      aliases_.push_back(CountryAlias{std::string(name), candidates, flags, origin, language});
+    }
+    if (std::find(languages_.begin(), languages_.end(), language) == languages_.end()) {
+      languages_.push_back(language);
+    }
+    return absl::OkStatus();
+  });
+}
+
+void CountryNames::AddLocaleNames() {
+  for (const std::string& language : languages_) {
+    const std::string origin = absl::StrCat("ICU country names (", language, ")");
+    for (const CountryInfo& c : countries_) {
+      // ICU maps retired codes to their successors (DD to DE): our historical
+      // keys would take the current states' names.
+      if (c.historical || c.alpha3.empty()) continue;
+      const std::string name = LocaleCountryName(c.key, language);
+      // "Hong Kong, RAE da China" is a description, not a name.
+      if (name.empty() || name.find(',') != std::string::npos) continue;
+      // "Myanmar (Birmanie)": two names.
+      for (absl::string_view part : absl::StrSplit(name, absl::ByAnyChar("()"))) {
+        part = absl::StripAsciiWhitespace(part);
+        if (!part.empty()) aliases_.push_back(LanguageAlias(part, c.key, origin, language));
+      }
+    }
+  }
 }
 
 void CountryNames::BuildIndex(Analyzer& analyzer) {

@@ -5,6 +5,13 @@
 // filters (`country:Britain`) and index-time extraction both read it, so a name
 // means the same country on both sides.
 //
+// Aliases in other languages (French, German, Spanish, Italian, Portuguese,
+// Dutch) carry their language: data/countries_intl.tsv (built by
+// tools/build_country_words.py), data/countries_mledoze_intl.tsv and the
+// country display names ICU gives for each language those files use
+// (core/locale_names.h). The extractor matches them only in articles of that
+// language; Resolve accepts them after every English alias.
+//
 // Keys are ISO 3166-1 alpha-2 in lower case ("ir"), plus historical states as
 // their own keys: "su" Soviet Union, "dd" East Germany, "wg" West Germany, "yu"
 // Yugoslavia, "cs" Czechoslovakia, "zr" Zaire, "bu" Burma, "yd" South Yemen.
@@ -52,6 +59,9 @@ struct CountryAlias {
   // text, P also a person's name, Q place qualifier only, E evidence only.
   std::string flags;
   std::string origin;  // "country_extra.tsv:57", for messages
+  // ISO 639-1 of the articles the alias is read in ("fr"); empty: English
+  // (and every language, as a fallback).
+  std::string language;
 };
 
 // "Moscow" in an article published before `until` means `historical_key`.
@@ -63,9 +73,12 @@ struct CountrySuccession {
 
 class CountryNames {
  public:
-  // Loads country_extra.tsv, countries.tsv and countries_mledoze.tsv from
-  // `data_dir` (the last one is optional). Returns kNotFound for a missing
-  // required file and kInvalidArgument naming file and line for a bad row.
+  // Loads country_extra.tsv, countries.tsv, countries_mledoze.tsv,
+  // countries_intl.tsv and countries_mledoze_intl.tsv from `data_dir` (the
+  // mledoze files are optional: they are under another license), then ICU's
+  // display names in each language of countries_intl.tsv. Returns kNotFound
+  // for a missing required file and kInvalidArgument naming file and line for
+  // a bad row.
   static absl::StatusOr<std::unique_ptr<CountryNames>> Load(absl::string_view data_dir);
 
   // The instance loaded from core::DataDir() on first use (thread-safe). Returns
@@ -86,8 +99,9 @@ class CountryNames {
 
   // Every country (current and historical), sorted by key.
   const std::vector<CountryInfo>& countries() const { return countries_; }
-  // Every alias row in load order (country_extra.tsv first); on a clash of
-  // folded texts the earlier row wins. Used by the indexer's extractor.
+  // Every alias row in load order (country_extra.tsv first, aliases of other
+  // languages last); on a clash of folded texts within one language the
+  // earlier row wins. Used by the indexer's extractor.
   const std::vector<CountryAlias>& aliases() const { return aliases_; }
   const std::vector<CountrySuccession>& successions() const { return successions_; }
   // Place names that are common words or people's names (citystop rows).
@@ -105,6 +119,11 @@ class CountryNames {
   // aliases) only adds aliases.
   enum class AliasTable { kCountries, kAliases };
   absl::Status LoadAliasTable(const std::string& path, AliasTable table);
+  // countries_intl.tsv and countries_mledoze_intl.tsv: lang, key spec,
+  // names, flags. Adds each new language to languages_.
+  absl::Status LoadLanguageAliases(const std::string& path);
+  // ICU's display name of every current country in each of languages_.
+  void AddLocaleNames();
   void BuildIndex(Analyzer& analyzer);
 
   std::vector<CountryInfo> countries_;
@@ -113,6 +132,7 @@ class CountryNames {
   std::vector<CountrySuccession> successions_;
   std::vector<std::string> city_stopwords_;
   std::vector<std::pair<std::string, std::string>> name_overrides_;
+  std::vector<std::string> languages_;  // of the language aliases, in file order
   // Folded display names, alpha-3 codes and aliases -> key, for Resolve.
   absl::flat_hash_map<std::string, std::string> resolve_;
 };

@@ -45,6 +45,7 @@ constexpr internal::WordKind kPersonCueKinds[] = {
     {"particle", kParticle},
     {"suffix", kSuffix},
     {"first_name_title", kFirstNameTitle},
+    {"title_suffix", internal::kTitleSuffix},
 };
 constexpr internal::WordKind kTokenizerKinds[] = {
     {"abbreviation", kAbbreviation},
@@ -96,8 +97,16 @@ struct Single {
 // The persons of one article, as the scans find them.
 class ArticleState {
  public:
-  ArticleState(const ActorExtractor& ex, std::optional<absl::CivilDay> date)
-      : ex_(ex), date_(date) {}
+  ArticleState(const ActorExtractor& ex, std::optional<absl::CivilDay> date,
+               const internal::WordClasses* language_classes)
+      : ex_(ex), date_(date), language_classes_(language_classes) {}
+
+  // The classes of a folded word or phrase in the article's language.
+  uint16_t Classes(absl::string_view folded) const {
+    uint16_t classes = ex_.Classes(folded);
+    if (language_classes_ != nullptr) classes |= internal::ClassesOf(*language_classes_, folded);
+    return classes;
+  }
 
   // The dictionary person among `ids` in office on the article's date, else
   // the first; -1 if there is none.
@@ -173,6 +182,19 @@ class ArticleState {
     }
     return false;
   }
+  // A person of this article whose name ends with the two or more words of
+  // `key` ("López Obrador" of "Andrés Manuel López Obrador"); the one
+  // mentioned last before `order` when several do.
+  Entity* ByTrailingWords(absl::string_view key, uint32_t order) {
+    Entity* best = nullptr;
+    for (auto& [k, e] : entities_) {
+      if (e.key.size() <= key.size() || !absl::EndsWith(e.key, key) ||
+          e.key[e.key.size() - key.size() - 1] != ' ')
+        continue;
+      if (best == nullptr || Prefer(e, *best, order)) best = &e;
+    }
+    return best;
+  }
   Entity* ByKey(absl::string_view key) {
     for (auto& [k, e] : entities_) {
       if (e.key == key) return &e;
@@ -209,6 +231,7 @@ class ArticleState {
 
   const ActorExtractor& ex_;
   const std::optional<absl::CivilDay> date_;
+  const internal::WordClasses* const language_classes_;  // nullptr: English only
   absl::flat_hash_map<std::string, Entity> entities_;
   std::vector<Single> singles_;
   absl::flat_hash_map<std::string, int> single_counts_;
@@ -256,12 +279,14 @@ class MixedCaseScanner {
  public:
   MixedCaseScanner(absl::string_view text, const std::vector<NameToken>& toks,
                    const ActorExtractor& ex, uint32_t order_base,
-                   const absl::flat_hash_set<std::string>& capitalised_inside, ArticleState* st)
+                   const absl::flat_hash_set<std::string>& capitalised_inside,
+                   bool other_language, ArticleState* st)
       : text_(text),
         toks_(toks),
         ex_(ex),
         order_base_(order_base),
         capitalised_inside_(capitalised_inside),
+        other_language_(other_language),
         st_(st) {}
 
   void Run() {
@@ -299,7 +324,8 @@ class MixedCaseScanner {
       if (NameIsh(toks_[end])) {
         ++end;
       } else if (IsLowerWord(toks_[end], kParticle) && end + 1 < n &&
-                 toks_[end].gap == Gap::kSpace && NameIsh(toks_[end + 1])) {
+                 toks_[end].gap == Gap::kSpace && NameIsh(toks_[end + 1]) &&
+                 !OfficeAfterParticle(end + 1)) {
         end += 2;
       } else {
         break;
@@ -329,11 +355,30 @@ class MixedCaseScanner {
     }
   }
 
-  // A lower-case title right before the run: "guitarist Tesfaye Girma".
-  bool LowerCaseTitleBefore(TokenSpan run) const {
-    if (run.begin == 0) return false;
-    const NameToken& before = toks_[run.begin - 1];
-    return before.gap == Gap::kSpace && IsLowerWord(before, kTitle);
+  // In other languages a particle is also a preposition or a conjunction:
+  // "minister Eric Wiebes van Economische Zaken", "Banco de España", "Dani
+  // Carvajal y Vinícius Júnior". An office or a place after it, or a particle
+  // the language lists as no name (a conjunction), ends the name.
+  bool OfficeAfterParticle(size_t after) const {
+    return other_language_ &&
+           (toks_[after].Is(kOrg | kPlace) || toks_[after - 1].Is(kNonName));
+  }
+
+  // A lower-case title right before the run: "guitarist Tesfaye Girma"; not
+  // across an elided article ("ministro dell'Interno Luciana Lamorgese").
+  bool LowerCaseTitleBefore(TokenSpan run) const { return TitleBefore(run) != nullptr; }
+
+  // The lower-case title of LowerCaseTitleBefore, else nullptr. Other
+  // languages put the title in apposition, with a country adjective or a
+  // comma between: "la ministre canadienne Chrystia Freeland", "o
+  // primeiro-ministro, Luís Montenegro", "el presidente chileno, Gabriel Boric".
+  const NameToken* TitleBefore(TokenSpan run) const {
+    if (run.begin == 0 || toks_[run.begin].after_elision) return nullptr;
+    size_t k = run.begin - 1;
+    if (toks_[k].gap == Gap::kSpace && IsLowerWord(toks_[k], kTitle)) return &toks_[k];
+    if (!other_language_ || toks_[k].gap == Gap::kStop) return nullptr;
+    if (IsLowerWord(toks_[k], kPlace) && k > 0 && toks_[k - 1].gap == Gap::kSpace) --k;
+    return IsLowerWord(toks_[k], kTitle) ? &toks_[k] : nullptr;
   }
 
   // The name follows the last title word of the run. Returns where it starts.
@@ -346,9 +391,9 @@ class MixedCaseScanner {
         cues->strong_title = toks_[k].Is(kStrongTitle);
       }
     }
-    if (!cues->title && LowerCaseTitleBefore(run)) {
+    if (const NameToken* title = TitleBefore(run); !cues->title && title != nullptr) {
       cues->title = true;
-      cues->strong_title = toks_[run.begin - 1].Is(kStrongTitle);
+      cues->strong_title = title->Is(kStrongTitle);
     }
     return name_begin;
   }
@@ -379,6 +424,9 @@ class MixedCaseScanner {
     const bool given = t.Is(kGiven);
     const size_t words_left = run.end - at;
     if (t.Is(kNonName | kParticle | kSuffix | kTitle) || (t.Is(kPlace) && !given)) return true;
+    // An institution before a name ("Consiglio Giorgia Meloni": the council's
+    // president), also when the word is a given name somewhere.
+    if (other_language_ && t.Is(kOrg) && words_left >= 3) return true;
     if (t.shape == Shape::kCap && t.end - t.begin == 1 && words_left >= 3) return true;
     return t.sentence_start && at == run.begin && words_left >= 2 && !given &&
            !capitalised_inside_.contains(t.key) && !(cues.described && words_left == 2);
@@ -470,11 +518,19 @@ class MixedCaseScanner {
       st_->AddDictionary(id, surname, order);
       return;
     }
-    if (ex_.Classes(words.key) & (kPlace | kOrg | kNonName)) return;
+    // Spanish and Portuguese names have two surnames, used together for a
+    // later mention ("López Obrador").
+    if (other_language_) {
+      if (Entity* e = st_->ByTrailingWords(words.key, order)) {
+        st_->Mention(e, order);
+        return;
+      }
+    }
+    if (st_->Classes(words.key) & (kPlace | kOrg | kNonName)) return;
     const bool given = toks_[name.begin].Is(kGiven);
     const bool cue = cues.title || cues.reported;
     if (!given && !cue) return;
-    const uint16_t last_classes = ex_.Classes(surname);
+    const uint16_t last_classes = st_->Classes(surname);
     // A surname that is also a place ("Santos") needs a cue and a given name,
     // or a cue and a surname also listed as a name.
     if ((last_classes & kPlace) && !(cue && (given || (last_classes & kGiven)))) return;
@@ -488,6 +544,8 @@ class MixedCaseScanner {
   const uint32_t order_base_;
   // Words seen capitalised away from a sentence start.
   const absl::flat_hash_set<std::string>& capitalised_inside_;
+  // The article is in a language with its own words (NameLanguage).
+  const bool other_language_;
   ArticleState* const st_;
 };
 
@@ -556,7 +614,7 @@ void ScanHeadline(const std::vector<NameToken>& toks, const ActorExtractor& ex,
 
 // Body and dateline first (mixed case), the title last (headline rules).
 void ScanArticle(const core::Article& article, core::Analyzer& analyzer, const ActorExtractor& ex,
-                 ArticleState* st) {
+                 const internal::NameLanguage& language, ArticleState* st) {
   struct Segment {
     absl::string_view text;
     bool headline;
@@ -570,7 +628,7 @@ void ScanArticle(const core::Article& article, core::Analyzer& analyzer, const A
   std::vector<NameToken> toks;
   for (const Segment& seg : segments) {
     if (seg.text.empty()) continue;
-    internal::TokenizeNames(seg.text, analyzer, ex.word_classes(), &toks);
+    internal::TokenizeNames(seg.text, analyzer, ex.word_classes(), &toks, language);
     if (seg.headline) {
       ScanHeadline(toks, ex, seg.order_base, st);
       continue;
@@ -581,7 +639,9 @@ void ScanArticle(const core::Article& article, core::Analyzer& analyzer, const A
     for (const NameToken& t : toks) {
       if (t.shape == Shape::kCap && !t.sentence_start) capitalised_inside.insert(t.key);
     }
-    MixedCaseScanner(seg.text, toks, ex, seg.order_base, capitalised_inside, st).Run();
+    MixedCaseScanner(seg.text, toks, ex, seg.order_base, capitalised_inside,
+                     language.classes != nullptr, st)
+        .Run();
   }
 }
 
@@ -642,7 +702,7 @@ void ResolveSingles(const ActorExtractor& ex, std::optional<absl::CivilDay> date
     if (std::optional<core::ActorId> id = DictionaryPersonFor(ex.names(), one.key, date)) {
       st->AddDictionary(static_cast<int>(*id), one.key, one.order);
     } else if (one.strong_title && !one.display.empty() &&
-               !(ex.Classes(one.key) & (kGiven | kPlace | kOrg))) {
+               !(st->Classes(one.key) & (kGiven | kPlace | kOrg))) {
       st->AddUnknown(one.key, one.display, one.order);
     }
   }
@@ -674,8 +734,13 @@ std::vector<core::ActorFacet> Facets(const core::ActorNames& names, const Articl
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ActorExtractor>> ActorExtractor::Load(const std::string& data_dir) {
+absl::StatusOr<std::unique_ptr<ActorExtractor>> ActorExtractor::Load(
+    const std::string& data_dir, std::shared_ptr<const LanguageWordTable> languages) {
+  if (languages == nullptr) {
+    NEWSDEX_ASSIGN_OR_RETURN(languages, LanguageWordTable::LoadFromDataDir(data_dir));
+  }
   std::unique_ptr<ActorExtractor> ex(new ActorExtractor());
+  ex->languages_ = std::move(languages);
   NEWSDEX_ASSIGN_OR_RETURN(ex->names_, core::ActorNames::Load(data_dir));
   const std::string dir = data_dir + "/";
   NEWSDEX_RETURN_IF_ERROR(internal::AddWordList(dir + "given_names.txt", kGiven, &ex->classes_));
@@ -686,13 +751,56 @@ absl::StatusOr<std::unique_ptr<ActorExtractor>> ActorExtractor::Load(const std::
       internal::AddWordKinds(dir + "person_cues.tsv", kPersonCueKinds, &ex->classes_));
   NEWSDEX_RETURN_IF_ERROR(
       internal::AddWordKinds(dir + "name_tokenizer_words.tsv", kTokenizerKinds, &ex->classes_));
+  NEWSDEX_RETURN_IF_ERROR(ex->LoadLanguageClasses(dir + "person_cues_intl.tsv"));
   return ex;
+}
+
+void ActorExtractor::AddLanguagePlaces(const core::CountryNames& countries,
+                                       core::Analyzer& analyzer) {
+  for (const core::CountryAlias& a : countries.aliases()) {
+    if (a.language.empty()) continue;
+    auto it = language_classes_.find(a.language);
+    if (it == language_classes_.end()) continue;
+    const std::string folded = analyzer.FoldKey(a.text);
+    if (!folded.empty()) it->second[folded] |= kPlace;
+  }
+}
+
+absl::Status ActorExtractor::LoadLanguageClasses(const std::string& path) {
+  NEWSDEX_ASSIGN_OR_RETURN(std::unique_ptr<core::Analyzer> analyzer, core::Analyzer::Create());
+  NEWSDEX_RETURN_IF_ERROR(internal::AddLanguageWordKinds(
+      path, kPersonCueKinds, [&](absl::string_view word) { return analyzer->FoldKey(word); },
+      &language_classes_));
+  for (auto& [language, classes] : language_classes_) {
+    for (const auto& [word, bits] : classes) {
+      if (bits & internal::kTitleSuffix) language_title_suffixes_[language].push_back(word);
+    }
+    std::sort(language_title_suffixes_[language].begin(), language_title_suffixes_[language].end());
+  }
+  // Month and weekday names are no names: German writes them as capitalised
+  // nouns ("am Montag", "im Mai").
+  for (const std::unique_ptr<LanguageWords>& words : languages_->languages()) {
+    internal::WordClasses& classes = language_classes_[words->language];
+    for (const auto* names : {&words->months, &words->weekdays}) {
+      for (const auto& [name, unused] : *names) classes[name] |= kNonName;
+    }
+  }
+  return absl::OkStatus();
 }
 
 std::vector<core::ActorFacet> ActorExtractor::Extract(const core::Article& article,
                                                       core::Analyzer& analyzer) const {
-  ArticleState st(*this, article.date);
-  ScanArticle(article, analyzer, *this, &st);
+  const internal::WordClasses* classes = language_classes(article.language);
+  const LanguageWords* words = languages_->Find(article.language);
+  internal::NameLanguage language;
+  language.classes = classes;
+  language.elisions = words != nullptr && !words->elisions.empty() ? &words->elisions : nullptr;
+  if (auto it = language_title_suffixes_.find(article.language);
+      it != language_title_suffixes_.end() && !it->second.empty()) {
+    language.title_suffixes = &it->second;
+  }
+  ArticleState st(*this, article.date, classes);
+  ScanArticle(article, analyzer, *this, language, &st);
   ResolveSingles(*this, article.date, &st);
   return Facets(*names_, st);
 }

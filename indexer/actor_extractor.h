@@ -9,8 +9,14 @@
 // title cues ("Finance Minister ...") and reporting verbs ("..., said").
 //
 // Data files (data/): actors.tsv, person_cues.tsv, given_names.txt,
-// given_names_intl.txt, actor_places.txt, name_tokenizer_words.tsv; see
-// data/README.md.
+// given_names_intl.txt, actor_places.txt, name_tokenizer_words.tsv,
+// person_cues_intl.tsv, language_words.tsv; see data/README.md.
+//
+// An article in French, German, Spanish, Italian, Portuguese or Dutch
+// (article.language) adds that language's person cues ("président",
+// "Bundeskanzler", "primo ministro"), month and weekday names (German nouns:
+// "Montag" is no name) and elided articles ("d'Emmanuel Macron") to the
+// English rules.
 //
 // Thread safety: an ActorExtractor is immutable after Load; Extract is const
 // and may run on many threads at once, each with its own Analyzer.
@@ -28,6 +34,8 @@
 #include "core/actor_names.h"
 #include "core/analyzer.h"
 #include "core/article.h"
+#include "core/country_names.h"
+#include "indexer/language_words.h"
 
 namespace newsdex::indexer {
 
@@ -36,7 +44,10 @@ class ActorExtractor {
   // Loads the data files listed above from `data_dir`. Returns kNotFound
   // naming the file when one is missing, kInvalidArgument naming file and
   // line for a malformed row.
-  static absl::StatusOr<std::unique_ptr<ActorExtractor>> Load(const std::string& data_dir);
+  // `languages`: the language words when already loaded (FacetExtractor
+  // shares them), else read from `data_dir`.
+  static absl::StatusOr<std::unique_ptr<ActorExtractor>> Load(
+      const std::string& data_dir, std::shared_ptr<const LanguageWordTable> languages = nullptr);
 
   // Persons in title, dateline and body, each once with its mention count,
   // canonical name, and the dictionary's country (ISO alpha-2 lowercase) and
@@ -56,12 +67,30 @@ class ActorExtractor {
     return it == classes_.end() ? 0 : it->second;
   }
   const absl::flat_hash_map<std::string, uint16_t>& word_classes() const { return classes_; }
+  // What `language` adds to word_classes() (nullptr: nothing).
+  const absl::flat_hash_map<std::string, uint16_t>* language_classes(
+      absl::string_view language) const {
+    auto it = language_classes_.find(language);
+    return it == language_classes_.end() ? nullptr : &it->second;
+  }
+  const LanguageWordTable& languages() const { return *languages_; }
+
+  // Part of loading, before any Extract: the country names, adjectives and
+  // cities of each language (the aliases of `countries` with a language) are
+  // places in that language, never persons ("Regno Unito", "Stati Uniti").
+  void AddLanguagePlaces(const core::CountryNames& countries, core::Analyzer& analyzer);
 
  private:
   ActorExtractor() = default;
+  // person_cues_intl.tsv, and the month and weekday names of each language.
+  absl::Status LoadLanguageClasses(const std::string& path);
 
   std::unique_ptr<core::ActorNames> names_;
   absl::flat_hash_map<std::string, uint16_t> classes_;
+  absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, uint16_t>> language_classes_;
+  // Per language, the title_suffix rows of person_cues_intl.tsv, sorted.
+  absl::flat_hash_map<std::string, std::vector<std::string>> language_title_suffixes_;
+  std::shared_ptr<const LanguageWordTable> languages_;
 };
 
 }  // namespace newsdex::indexer

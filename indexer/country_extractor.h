@@ -27,6 +27,7 @@
 #include "core/analyzer.h"
 #include "core/article.h"
 #include "core/country_names.h"
+#include "indexer/language_words.h"
 
 namespace newsdex::indexer {
 
@@ -42,6 +43,9 @@ struct TextZone {
   // sentence end; body only.
   size_t lead_end = 0;
   size_t second_sentence_end = 0;
+  // The words of the article's language; nullptr for English (and languages
+  // without an entry in data/language_words.tsv), which use English rules only.
+  const LanguageWords* language = nullptr;
 };
 
 // Fills zone->all_caps and zone->lead_end from zone->text.
@@ -49,9 +53,12 @@ void AnalyzeZoneText(TextZone* zone);
 
 class CountryExtractor {
  public:
-  // Loads the country names (core::CountryNames::Load), places.tsv and
-  // country_cues.tsv from `data_dir`. Errors name the file and line.
-  static absl::StatusOr<std::unique_ptr<CountryExtractor>> Load(const std::string& data_dir);
+  // Loads the country names (core::CountryNames::Load), places.tsv,
+  // country_cues.tsv and, unless `languages` is given (FacetExtractor shares
+  // them with the other extractors), language_words.tsv from `data_dir`.
+  // Errors name the file and line.
+  static absl::StatusOr<std::unique_ptr<CountryExtractor>> Load(
+      const std::string& data_dir, std::shared_ptr<const LanguageWordTable> languages = nullptr);
   ~CountryExtractor();
 
   // Countries referred to by the zones (title, dateline, body; tokens filled),
@@ -66,6 +73,7 @@ class CountryExtractor {
                                    std::optional<absl::CivilDay> date) const;
 
   const core::CountryNames& names() const { return *names_; }
+  const LanguageWordTable& languages() const { return *languages_; }
 
  private:
   CountryExtractor() = default;
@@ -73,9 +81,25 @@ class CountryExtractor {
   struct Match;
   struct Span;
   enum class Outcome : uint8_t;
+  // The phrases of one language other than English.
+  struct LanguagePhrases {
+    absl::flat_hash_map<std::string, uint32_t> index;
+    absl::flat_hash_map<std::string, uint8_t> first_tokens;
+  };
   absl::Status LoadPlaces(const std::string& path, core::Analyzer& analyzer);
   void AddAlias(const core::CountryAlias& alias, core::Analyzer& analyzer);
-  const Phrase* Lookup(absl::string_view folded) const;
+  // The phrases of the zone's language; nullptr for English.
+  const LanguagePhrases* PhrasesFor(const TextZone& zone) const;
+  // The phrase `folded` names: in `lang` first, then in the neutral table.
+  const Phrase* Lookup(const LanguagePhrases* lang, absl::string_view folded) const;
+  // Lookup, and failing that with a name suffix of the zone's language taken
+  // off ("deutschlands"); *used is the length of the text found.
+  const Phrase* LookupInflected(const TextZone& zone, const LanguagePhrases* lang,
+                                absl::string_view folded, size_t* used) const;
+  // The most tokens a phrase starting with `term` may have (0: none starts
+  // with it).
+  size_t MaxPhraseTokens(const TextZone& zone, const LanguagePhrases* lang,
+                         absl::string_view term) const;
   bool IsCueWord(absl::string_view term, uint16_t cue) const;
 
   // Matching one zone, left to right: at each token the longest phrase of the
@@ -85,6 +109,10 @@ class CountryExtractor {
   // the tokens taken (0: none). `folded` is scratch space.
   size_t MatchAt(const TextZone& zone, size_t first, std::string* folded,
                  std::vector<Match>* out) const;
+  // MatchAt for a zone in English (false) or in another language (true).
+  template <bool kOtherLanguage>
+  size_t MatchAtIn(const TextZone& zone, size_t first, std::string* folded,
+                   std::vector<Match>* out) const;
   Outcome MatchAlias(const TextZone& zone, const Span& span, const Phrase& phrase,
                      absl::string_view phrase_text, Match* match, size_t* consumed) const;
   Outcome MatchPlace(const TextZone& zone, const Span& span, const Phrase& phrase,
@@ -120,6 +148,8 @@ class CountryExtractor {
   absl::flat_hash_map<std::string, uint8_t> first_tokens_;
   // data/country_cues.tsv: folded word -> CueWord bits.
   absl::flat_hash_map<std::string, uint16_t> cue_words_;
+  std::shared_ptr<const LanguageWordTable> languages_;
+  absl::flat_hash_map<const LanguageWords*, LanguagePhrases> by_language_;
 };
 
 }  // namespace newsdex::indexer

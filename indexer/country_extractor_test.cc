@@ -1,35 +1,27 @@
 #include "indexer/country_extractor.h"
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "indexer/facet_extractor.h"
+#include "indexer/internal/extractor_testutil.h"
 
 namespace newsdex::indexer {
 namespace {
 
-const FacetExtractor& Extractor() {
-  static const FacetExtractor* ex = [] {
-    auto loaded = FacetExtractor::Load(std::string(NEWSDEX_SOURCE_DIR) + "/data");
-    EXPECT_TRUE(loaded.ok()) << loaded.status();
-    return loaded.ok() ? loaded->release() : nullptr;
-  }();
-  return *ex;
-}
-
-core::Analyzer& TestAnalyzer() {
-  static core::Analyzer* a = core::Analyzer::Create().value().release();
-  return *a;
-}
+using testing::Extractor;
+using testing::TestAnalyzer;
 
 core::Article ExtractFrom(const std::string& title, const std::string& body,
-                  std::optional<absl::CivilDay> date) {
+                  std::optional<absl::CivilDay> date, const std::string& language = "") {
   core::Article a;
   a.title = title;
   a.body = body;
   a.date = date;
+  a.language = language;
   a.actors_from_metadata = true;  // actors are tested by their own suite
   Extractor().Extract(&a, TestAnalyzer());
   return a;
@@ -43,7 +35,7 @@ std::string Codes(const core::Article& a, bool focus_only = false) {
   return absl::StrJoin(codes, ",");
 }
 
-// The ambiguity table of issue 3: each text alone in a body, with a date.
+// Ambiguous names: each text alone in a body, with a date.
 TEST(CountryExtractorTest, ResolvesAmbiguousNames) {
   const absl::CivilDay k2020(2020, 6, 1), k1987(1987, 3, 2);
   struct Case {
@@ -137,9 +129,9 @@ TEST(CountryExtractorTest, FocusAndMentions) {
   EXPECT_FALSE(a.countries[1].focus);
 }
 
-// Issue 3: the dateline country is a focus even of a news hub's story about
+// The dateline country is a focus even of a news hub's story about
 // elsewhere (the sample labels' rule; Reuters' labellers mostly agree).
-TEST(Issue3Test, NewsHubDatelineCountryIsAFocus) {
+TEST(CountryFocusTest, NewsHubDatelineCountryIsAFocus) {
   core::Article a;
   a.id = "h";
   a.title = "IRAN ANNOUNCES END OF OFFENSIVE";
@@ -152,10 +144,10 @@ TEST(Issue3Test, NewsHubDatelineCountryIsAFocus) {
   EXPECT_EQ(Codes(a), "gb,ir");
 }
 
-// Issue 3: outside title and lead, two mentions make a focus when one names
-// the country and the other a city in it; the same name twice does not.
-// A repeated town name keeps the meaning of its earlier qualified mention.
-TEST(Issue3Test, FocusFromNameAndCityMentionsAndRepeatedTownNames) {
+// Outside title and lead, two mentions make a focus when one names the
+// country and the other a city in it; the same name twice does not. A
+// repeated town name keeps the meaning of its earlier qualified mention.
+TEST(CountryFocusTest, FocusFromNameAndCityMentionsAndRepeatedTownNames) {
   const absl::CivilDay date(2020, 6, 1);
   struct Case {
     const char* body;
@@ -192,6 +184,69 @@ TEST(CountryExtractorTest, MetadataCountriesAreKept) {
   Extractor().Extract(&a, TestAnalyzer());
   ASSERT_EQ(a.countries.size(), 1u);
   EXPECT_EQ(a.countries[0].code, "it");
+}
+
+// Names, adjectives in every inflection, capitals and cities in the article's
+// language; elided articles; the German genitive; names that are words or
+// people there.
+TEST(CountryExtractorTest, ReadsCountryWordsOfTheArticlesLanguage) {
+  const absl::CivilDay k2023(2023, 5, 1);
+  struct Case {
+    const char* language;
+    const char* body;
+    const char* want;  // codes in key order
+  } cases[] = {
+      {"fr", "L'Espagne et le Japon ont signé un accord.", "es,jp"},
+      {"fr", "Les ministres espagnols et la délégation espagnole sont arrivés.", "es"},
+      {"fr", "Le gouvernement grec a répondu aux critiques turques.", "gr,tr"},
+      {"fr", "Une délégation s'est rendue à Londres puis à Pékin.", "cn,gb"},
+      {"fr", "Les troupes ont quitté la Côte d'Ivoire.", "ci"},
+      {"fr", "François Hollande a visité une usine.", ""},
+      {"fr", "Les Nations unies ont appelé au calme.", ""},
+      {"fr", "Les exportations vers l'Amérique latine ont baissé.", ""},
+      {"de", "Die Wirtschaft Deutschlands wächst, sagte der Minister in Moskau.", "de,ru"},
+      {"de", "Die brasilianische Regierung und brasilianischen Firmen protestieren.", "br"},
+      {"de", "Die Türkei und die Vereinigten Staaten verhandeln.", "tr,us"},
+      {"de", "Die Deutsche Bank meldete einen Gewinn.", ""},
+      {"de", "Das Essen war gut.", ""},
+      {"es", "Los presidentes de EE.UU. y de Francia se reunieron.", "fr,us"},
+      {"es", "Los empresarios estadounidenses y las autoridades mexicanas firmaron.", "mx,us"},
+      {"es", "La fiesta de Granada reunió a miles de personas.", "es"},
+      {"es", "Naciones Unidas y la Unión Europea condenaron el ataque.", ""},
+      {"it", "La Turchia e la Germania hanno firmato un accordo con l'Italia.", "de,it,tr"},
+      {"it", "I turisti greci e le navi greche sono arrivati dall'Olanda.", "gr,nl"},
+      {"it", "Un portavoce degli Usa ha parlato a Pechino.", "cn,us"},
+      {"pt", "O governo norte-americano e os brasileiros assinaram o acordo.", "br,us"},
+      {"pt", "O primeiro-ministro Luís Montenegro viajou para Angola.", "ao"},
+      {"nl", "Duitsland en de VS sluiten een akkoord met Frankrijk.", "de,fr,us"},
+      {"nl", "De Franse en Duitse ministers kwamen samen in Brussel.", "be,de,fr"},
+      {"nl", "Frans Timmermans sprak in het parlement.", ""},
+      // English keeps its own rules: "Londres" is no English name.
+      {"en", "Ministers met in Londres and Madrid.", "es"},
+  };
+  for (const Case& c : cases) {
+    const core::Article a = ExtractFrom("", c.body, k2023, c.language);
+    std::vector<std::string> codes;
+    for (const core::CountryFacet& f : a.countries) codes.push_back(f.code);
+    EXPECT_EQ(absl::StrJoin(codes, ","), c.want)
+        << c.language << ": " << c.body << "; matches: "
+        << absl::StrJoin(Extractor().ExplainCountries(a, TestAnalyzer()), " | ");
+  }
+}
+
+TEST(CountryExtractorTest, LoadReportsMissingCueWords) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(::testing::TempDir()) / "country_extractor_no_cues";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const char* name : {"country_extra.tsv", "countries.tsv", "places.tsv",
+                           "countries_intl.tsv", "language_words.tsv"}) {
+    fs::copy_file(fs::path(NEWSDEX_SOURCE_DIR) / "data" / name, dir / name);
+  }
+  auto ex = CountryExtractor::Load(dir.string());
+  ASSERT_FALSE(ex.ok());
+  EXPECT_EQ(ex.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(ex.status().message().find("country_cues.tsv"), std::string::npos) << ex.status();
 }
 
 }  // namespace

@@ -10,6 +10,12 @@
 // context ("in 2015", "since 2015", "the 2015 nuclear deal"), never in money or
 // quantities.
 //
+// A zone in another language (TextZone::language) is read with that
+// language's forms instead: "14 février 2024", "8. November 2022", "6 de
+// setembro de 2023", "1er mars", "en juin", "seit 2015", "hier", "mardi
+// dernier", "el próximo lunes", with month and weekday names and the words for
+// days around today from ICU and the other words from data/language_words.tsv.
+//
 // Thread safety: stateless functions; safe from any thread.
 #ifndef NEWSDEX_INDEXER_DATE_EXTRACTOR_H_
 #define NEWSDEX_INDEXER_DATE_EXTRACTOR_H_

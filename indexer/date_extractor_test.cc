@@ -54,13 +54,13 @@ TEST(DateExtractorTest, NormalizesMentionedDatesToTheirPrecision) {
       {"It cost $2015 in all.", ""},
       {"Some 2015 people attended.", ""},
       {"He sold 2015 shares.", ""},
-      {"In 1850 the town was founded.", "1850"},  // issue 3: from 1800
+      {"In 1850 the town was founded.", "1850"},  // years count from 1800
       {"The road is 2100 km long.", ""},
       {"May I ask a question?", ""},
       {"It was the largest in the region since 2015.", "2015"},
       {"Athletes arrived ahead of the 2026 Winter Games.", "2026"},
       {"Work began on a stadium for the 2030 World Cup.", "2030"},
-      // Issue 3: years from 1800 are dates in a date context, never quantities.
+      // Years from 1800 are dates in a date context, never quantities.
       {"The map was printed in 1885.", "1885"},
       {"The first line opened in 1830 and closed by 1901.", "1830,1901"},
       {"The museum holds 1885 maps from the period.", ""},
@@ -110,6 +110,92 @@ TEST(DateExtractorTest, PublicationDateFromLeadOrNothing) {
   c.actors_from_metadata = true;
   (*ex)->Extract(&c, TestAnalyzer());
   EXPECT_EQ(c.date, absl::CivilDay(2020, 1, 1));
+}
+
+const LanguageWordTable& Languages() {
+  static const LanguageWordTable* table = [] {
+    auto loaded =
+        LanguageWordTable::Load(std::string(NEWSDEX_SOURCE_DIR) + "/data/language_words.tsv");
+    EXPECT_TRUE(loaded.ok()) << loaded.status();
+    return loaded.ok() ? loaded->release() : nullptr;
+  }();
+  return *table;
+}
+
+// A zone of `kind` in `language`, tokenized as FacetExtractor does.
+TextZone ZoneIn(const char* language, TextZone::Kind kind, absl::string_view text) {
+  TextZone z = Zone(kind, text);
+  z.language = Languages().Find(language);
+  EXPECT_NE(z.language, nullptr) << language;
+  if (z.language != nullptr) SplitElisions(*z.language, text, TestAnalyzer(), &z.tokens);
+  return z;
+}
+
+// Datelines as agencies write them in the six languages; the month names
+// come from ICU.
+TEST(DateExtractorTest, ReadsDatelinesInOtherLanguages) {
+  struct Case {
+    const char* language;
+    const char* dateline;
+    std::optional<absl::CivilDay> want;
+  } cases[] = {
+      {"fr", "MADRID, 14 février 2024 - ", absl::CivilDay(2024, 2, 14)},
+      {"fr", "PARIS, 1er mars 2023 (AFP) - ", absl::CivilDay(2023, 3, 1)},
+      {"fr", "PARIS, 14 févr. 2024 - ", absl::CivilDay(2024, 2, 14)},
+      {"de", "NEU-DELHI, 8. November 2022 - ", absl::CivilDay(2022, 11, 8)},
+      {"de", "BERLIN, 3. März 2021 (dpa) - ", absl::CivilDay(2021, 3, 3)},
+      {"es", "PARÍS, 5 de mayo de 2019 (EFE) - ", absl::CivilDay(2019, 5, 5)},
+      {"es", "Lima, 15 ene (EFE).- ", std::nullopt},  // no year
+      {"pt", "LISBOA, 6 de setembro de 2023 - ", absl::CivilDay(2023, 9, 6)},
+      {"pt", "SÃO PAULO, 1º de maio de 2022 - ", absl::CivilDay(2022, 5, 1)},
+      {"it", "ROMA, 3 marzo 2021 - ", absl::CivilDay(2021, 3, 3)},
+      {"nl", "AMSTERDAM, 12 januari 2020 - ", absl::CivilDay(2020, 1, 12)},
+      {"nl", "DEN HAAG, 31 februari 2020 - ", std::nullopt},  // no such day
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(DatelineDate(ZoneIn(c.language, TextZone::kDateline, c.dateline), std::nullopt),
+              c.want)
+        << c.language << ": " << c.dateline;
+  }
+}
+
+// Mentioned dates in other languages, relative ones resolved against a
+// publication on Wednesday 2023-06-14.
+TEST(DateExtractorTest, ReadsMentionedDatesInOtherLanguages) {
+  const absl::CivilDay pub(2023, 6, 14);
+  struct Case {
+    const char* language;
+    const char* body;
+    const char* want;
+  } cases[] = {
+      {"fr", "Il l'a dit hier, puis lundi, et le fera demain.", "2023-06-12,2023-06-13,2023-06-15"},
+      {"fr", "La réunion de mardi dernier et celle de mardi prochain.", "2023-06-13,2023-06-20"},
+      {"fr", "Depuis 2015, et en mars, il vend 2000 personnes.", "2015,2023-03"},
+      {"fr", "Aujourd'hui et avant-hier.", "2023-06-12,2023-06-14"},
+      {"de", "Das sagte er gestern und heute Morgen; im vergangenen Januar nicht.",
+       "2023-01,2023-06-13,2023-06-14"},
+      {"de", "Am Morgen kam er, morgen geht er, seit 2015 hier.", "2015,2023-06-15"},
+      {"de", "Am 8. November 2022 und im Jahr 2020 und am Montag.", "2020,2022-11-08,2023-06-12"},
+      {"es", "Lo dijo ayer y lo repetirá pasado mañana.", "2023-06-13,2023-06-16"},
+      {"es", "Esta mañana llegó; el próximo lunes vuelve.", "2023-06-19"},
+      {"es", "El 5 de mayo de 2019 y a principios de 2024, en junio de 2022.",
+       "2019-05-05,2022-06,2024"},
+      {"es", "Más de 2000 personas y Plácido Domingo cantó.", ""},
+      {"it", "L'ha detto ieri e lo ripeterà domani, come lo scorso gennaio.",
+       "2023-01,2023-06-13,2023-06-15"},
+      {"it", "Martedì scorso e l'altro ieri.", "2023-06-12,2023-06-13"},
+      {"pt", "Disse ontem e na segunda-feira passada, e em março de 2024.",
+       "2023-06-12,2023-06-13,2024-03"},
+      {"nl", "Hij zei gisteren dat hij maandag kwam, niet deze morgen.",
+       "2023-06-12,2023-06-13"},
+      {"nl", "Op 12 januari 2020 en sinds 2015.", "2015,2020-01-12"},
+  };
+  for (const Case& c : cases) {
+    std::vector<TextZone> zones;
+    zones.push_back(ZoneIn(c.language, TextZone::kBody, c.body));
+    EXPECT_EQ(absl::StrJoin(MentionedDates(zones, pub), ","), c.want)
+        << c.language << ": " << c.body;
+  }
 }
 
 }  // namespace

@@ -8,6 +8,11 @@
 // lead), because countries (Moscow 1987 -> Soviet Union), actors and relative
 // dates ("yesterday") depend on it.
 //
+// Languages: article.language (set before extraction, as stemming uses it)
+// picks the words of data/language_words.tsv and the country and person words
+// of that language (French, German, Spanish, Italian, Portuguese, Dutch); any
+// other language, English included, is read with the English rules only.
+//
 // Thread safety: a loaded FacetExtractor is immutable; Extract is const and may
 // run in many threads at once, each with its own Analyzer.
 #ifndef NEWSDEX_INDEXER_FACET_EXTRACTOR_H_
@@ -63,16 +68,22 @@ class FacetExtractor {
  private:
   FacetExtractor() = default;
   // Title, dateline (the source's, else one found at the start of the body) and
-  // body zones of `article`, tokenized; empty zones are left out.
-  static std::vector<TextZone> BuildZones(const core::Article& article,
-                                          core::Analyzer& analyzer);
+  // body zones of `article`, tokenized; empty zones are left out. Sets
+  // *tokens_split when elided articles were split off tokens (see
+  // SplitElisions): the zones' tokens are then not the analyzer's.
+  std::vector<TextZone> BuildZones(const core::Article& article, core::Analyzer& analyzer,
+                                   bool* tokens_split) const;
+  std::shared_ptr<const LanguageWordTable> languages_;
   std::unique_ptr<CountryExtractor> countries_;
   std::unique_ptr<ActorExtractor> actors_;
 };
 
 // Length of a dateline at the start of `body` ("PORTLAND, Ore. (AP) - ",
-// "TEHRAN, Aug 24 (Reuters) - "), including the separator; 0 if none.
-size_t BodyDatelineLength(absl::string_view body);
+// "TEHRAN, Aug 24 (Reuters) - ", "PARÍS, 5 de mayo (EFE) - "), including the
+// separator; 0 if none. With `other_language` (an article not in English) the
+// place may be written in mixed case ("Berlin (dpa) - ") and ".- " also ends
+// a dateline ("MADRID, 5 may (EFE).- ").
+size_t BodyDatelineLength(absl::string_view body, bool other_language = false);
 
 }  // namespace newsdex::indexer
 

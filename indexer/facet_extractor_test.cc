@@ -12,23 +12,13 @@
 #include "gtest/gtest.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "indexer/internal/extractor_testutil.h"
 
 namespace newsdex::indexer {
 namespace {
 
-const FacetExtractor& Extractor() {
-  static const FacetExtractor* ex = [] {
-    auto loaded = FacetExtractor::Load(std::string(NEWSDEX_SOURCE_DIR) + "/data");
-    EXPECT_TRUE(loaded.ok()) << loaded.status();
-    return loaded.ok() ? loaded->release() : nullptr;
-  }();
-  return *ex;
-}
-
-core::Analyzer& TestAnalyzer() {
-  static core::Analyzer* a = core::Analyzer::Create().value().release();
-  return *a;
-}
+using testing::Extractor;
+using testing::TestAnalyzer;
 
 bool ReadFile(const std::string& path, std::string* out) {
   std::ifstream in(path, std::ios::binary);
@@ -241,7 +231,58 @@ TEST(FacetExtractorTest, MissingDataDirNamesTheFile) {
   auto ex = FacetExtractor::Load("/nonexistent-newsdex-data");
   ASSERT_FALSE(ex.ok());
   EXPECT_EQ(ex.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_NE(ex.status().message().find("country_extra.tsv"), std::string::npos);
+  // The first file read is the language words: any file, but named with its
+  // directory.
+  EXPECT_NE(ex.status().message().find("/nonexistent-newsdex-data/"), std::string::npos)
+      << ex.status();
+  EXPECT_NE(ex.status().message().find(".tsv"), std::string::npos) << ex.status();
+}
+
+// Articles not in English: a place in capitals with accents, or (as German and
+// Spanish agencies write it) only capitalised, and the Spanish ".-".
+TEST(FacetExtractorTest, FindsDatelinesOfOtherLanguages) {
+  struct Case {
+    const char* body;
+    bool other_language;
+    const char* dateline;
+  } cases[] = {
+      {"PARÍS, 5 de mayo de 2019 (EFE) - El gobierno.", true, "PARÍS, 5 de mayo de 2019 (EFE) - "},
+      {"NEU-DELHI, 8. November 2022 - Indien.", true, "NEU-DELHI, 8. November 2022 - "},
+      {"Wien (dpa) - Österreich kontrolliert.", true, "Wien (dpa) - "},
+      {"Lima, 15 ene (EFE).- El Gobierno.", true, "Lima, 15 ene (EFE).- "},
+      {"Wien (dpa) - Österreich kontrolliert.", false, ""},
+      {"Lima, 15 ene (EFE).- El Gobierno.", false, ""},
+      {"Die Regierung - so heißt es - will sparen.", true, ""},
+  };
+  for (const Case& c : cases) {
+    absl::string_view body = c.body;
+    EXPECT_EQ(body.substr(0, BodyDatelineLength(body, c.other_language)), c.dateline) << c.body;
+  }
+}
+
+// Elided articles are split off the tokens countries are matched on
+// ("l'Espagne"), never off those the index stores.
+TEST(FacetExtractorTest, KeptTokensIgnoreElisions) {
+  core::Article a;
+  a.id = "fr";
+  a.language = "fr";
+  a.title = "L'Espagne et l'Italie";
+  a.body = "MADRID, 14 février 2024 - L'Espagne a signé l'accord d'hier.";
+  ArticleTokens kept;
+  Extractor().Extract(&a, TestAnalyzer(), &kept);
+  std::vector<core::Token> title, body;
+  TestAnalyzer().Tokenize(a.title, &title);
+  TestAnalyzer().Tokenize(a.body, &body);
+  ASSERT_EQ(kept.title.size(), title.size());
+  ASSERT_EQ(kept.body.size(), body.size());
+  for (size_t i = 0; i < body.size(); ++i) {
+    EXPECT_EQ(kept.body[i].term, body[i].term);
+    EXPECT_EQ(kept.body[i].begin, body[i].begin);
+  }
+  EXPECT_EQ(kept.title[0].term, "lespagne");
+  EXPECT_EQ(absl::StrJoin(SortedCodes(a, false), ","), "es,it");
+  ASSERT_TRUE(a.date.has_value());
+  EXPECT_EQ(core::FormatIsoDate(*a.date), "2024-02-14");
 }
 
 }  // namespace

@@ -4,10 +4,12 @@
 
 #include <unicode/uchar.h>
 
+#include "absl/base/attributes.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "core/actor_names.h"
 #include "core/utf8.h"
+#include "indexer/language_words.h"
 
 namespace newsdex::indexer::internal {
 namespace {
@@ -69,8 +71,8 @@ bool EndsPossessive(absl::string_view raw) {
 class NameTokenizer {
  public:
   NameTokenizer(absl::string_view text, core::Analyzer& analyzer, const WordClasses& words,
-                std::vector<NameToken>* out)
-      : text_(text), analyzer_(analyzer), words_(words), out_(out) {}
+                const NameLanguage& language, std::vector<NameToken>* out)
+      : text_(text), analyzer_(analyzer), words_(words), language_(language), out_(out) {}
 
   void Run() {
     out_->clear();
@@ -168,7 +170,37 @@ class NameTokenizer {
     return at;
   }
 
+  // The bytes of an elided article at pos_ to skip: "d'" before a capitalised
+  // word that does not follow a name ("visite d'Emmanuel"), else 0.
+  // REQUIRES: language_.elisions.
+  ABSL_ATTRIBUTE_NOINLINE size_t ElidedArticleAt() const {
+    const size_t cut = ElisionEnd(text_.substr(pos_, 16), *language_.elisions);
+    if (cut == 0) return 0;
+    char32_t next;
+    DecodeAt(text_, pos_ + cut, &next);
+    if (!u_isupper(static_cast<UChar32>(next))) return 0;
+    const bool after_name = !out_->empty() && out_->back().gap == Gap::kSpace &&
+                            out_->back().shape == Shape::kCap && newlines_ == 0;
+    return after_name ? 0 : cut;
+  }
+
+  // The classes the article's language adds. A word that ends in a title
+  // ("Umweltministerin") is one; the ending alone is listed as a title
+  // already.
+  ABSL_ATTRIBUTE_NOINLINE void AddLanguageClasses(NameToken* token) const {
+    token->classes |= ClassesOf(*language_.classes, token->key);
+    if (language_.title_suffixes == nullptr || token->Is(kTitle)) return;
+    for (const std::string& suffix : *language_.title_suffixes) {
+      if (token->key.size() > suffix.size() && absl::EndsWith(token->key, suffix)) {
+        token->classes |= kTitle | kStrongTitle;
+        return;
+      }
+    }
+  }
+
   void ReadWord() {
+    const size_t elided = language_.elisions == nullptr ? 0 : ElidedArticleAt();
+    pos_ += elided;
     newlines_ = 0;
     saw_stop_ = false;
     const size_t word_begin = pos_;
@@ -179,12 +211,14 @@ class NameTokenizer {
     token.begin = static_cast<uint32_t>(word_begin);
     token.end = static_cast<uint32_t>(pos_);
     token.sentence_start = sentence_start_;
+    token.after_elision = elided > 0;
     sentence_start_ = false;
     token.shape = ShapeOf(raw, dot_follows);
     token.possessive = EndsPossessive(raw);
     // "Leigh-Pemberton" -> "leigh pemberton"; the analyzer only for non-ASCII.
     if (!core::FoldAsciiKey(raw, &token.key)) token.key = analyzer_.FoldKey(raw);
     token.classes = ClassesOf(words_, token.key);
+    if (language_.classes != nullptr) AddLanguageClasses(&token);
     token.gap = Gap::kSpace;
     // A dot after an initial, a title abbreviation or an acronym does not end
     // the sentence.
@@ -199,6 +233,7 @@ class NameTokenizer {
   const absl::string_view text_;
   core::Analyzer& analyzer_;
   const WordClasses& words_;
+  const NameLanguage& language_;
   std::vector<NameToken>* const out_;
   size_t pos_ = 0;
   bool sentence_start_ = true;
@@ -209,8 +244,8 @@ class NameTokenizer {
 }  // namespace
 
 void TokenizeNames(absl::string_view text, core::Analyzer& analyzer, const WordClasses& words,
-                   std::vector<NameToken>* out) {
-  NameTokenizer(text, analyzer, words, out).Run();
+                   std::vector<NameToken>* out, const NameLanguage& language) {
+  NameTokenizer(text, analyzer, words, language, out).Run();
 }
 
 }  // namespace newsdex::indexer::internal

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
 #include "core/analyzer.h"
 #include "indexer/internal/word_lists.h"
@@ -36,6 +37,7 @@ enum NameWordClass : uint16_t {
   kFirstNameTitle = 1 << 10, // first_name_title: "King Fahd", "Pope John"
   kAbbreviation = 1 << 11,   // name_tokenizer_words.tsv: a dot after it ends no sentence
   kAdjectiveSuffix = 1 << 12,  // name_tokenizer_words.tsv: "Paris-based", "Soviet-era"
+  kTitleSuffix = 1 << 13,  // person_cues_intl.tsv title_suffix: "Umweltministerin"
 };
 
 // The case shape of a word, from its first letter and its ASCII letters.
@@ -61,6 +63,9 @@ struct NameToken {
   Shape shape = Shape::kOther;
   bool possessive = false;
   bool sentence_start = false;
+  // An elided article was split off before it ("dell'Interno"): the word
+  // before belongs to that article, not to this word.
+  bool after_elision = false;
   Gap gap = Gap::kStop;
   uint16_t classes = 0;  // NameWordClass bits of `key`
 
@@ -78,12 +83,24 @@ struct TokenSpan {
   bool empty() const { return end <= begin; }
 };
 
+// What an article's language adds to the English word lists: its own word
+// classes (data/person_cues_intl.tsv; month and weekday names) and its elided
+// articles, split off a capitalised word ("la visite d'Emmanuel Macron") unless
+// the word before is a name too ("Giscard d'Estaing"). Empty for English.
+struct NameLanguage {
+  const WordClasses* classes = nullptr;
+  const absl::flat_hash_set<std::string>* elisions = nullptr;
+  // Endings that make a word a strong title: German compounds
+  // ("Umweltministerin", "SPD-Chef") are too many to list.
+  const std::vector<std::string>* title_suffixes = nullptr;
+};
+
 // Splits `text` into word tokens with shapes, gaps, sentence starts and the
-// classes `words` gives their keys. ASCII words are folded here (as
-// Analyzer::FoldKey folds them); other words go through `analyzer`. Words
-// whose key is empty are left out. Replaces the contents of *out.
+// classes `words` (and `language`) give their keys. ASCII words are folded
+// here (as Analyzer::FoldKey folds them); other words go through `analyzer`.
+// Words whose key is empty are left out. Replaces the contents of *out.
 void TokenizeNames(absl::string_view text, core::Analyzer& analyzer, const WordClasses& words,
-                   std::vector<NameToken>* out);
+                   std::vector<NameToken>* out, const NameLanguage& language = {});
 
 }  // namespace newsdex::indexer::internal
 

@@ -1,6 +1,7 @@
 #include "indexer/internal/word_lists.h"
 
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <vector>
 
@@ -32,9 +33,15 @@ absl::Status AddWordList(const std::string& path, uint16_t bits, WordClasses* wo
   return absl::OkStatus();
 }
 
-absl::Status AddWordKinds(const std::string& path, absl::Span<const WordKind> kinds,
-                          WordClasses* words) {
+namespace {
+
+// Calls row(lang, bits, word) for each row "[lang<TAB>]kind<TAB>word" of
+// `path`; the language column is there when `with_language`.
+absl::Status ForEachKindRow(
+    const std::string& path, absl::Span<const WordKind> kinds, bool with_language,
+    const std::function<void(absl::string_view, uint16_t, absl::string_view)>& row) {
   NEWSDEX_ASSIGN_OR_RETURN(std::string contents, ReadFile(path));
+  const size_t columns = with_language ? 3 : 2;
   int line_number = 0;
   for (absl::string_view line : absl::StrSplit(contents, '\n')) {
     ++line_number;
@@ -42,15 +49,36 @@ absl::Status AddWordKinds(const std::string& path, absl::Span<const WordKind> ki
     const std::vector<absl::string_view> cols = absl::StrSplit(line, '\t');
     uint16_t bits = 0;
     for (const WordKind& kind : kinds) {
-      if (cols[0] == kind.name) bits = kind.bits;
+      if (cols.size() == columns && cols[columns - 2] == kind.name) bits = kind.bits;
     }
-    if (cols.size() != 2 || bits == 0 || cols[1].empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          path, ":", line_number, ": expected \"<kind>\\t<word>\" with a known kind"));
+    if (cols.size() != columns || bits == 0 || cols.back().empty() || cols[0].empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ":", line_number, ": expected \"", with_language ? "<lang>\\t" : "",
+                       "<kind>\\t<word>\" with a known kind"));
     }
-    (*words)[cols[1]] |= bits;
+    row(with_language ? cols[0] : absl::string_view(), bits, cols.back());
   }
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status AddWordKinds(const std::string& path, absl::Span<const WordKind> kinds,
+                          WordClasses* words) {
+  return ForEachKindRow(path, kinds, /*with_language=*/false,
+                        [&](absl::string_view, uint16_t bits, absl::string_view word) {
+                          (*words)[word] |= bits;
+                        });
+}
+
+absl::Status AddLanguageWordKinds(
+    const std::string& path, absl::Span<const WordKind> kinds,
+    const std::function<std::string(absl::string_view)>& fold,
+    absl::flat_hash_map<std::string, WordClasses>* by_language) {
+  return ForEachKindRow(path, kinds, /*with_language=*/true,
+                        [&](absl::string_view lang, uint16_t bits, absl::string_view word) {
+                          (*by_language)[lang][fold(word)] |= bits;
+                        });
 }
 
 }  // namespace newsdex::indexer::internal

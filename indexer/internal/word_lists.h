@@ -1,6 +1,7 @@
 // Reading the extractors' word lists from data/: files of one word per line
 // (given_names.txt, actor_places.txt) and "kind<TAB>word" tables
-// (person_cues.tsv, name_tokenizer_words.tsv, country_cues.tsv). Each word
+// (person_cues.tsv, name_tokenizer_words.tsv, country_cues.tsv), also per
+// language ("lang<TAB>kind<TAB>word": person_cues_intl.tsv). Each word
 // gets a set of bits (its classes) in one map, so a token is classified with
 // one lookup. Private to indexer/.
 //
@@ -9,6 +10,7 @@
 #define NEWSDEX_INDEXER_INTERNAL_WORD_LISTS_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -39,6 +41,14 @@ absl::Status AddWordList(const std::string& path, uint16_t bits, WordClasses* wo
 // or a kind not in `kinds`.
 absl::Status AddWordKinds(const std::string& path, absl::Span<const WordKind> kinds,
                           WordClasses* words);
+
+// Reads `path`, rows "lang<TAB>kind<TAB>word" (data/person_cues_intl.tsv), and
+// ORs the bits of the row's kind into (*by_language)[lang][fold(word)]. Errors
+// as AddWordKinds.
+absl::Status AddLanguageWordKinds(
+    const std::string& path, absl::Span<const WordKind> kinds,
+    const std::function<std::string(absl::string_view)>& fold,
+    absl::flat_hash_map<std::string, WordClasses>* by_language);
 
 // The classes of `word`, 0 when it is in no list.
 inline uint16_t ClassesOf(const WordClasses& words, absl::string_view word) {
