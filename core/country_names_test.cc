@@ -45,6 +45,33 @@ TEST(CountryNamesTest, ResolvesWhatUsersType) {
   }
 }
 
+// Names in other languages resolve too, after every English one: from our
+// word lists, mledoze's translations and ICU's display names.
+TEST(CountryNamesTest, ResolvesNamesOfOtherLanguages) {
+  struct Case {
+    const char* text;
+    const char* key;
+  } cases[] = {
+      {"Allemagne", "de"},   {"espagnole", "es"}, {"Duitsland", "de"}, {"Turchia", "tr"},
+      {"brasilianischen", "br"}, {"greci", "gr"}, {"Estados Unidos", "us"},
+      {"Japon", "jp"},       {"Nations unies", nullptr},
+  };
+  for (const Case& c : cases) {
+    std::optional<std::string> got = Names().Resolve(c.text);
+    if (c.key == nullptr) {
+      EXPECT_FALSE(got.has_value()) << c.text << " -> " << got.value_or("");
+    } else {
+      EXPECT_EQ(got.value_or("(none)"), c.key) << c.text;
+    }
+  }
+  // Each alias of another language says which one.
+  bool espagne = false;
+  for (const CountryAlias& a : Names().aliases()) {
+    if (a.text == "Espagne") espagne = a.language == "fr" && a.candidates[0].key == "es";
+  }
+  EXPECT_TRUE(espagne);
+}
+
 TEST(CountryNamesTest, DisplayNamesAndHistoricalFlag) {
   EXPECT_EQ(Names().DisplayName("ir"), "Iran");
   EXPECT_EQ(Names().DisplayName("gb"), "United Kingdom");

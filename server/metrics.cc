@@ -17,6 +17,9 @@ absl::string_view RouteName(Route route) {
     case Route::kArticlesPost: return "articles_post";
     case Route::kArticlesDelete: return "articles_delete";
     case Route::kOptions: return "options";
+    case Route::kPage: return "page";
+    case Route::kArticlePage: return "article_page";
+    case Route::kStatic: return "static";
     case Route::kOther: return "other";
     case Route::kCount: break;
   }

@@ -30,6 +30,9 @@ enum class Route : int {
   kArticlesPost,
   kArticlesDelete,
   kOptions,
+  kPage,         // the HTML search page, GET /
+  kArticlePage,  // the HTML article page, GET /article/{id}
+  kStatic,       // the search site's CSS, script and icon, GET /static/{file}
   kOther,  // unknown paths, unparsable requests
   kCount,  // not a route: the number of routes
 };

@@ -24,10 +24,14 @@
 #include "server/access_log.h"
 #include "server/article_writer.h"
 #include "server/concurrency_limit.h"
+#include "server/html.h"
 #include "server/http_server.h"
 #include "server/index_watcher.h"
 #include "server/request_params.h"
 #include "server/routing.h"
+#include "server/search_page.h"
+#include "server/templates.h"
+#include "server/web_assets.h"
 #include "server/worker_pool.h"
 
 namespace newsdex::server {
@@ -111,6 +115,8 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Create(ServerOptions opt
     options.threads = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
   }
   if (options.searcher.resolver == nullptr) options.searcher.resolver = query::MakeFacetResolver();
+  // A template that does not parse is a broken build: refuse to start.
+  NEWSDEX_RETURN_IF_ERROR(CheckTemplates());
   {
     // Fail at start-up, not on the first request, when the index is unusable.
     absl::StatusOr<std::unique_ptr<query::Searcher>> probe =
@@ -192,6 +198,10 @@ const NewsServer::RouteRow NewsServer::kRoutes[] = {
     {Method::kDelete, Capturing("/articles/"), Route::kArticlesDelete,
      &NewsServer::HandleDeleteArticle},
     {Method::kGet, Capturing("/facets/"), Route::kFacets, &NewsServer::HandleFacetValues},
+    // The search site (docs/api.md, "Search site").
+    {Method::kGet, Exactly("/"), Route::kPage, &NewsServer::HandleSearchPage},
+    {Method::kGet, Capturing("/article/"), Route::kArticlePage, &NewsServer::HandleArticlePage},
+    {Method::kGet, Capturing("/static/"), Route::kStatic, &NewsServer::HandleStatic},
 };
 
 void NewsServer::Dispatch(const http::Request& req, http::Response& res) {
@@ -311,6 +321,9 @@ auto WithSearcher(Metrics& metrics, ConcurrencyLimit* limit, Fn&& call)
 }  // namespace
 
 void NewsServer::HandleSearch(const http::Request& req, absl::string_view, http::Response& res) {
+  // A browser that opens a /search address gets the search page for it.
+  res.set_header("Vary", "Accept");
+  if (html::WantsHtml(req.Header("accept"))) return HandleSearchPage(req, "", res);
   absl::StatusOr<query::SearchRequest> request =
       ParseSearchParams(req.params, options_.search_time_limit);
   if (!request.ok()) return SendStatus(res, request.status());
@@ -488,6 +501,86 @@ void NewsServer::HandleDeleteArticle(const http::Request& req, absl::string_view
   if (!result.ok()) return SendStatus(res, ExplainLock(result.status()));
   watcher_->Bump();
   SendWriteResult(res, *result);
+}
+
+namespace {
+
+// An HTML answer: the page, its status, and the headers that forbid inline
+// script (server/search_page.h).
+void SendPage(http::Response& res, int status, std::string page) {
+  res.status = status;
+  for (const auto& [name, value] : PageSecurityHeaders()) res.set_header(name, value);
+  res.set_content(std::move(page), kHtmlContentType);
+}
+
+void SendErrorPage(http::Response& res, const absl::Status& status) {
+  const int http = HttpStatusFor(status);
+  // A 500's message may describe internals; the log has it.
+  SendPage(res, http, RenderErrorPage(http, http >= 500 && http != 503
+                                                ? "The server failed to answer this request."
+                                                : status.message()));
+}
+
+// A rendered page, or the error page when rendering failed (a broken
+// template: logged).
+void SendRendered(http::Response& res, absl::StatusOr<std::string> page) {
+  if (!page.ok()) {
+    NEWSDEX_LOG(ERROR) << "rendering a page: " << page.status();
+    return SendErrorPage(res, page.status());
+  }
+  SendPage(res, 200, *std::move(page));
+}
+
+}  // namespace
+
+void NewsServer::HandleSearchPage(const http::Request& req, absl::string_view,
+                                  http::Response& res) {
+  absl::StatusOr<query::SearchRequest> request =
+      ParsePageParams(req.params, options_.search_time_limit);
+  if (!request.ok()) return SendErrorPage(res, request.status());
+  absl::StatusOr<query::SearchResponse> response = WithSearcher(
+      metrics_, search_limit_.get(), [&](query::Searcher& s) { return s.Search(*request); });
+  if (!response.ok()) return SendErrorPage(res, response.status());
+  if (response->timed_out) metrics_.RecordTimeLimitHit();
+  SendRendered(res, RenderSearchPage(*request, *response, *options_.searcher.resolver));
+}
+
+void NewsServer::HandleArticlePage(const http::Request& req, absl::string_view id,
+                                   http::Response& res) {
+  absl::Status params = RejectParams(req.params);
+  if (!params.ok()) return SendErrorPage(res, params);
+  struct Found {
+    core::Article article;
+    std::vector<query::Hit> related;
+  };
+  absl::StatusOr<Found> found = WithSearcher(
+      metrics_, search_limit_.get(), [&](query::Searcher& s) -> absl::StatusOr<Found> {
+        NEWSDEX_ASSIGN_OR_RETURN(core::Article article, s.GetArticle(id));
+        NEWSDEX_ASSIGN_OR_RETURN(std::vector<query::Hit> related,
+                                 s.Related(id, kRelatedOnArticlePage));
+        return Found{std::move(article), std::move(related)};
+      });
+  if (!found.ok()) return SendErrorPage(res, found.status());
+  SendRendered(res, RenderArticlePage(found->article, found->related));
+}
+
+void NewsServer::HandleStatic(const http::Request& req, absl::string_view file,
+                              http::Response& res) {
+  absl::Status params = RejectParams(req.params);
+  if (!params.ok()) return SendStatus(res, params);
+  const WebAsset* asset = FindWebAsset(absl::StrCat("static/", file));
+  if (asset == nullptr) {
+    return SendError(res, 404, "not_found",
+                     absl::StrCat("no static file \"", file.substr(0, 64), "\""));
+  }
+  // Pages link to "?_v=<version>": that address always holds these bytes,
+  // so browsers may keep it for good; any other is revalidated each time.
+  auto v = req.params.find("_v");
+  const bool versioned = v != req.params.end() && v->second == asset->version;
+  res.set_header("Cache-Control",
+                 versioned ? "public, max-age=31536000, immutable" : "no-cache");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_content(std::string(asset->content), ContentTypeFor(asset->name));
 }
 
 }  // namespace newsdex::server

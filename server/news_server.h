@@ -147,6 +147,10 @@ class NewsServer {
   void HandlePostArticles(const http::Request& req, absl::string_view, http::Response& res);
   void HandleDeleteArticle(const http::Request& req, absl::string_view id,
                            http::Response& res);
+  // The search site (server/search_page.h): HTML pages and their static files.
+  void HandleSearchPage(const http::Request& req, absl::string_view, http::Response& res);
+  void HandleArticlePage(const http::Request& req, absl::string_view id, http::Response& res);
+  void HandleStatic(const http::Request& req, absl::string_view file, http::Response& res);
   // 403 when writes are off, 401 on a missing or wrong token; else OK.
   absl::Status CheckAdmin(const http::Request& req) const;
 

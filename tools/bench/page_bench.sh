@@ -5,7 +5,7 @@
 # for), once as GET /search (JSON) and once as GET / (the HTML page).
 #
 #   tools/bench/page_bench.sh DB QUERIES [--build DIR] [--reps N] [--seconds S] [--runs N]
-#                             [--conns C] [--no-wrk]
+#                             [--conns C] [--no-wrk] [--callgrind N]
 #
 # 1. Cost per query, side by side: each query as JSON and as the page, one
 #    after the other on one keep-alive connection (which goes first alternates),
@@ -20,13 +20,18 @@
 #    wrk run) and bytes per answer.
 # 3. Page weight: every query's page that has ten hits, with app.css and
 #    app.js, plain and gzip.
+# --callgrind N instead counts instructions, which a busy machine does not
+# change: newsdexd (one serving thread) under valgrind's callgrind answers the
+# first N queries once as JSON and once as the page; printed per request: the
+# instructions of each handler (NewsServer::HandleSearch for JSON,
+# HandleSearchPage for the page), of the search and of the page's rendering.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 db=${1:?usage: page_bench.sh DB QUERIES [options]}
 queries=${2:?usage: page_bench.sh DB QUERIES [options]}
 shift 2
-build="$repo/build" reps=3 seconds=8 runs=3 conns=1 use_wrk=1
+build="$repo/build" reps=3 seconds=8 runs=3 conns=1 use_wrk=1 callgrind=0
 while (($#)); do
   case $1 in
     --build) build=$2; shift 2 ;;
@@ -35,10 +40,11 @@ while (($#)); do
     --runs) runs=$2; shift 2 ;;
     --conns) conns=$2; shift 2 ;;
     --no-wrk) use_wrk=0; shift ;;
+    --callgrind) callgrind=$2; shift 2 ;;
     *) echo "page_bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-if ((use_wrk)) && ! command -v wrk >/dev/null; then
+if ((use_wrk && !callgrind)) && ! command -v wrk >/dev/null; then
   echo "page_bench.sh: wrk is missing (scripts/install-deps.sh --bench), or use --no-wrk" >&2
   exit 1
 fi
@@ -53,10 +59,16 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-"$build/server/newsdexd" --db "$db" --listen "127.0.0.1:$port" \
-  --access-log "$work/access.log" >"$work/daemon.log" 2>&1 &
+if ((callgrind)); then
+  valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" \
+    "$build/server/newsdexd" --db "$db" --listen "127.0.0.1:$port" --access-log off --threads 1 \
+    >"$work/daemon.log" 2>&1 &
+else
+  "$build/server/newsdexd" --db "$db" --listen "127.0.0.1:$port" \
+    --access-log "$work/access.log" >"$work/daemon.log" 2>&1 &
+fi
 daemon=$!
-for _ in $(seq 100); do
+for _ in $(seq 600); do
   curl -sf "http://127.0.0.1:$port/health" >/dev/null && break
   sleep 0.1
 done
@@ -68,6 +80,7 @@ bench_py() {
   python3 - "$@" <<'PY'
 import gzip, http.client, json, re, statistics, sys, time, urllib.parse
 step, port, queries, log, reps = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
+first = int(sys.argv[6]) if len(sys.argv) > 6 else None  # only the first N queries
 
 def requests():
     for line in open(queries):
@@ -87,7 +100,12 @@ def get(target, headers={}):
     response = conn.getresponse()
     return response.status, response.read()
 
-if step == "cost":
+if step == "replay":
+    for query in list(requests())[:first]:
+        for path in ("/search?", "/?"):
+            status, _ = get(path + query)
+            assert status == 200, (path + query, status)
+elif step == "cost":
     asked = list(requests())
     for rep in range(reps):
         for i, query in enumerate(asked):
@@ -129,6 +147,23 @@ elif step == "weight":
         print(f"  {name}: median {kb(statistics.median(v))}, p90 {kb(v[len(v) * 9 // 10])}, max {kb(v[-1])}")
 PY
 }
+
+if ((callgrind)); then
+  bench_py replay "$port" "$queries" - 1 "$callgrind"
+  kill "$daemon"
+  wait "$daemon" || true
+  daemon=""
+  echo "instructions per request (callgrind, first $callgrind queries, each as JSON and as the page):"
+  callgrind_annotate --inclusive=yes "$work/callgrind.out" | awk -v n="$callgrind" '
+    /NewsServer::HandleSearchPage\(/ { page = $1 } /NewsServer::HandleSearch\(/ { json = $1 }
+    /query::Searcher::Search\(/ { search = $1 } /server::RenderSearchPage/ { render = $1 }
+    function per(x) { gsub(",", "", x); return x / n }
+    END {
+      printf "  json handler %.0f, page handler %.0f, ratio %.2f\n", per(json), per(page), per(page) / per(json)
+      printf "  of which: search %.0f (each), page rendering %.0f\n", per(search) / 2, per(render)
+    }'
+  exit 0
+fi
 
 bench_py cost "$port" "$queries" "$work/access.log" "$reps"
 
