@@ -186,6 +186,15 @@ bool LineReader::Fill() {
   return true;
 }
 
+bool LineReader::TakeLine(absl::string_view text, size_t discarded, Line* line) {
+  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+  line->number = ++line_number_;
+  line->length = discarded + text.size();
+  line->too_long = line->length > max_line_bytes_;
+  line->text = line->too_long ? absl::string_view() : text;
+  return true;
+}
+
 bool LineReader::Next(Line* line) {
   size_t scanned = begin_;  // bytes before this were searched for '\n'
   size_t discarded = 0;     // bytes of an over-long line already dropped
@@ -197,12 +206,7 @@ bool LineReader::Next(Line* line) {
       size_t len = pos - begin_;
       absl::string_view text(buf_.data() + begin_, len);
       begin_ = pos + 1;
-      if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-      line->number = ++line_number_;
-      line->length = discarded + text.size();
-      line->too_long = line->length > max_line_bytes_;
-      line->text = line->too_long ? absl::string_view() : text;
-      return true;
+      return TakeLine(text, discarded, line);
     }
     scanned = end_;
     if (end_ - begin_ > max_line_bytes_) {
@@ -217,12 +221,7 @@ bool LineReader::Next(Line* line) {
       if (end_ == begin_ && discarded == 0) return false;
       absl::string_view text(buf_.data() + begin_, end_ - begin_);
       begin_ = end_;
-      if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-      line->number = ++line_number_;
-      line->length = discarded + text.size();
-      line->too_long = line->length > max_line_bytes_;
-      line->text = line->too_long ? absl::string_view() : text;
-      return true;
+      return TakeLine(text, discarded, line);
     }
     scanned = begin_ + kept;
   }

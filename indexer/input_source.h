@@ -93,6 +93,9 @@ class LineReader {
  private:
   // Reads more input after buf_[end_]; false at the end or on error.
   bool Fill();
+  // Fills *line with `text` (a trailing '\r' dropped) as the next line, of
+  // which `discarded` bytes were dropped before. Returns true.
+  bool TakeLine(absl::string_view text, size_t discarded, Line* line);
 
   InputSource* source_;
   size_t max_line_bytes_;

@@ -7,6 +7,8 @@
 # dpkg queries and compares the lock file with the installed one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/apt.sh
+source scripts/lib/apt.sh
 
 packages=(chromium)
 # The machine may already have Node.js from elsewhere (nodesource); only a
@@ -14,20 +16,7 @@ packages=(chromium)
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
 
-missing=()
-for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
-done
-if ((${#missing[@]} > 0)); then
-  echo "install-browser-deps: installing ${missing[*]}" >&2
-  SUDO=""
-  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+apt_install_missing "${packages[@]}"
 
 # npm ci only when node_modules does not match the lock file (npm writes its
 # own copy of the lock into node_modules/.package-lock.json).

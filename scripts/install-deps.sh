@@ -4,6 +4,11 @@
 #   scripts/install-deps.sh          build + test dependencies
 #   scripts/install-deps.sh --bench  also the peers used by tools/bench (Lucene++, wrk, ...)
 set -euo pipefail
+# shellcheck source=lib/apt.sh
+source "$(dirname "$0")/lib/apt.sh"
+
+# Chromium, Node.js and puppeteer-core for the search site's browser tests.
+"$(dirname "$0")/install-browser-deps.sh"
 
 packages=(
   build-essential cmake ninja-build pkg-config
@@ -12,6 +17,10 @@ packages=(
   nlohmann-json3-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev
   xapian-omega sqlite3 libsqlite3-dev python3 curl time
+  # The sanitizer build and the fuzz harnesses (tests/fuzz/). The sanitizer
+  # runtimes (libclang-rt-14-dev) are only a recommendation of clang, and
+  # recommendations are not installed below.
+  clang libclang-rt-14-dev libfuzzer-14-dev
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(
@@ -21,18 +30,4 @@ if [[ "${1:-}" == "--bench" ]]; then
   )
 fi
 
-missing=()
-for p in "${packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
-done
-if ((${#missing[@]} == 0)); then
-  exit 0
-fi
-echo "install-deps: installing ${missing[*]}" >&2
-SUDO=""
-if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt_install_missing "${packages[@]}"
