@@ -205,6 +205,26 @@ absl::StatusOr<Article> DecodeStoredArticle(absl::string_view metadata, absl::st
 
 namespace {
 
+// Typed reads of the version-2 layout's fields: a field of another type (or a
+// count out of range) reads as absent, so damaged data decodes to what can be
+// trusted instead of throwing (json::value throws type_error on a mismatch).
+std::string JsonString(const nlohmann::json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+int JsonCount(const nlohmann::json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_number_integer()) return 0;
+  const int64_t n = it->get<int64_t>();
+  return n < 0 ? 0 : static_cast<int>(std::min<int64_t>(n, std::numeric_limits<int>::max()));
+}
+
+bool JsonBool(const nlohmann::json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_boolean() && it->get<bool>();
+}
+
 // Layout version 2: one line of compact JSON, a newline, the body.
 absl::StatusOr<Article> DecodeLegacyDocData(absl::string_view data) {
   const size_t newline = data.find('\n');
@@ -223,10 +243,7 @@ absl::StatusOr<Article> DecodeLegacyDocData(absl::string_view data) {
     return absl::DataLossError(
         "document data has no metadata record and is not the version 2 layout");
   }
-  auto str = [&](const char* key) -> std::string {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
+  auto str = [&](const char* key) { return JsonString(j, key); };
   Article a;
   a.id = str("id");
   a.url = str("url");
@@ -239,10 +256,10 @@ absl::StatusOr<Article> DecodeLegacyDocData(absl::string_view data) {
     for (const auto& c : *it) {
       if (!c.is_object()) continue;
       CountryFacet f;
-      f.code = c.value("code", "");
-      f.name = c.value("name", "");
-      f.mentions = c.value("mentions", 0);
-      f.focus = c.value("focus", false);
+      f.code = JsonString(c, "code");
+      f.name = JsonString(c, "name");
+      f.mentions = JsonCount(c, "mentions");
+      f.focus = JsonBool(c, "focus");
       a.countries.push_back(std::move(f));
     }
   }
@@ -250,10 +267,10 @@ absl::StatusOr<Article> DecodeLegacyDocData(absl::string_view data) {
     for (const auto& p : *it) {
       if (!p.is_object()) continue;
       ActorFacet f;
-      f.name = p.value("name", "");
-      f.mentions = p.value("mentions", 0);
-      f.country = p.value("country", "");
-      f.role = p.value("role", "");
+      f.name = JsonString(p, "name");
+      f.mentions = JsonCount(p, "mentions");
+      f.country = JsonString(p, "country");
+      f.role = JsonString(p, "role");
       a.actors.push_back(std::move(f));
     }
   }

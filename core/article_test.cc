@@ -88,6 +88,28 @@ TEST(ArticleTest, ReadsTheVersion2Layout) {
   EXPECT_EQ(decoded->body, "Body line one\nline two");
 }
 
+// Found by tests/fuzz/stored_article_fuzzer: a field of the wrong type threw
+// nlohmann's type_error, and a huge count was undefined behaviour.
+TEST(ArticleTest, Version2FieldsOfTheWrongTypeReadAsAbsent) {
+  const std::string data =
+      "{\"v\":2,\"id\":\"a2\",\"title\":7,\"countries\":[{\"code\":1,\"name\":\"Iran\","
+      "\"mentions\":1e300,\"focus\":\"yes\"}],\"actors\":[{\"name\":\"X\","
+      "\"mentions\":-4,\"role\":[1]}]}\nBody";
+  absl::StatusOr<Article> a = DecodeStoredArticle("", data);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->id, "a2");
+  EXPECT_EQ(a->title, "");
+  ASSERT_EQ(a->countries.size(), 1u);
+  EXPECT_EQ(a->countries[0].code, "");
+  EXPECT_EQ(a->countries[0].name, "Iran");
+  EXPECT_EQ(a->countries[0].mentions, 0);
+  EXPECT_FALSE(a->countries[0].focus);
+  ASSERT_EQ(a->actors.size(), 1u);
+  EXPECT_EQ(a->actors[0].mentions, 0);
+  EXPECT_EQ(a->actors[0].role, "");
+  EXPECT_EQ(a->body, "Body");
+}
+
 TEST(ArticleTest, RejectsForeignDocData) {
   EXPECT_EQ(DecodeStoredArticle("", "not json").status().code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(DecodeStoredArticle("", "{\"v\":99}\nbody").status().code(),
