@@ -566,9 +566,11 @@ void AddFacet(const FacetSpec& spec, const PageState& state, const Links& links,
   if (!spec.find_label.empty()) group.Set("facet_find", spec.find_label);
   group.ReserveItems("facet_values",
                      (counts == nullptr ? 0 : counts->values.size()) + selected.size());
+  // A reference, not a copy: `shown` points into these values after the loop.
+  static const std::vector<query::FacetValue> kNoValues;
+  const std::vector<query::FacetValue>& values = counts == nullptr ? kNoValues : counts->values;
   std::vector<absl::string_view> shown;
-  for (const query::FacetValue& value :
-       counts == nullptr ? std::vector<query::FacetValue>() : counts->values) {
+  for (const query::FacetValue& value : values) {
     shown.push_back(value.value);
     AddFacetValue(links.ToggleFilter(spec.field, value.value, value.value), value.name,
                   WithCommas(value.count), state.Find(spec.field, value.value) >= 0, group);
