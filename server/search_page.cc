@@ -37,7 +37,7 @@ constexpr FacetSpec kPageFacets[] = {
     {FacetField::kSource, "Source", ""},
 };
 
-constexpr int kDefaultLimit = query::SearchRequest().limit;
+const int kDefaultLimit = query::SearchRequest().limit;
 // More bars than this and the timeline shows only the non-empty buckets
 // (a year histogram over a stray date in year 1 would otherwise draw 2,000).
 constexpr size_t kMaxTimelineBars = 200;
