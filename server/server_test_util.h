@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -18,6 +19,7 @@
 #include "absl/time/time.h"
 #include "core/article.h"
 #include "server/news_server.h"
+#include "tests/testutil.h"
 
 namespace newsdex::server::testing {
 
@@ -83,17 +85,11 @@ int RawStatus(const std::string& response);
 // The repository's docs/openapi.yaml.
 std::string OpenApiPath();
 
-// Checks `condition` until it holds (true) or `timeout` has passed (false).
-// For state another thread changes without telling anyone; between checks it
-// yields the CPU for a millisecond, so a test waits only as long as it must.
+// tests/testutil.h's WaitUntil (polls every millisecond) with the bound the
+// server's tests share.
 template <typename Condition>
 bool WaitUntil(Condition condition, absl::Duration timeout = absl::Seconds(10)) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (!condition()) {
-    if (absl::Now() > deadline) return false;
-    absl::SleepFor(absl::Milliseconds(1));
-  }
-  return true;
+  return newsdex::testing::WaitUntil(std::move(condition), timeout);
 }
 
 }  // namespace newsdex::server::testing
