@@ -29,30 +29,67 @@ core::Article Story(int i) {
                               {i % 2 ? "us*" : "fr", "de"}, {"Jane Roe"});
 }
 
-TEST(ReadThroughWritesTest, SearchesAnswerWhileAWriterCommitsAsFastAsItCan) {
-  std::vector<core::Article> initial;
-  for (int i = 0; i < 4000; ++i) initial.push_back(Story(i));
-  testing::TempGlassIndex index(initial);
+// Writes articles s4000, s4001, ... committing every 10 until destroyed.
+class BusyWriter {
+ public:
+  explicit BusyWriter(const std::string& path) : thread_([this, path] { Run(path); }) {}
+  ~BusyWriter() {
+    stop_ = true;
+    thread_.join();
+  }
+  int commits() const { return commits_.load(); }
 
-  std::atomic<bool> stop{false};
-  std::atomic<int> commits{0};
-  std::thread writer([&] {
+ private:
+  void Run(const std::string& path) {
     auto analyzer = core::Analyzer::Create();
     ASSERT_TRUE(analyzer.ok());
     indexer::WriterOptions options;
     options.batch_size = 10;  // Write commits every 10 documents
     options.fsync = false;    // commits as fast as the disk cache allows
     options.lock_timeout = absl::Seconds(10);
-    auto w = indexer::IndexWriter::Open(index.path(), options);
+    auto w = indexer::IndexWriter::Open(path, options);
     ASSERT_TRUE(w.ok()) << w.status();
-    for (int i = 4000; !stop.load(); ++i) {
+    for (int i = 4000; !stop_.load(); ++i) {
       auto built = indexer::BuildDocument(Story(i), **analyzer, false);
       ASSERT_TRUE(built.ok()) << built.status();
       ASSERT_TRUE((*w)->Write(*built).ok());
-      if (i % 10 == 9) ++commits;
+      if (i % 10 == 9) ++commits_;
     }
-  });
+  }
+  std::atomic<bool> stop_{false};
+  std::atomic<int> commits_{0};
+  std::thread thread_;
+};
 
+// Runs `read` (returning a status) for five seconds beside a BusyWriter and
+// expects no refusal.
+template <typename Read>
+void ExpectNoRefusals(const testing::TempGlassIndex& index, Read&& read) {
+  int reads = 0, refused = 0, commits = 0;
+  absl::Status first_refusal;
+  {
+    BusyWriter writer(index.path());
+    const absl::Time end = absl::Now() + absl::Seconds(5);
+    while (absl::Now() < end) {
+      absl::Status status = read();
+      ++reads;
+      if (!status.ok() && refused++ == 0) first_refusal = status;
+    }
+    commits = writer.commits();
+  }
+  EXPECT_GT(commits, 20) << "the writer must really compete with the reader";
+  EXPECT_EQ(refused, 0) << "of " << reads << " reads during " << commits
+                        << " commits; first: " << first_refusal;
+}
+
+std::vector<core::Article> InitialStories() {
+  std::vector<core::Article> initial;
+  for (int i = 0; i < 4000; ++i) initial.push_back(Story(i));
+  return initial;
+}
+
+TEST(ReadThroughWritesTest, SearchesAnswerWhileAWriterCommitsAsFastAsItCan) {
+  testing::TempGlassIndex index(InitialStories());
   SearcherOptions options;
   options.parallel_count_min_postings = 0;
   auto searcher = Searcher::Open(index.path(), options);
@@ -62,19 +99,24 @@ TEST(ReadThroughWritesTest, SearchesAnswerWhileAWriterCommitsAsFastAsItCan) {
   request.limit = 100;
   request.exact_total = true;
   request.facets = {"country", "actor", "date"};
-  int searches = 0, refused = 0;
-  absl::Status first_refusal;
-  const absl::Time end = absl::Now() + absl::Seconds(5);
-  while (absl::Now() < end) {
-    absl::StatusOr<SearchResponse> r = (*searcher)->Search(request);
-    ++searches;
-    if (!r.ok() && refused++ == 0) first_refusal = r.status();
-  }
-  stop = true;
-  writer.join();
-  EXPECT_GT(commits.load(), 20) << "the writer must really compete with the reader";
-  EXPECT_EQ(refused, 0) << "of " << searches << " searches during " << commits.load()
-                        << " commits; first: " << first_refusal;
+  ExpectNoRefusals(index, [&] { return (*searcher)->Search(request).status(); });
+}
+
+// Articles, related articles, facet values and stats read through the same
+// library retry as searches (not only through the daemon's).
+TEST(ReadThroughWritesTest, OtherReadsAnswerWhileAWriterCommitsAsFastAsItCan) {
+  testing::TempGlassIndex index(InitialStories());
+  auto searcher = Searcher::Open(index.path(), SearcherOptions());
+  ASSERT_TRUE(searcher.ok()) << searcher.status();
+  int turn = 0;
+  ExpectNoRefusals(index, [&]() -> absl::Status {
+    switch (turn++ % 4) {
+      case 0: return (*searcher)->GetArticle(absl::StrCat("s", turn % 4000)).status();
+      case 1: return (*searcher)->Related(absl::StrCat("s", turn % 4000), 50).status();
+      case 2: return (*searcher)->FacetValues("country", "", 100).status();
+      default: return (*searcher)->Stats().status();
+    }
+  });
 }
 
 }  // namespace
