@@ -27,6 +27,8 @@ using internal::kFirstNameTitle;
 using internal::kGiven;
 using internal::kNonName;
 using internal::kOrg;
+using internal::kOrgName;
+using internal::kPeerTitle;
 using internal::kParticle;
 using internal::kPlace;
 using internal::kStrongTitle;
@@ -46,6 +48,9 @@ constexpr internal::WordKind kPersonCueKinds[] = {
     {"suffix", kSuffix},
     {"first_name_title", kFirstNameTitle},
     {"title_suffix", internal::kTitleSuffix},
+    {"peer_title", kPeerTitle},
+    {"org_name", kOrgName},
+    {"org_noun", kOrgName},  // one word: see kOrgName
 };
 constexpr internal::WordKind kTokenizerKinds[] = {
     {"abbreviation", kAbbreviation},
@@ -83,6 +88,12 @@ struct Entity {
   int mentions = 0;
   uint32_t first = UINT32_MAX;  // order of first mention
   std::vector<std::string> surnames;  // folded last words
+  // A title came before a full mention ("Crown Prince Mohammed bin Salman",
+  // "Sir Alex Ferguson"): a later "Prince Mohammed" or "Sir Alex" is them.
+  bool titled = false;
+  // The folded words of its full mentions, to drop it when the article shows
+  // them to be an organisation's name (see ArticleState::IsOrganisationName).
+  std::vector<std::string> mention_keys;
 };
 
 // A one-word mention waiting for resolution.
@@ -92,6 +103,24 @@ struct Single {
   bool strong_title = false;
   bool reported = false;  // a reporting verb or a description goes with it
   uint32_t order;
+  // After a title that is part of how the person is known: a first-name title
+  // ("Prince Harry", "King Fahd") or a peer's ("Lord Woolf"). The title and
+  // word, folded and as written; empty otherwise.
+  std::string titled_key;
+  std::string titled_display;
+  bool peer = false;  // the title is a peer's: the word is a surname
+};
+
+// A full name held back, without a cue: a given name and a surname that is
+// also a place ("Lewis Hamilton"), a person if the surname also stands alone
+// in the article ("Hamilton has not won"); or capitalised words without a
+// known given name ("Keir Starmer"), a person if a mention of the surname
+// has a cue ("Mr Starmer", "Starmer said").
+struct PendingName {
+  std::string key;
+  std::string display;
+  uint32_t order;
+  bool needs_cued_surname = false;
 };
 
 // The persons of one article, as the scans find them.
@@ -120,7 +149,7 @@ class ArticleState {
     return static_cast<int>(ids[0]);
   }
 
-  void AddDictionary(int id, absl::string_view mention_last, uint32_t order) {
+  Entity& AddDictionary(int id, absl::string_view mention_last, uint32_t order) {
     Entity& e = Get(absl::StrCat("#", id));
     if (e.dict_id < 0) {
       e.dict_id = id;
@@ -129,9 +158,10 @@ class ArticleState {
     }
     AddSurname(&e, std::string(mention_last));
     Mention(&e, order);
+    return e;
   }
 
-  void AddUnknown(const std::string& key, const std::string& display, uint32_t order) {
+  Entity& AddUnknown(const std::string& key, const std::string& display, uint32_t order) {
     Entity& e = Get(key);
     if (e.display.empty()) {
       e.display = display;
@@ -139,6 +169,7 @@ class ArticleState {
       AddSurname(&e, LastWord(key));
     }
     Mention(&e, order);
+    return e;
   }
 
   // Which of two candidates a name at `order` refers to: the one mentioned
@@ -195,6 +226,19 @@ class ArticleState {
     }
     return best;
   }
+  // A person of this article introduced with a title whose name starts with
+  // `word` ("Mohammed bin Salman" for "Prince Mohammed"); the one mentioned
+  // last before `order` when several do.
+  Entity* ByTitledFirstWord(absl::string_view word, uint32_t order) {
+    Entity* best = nullptr;
+    for (auto& [k, e] : entities_) {
+      if (!e.titled || e.key.size() <= word.size() || e.key[word.size()] != ' ' ||
+          !absl::StartsWith(e.key, word))
+        continue;
+      if (best == nullptr || Prefer(e, *best, order)) best = &e;
+    }
+    return best;
+  }
   Entity* ByKey(absl::string_view key) {
     for (auto& [k, e] : entities_) {
       if (e.key == key) return &e;
@@ -216,6 +260,38 @@ class ArticleState {
     return it == single_counts_.end() ? 0 : it->second;
   }
 
+  // A run the context shows to be an organisation's name as it stands (see
+  // MixedCaseScanner::OrganisationContext); a name with a company word after
+  // it ("Ivan F. Boesky and Co") may still be its founder's elsewhere.
+  void AddOrganisationName(const std::string& key) {
+    org_keys_.insert(key);
+    org_names_.insert(key);
+  }
+  // True if `key` is such an organisation name of this article, or its first
+  // words ("Aston Martin" of "Aston Martin Formula 1").
+  bool IsOrganisationName(absl::string_view key) const {
+    for (const std::string& org : org_names_) {
+      if (org == key || (org.size() > key.size() && org[key.size()] == ' ' &&
+                         absl::StartsWith(org, key))) {
+        return true;
+      }
+    }
+    return false;
+  }
+  // A lone capitalised word of the body, whatever it turned out to be.
+  void AddLoneWord(const std::string& key) { lone_words_.insert(key); }
+  bool IsLoneWord(absl::string_view key) const { return lone_words_.contains(key); }
+  std::vector<PendingName>& pending() { return pending_; }
+  // A one-word mention of `key` with a strong title or a reporting verb.
+  bool HasCuedSingle(absl::string_view key) const {
+    for (const Single& one : singles_) {
+      if (one.key == key && one.titled_key.empty() && (one.strong_title || one.reported)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   const std::vector<Single>& singles() const { return singles_; }
   std::vector<Single>& singles() { return singles_; }
   absl::flat_hash_set<std::string>& org_keys() { return org_keys_; }
@@ -235,7 +311,10 @@ class ArticleState {
   absl::flat_hash_map<std::string, Entity> entities_;
   std::vector<Single> singles_;
   absl::flat_hash_map<std::string, int> single_counts_;
-  absl::flat_hash_set<std::string> org_keys_;
+  absl::flat_hash_set<std::string> org_keys_;   // every organisation run
+  absl::flat_hash_set<std::string> org_names_;  // those named so by context
+  absl::flat_hash_set<std::string> lone_words_;
+  std::vector<PendingName> pending_;
 };
 
 std::string DisplayWord(absl::string_view raw) {
@@ -347,6 +426,10 @@ class MixedCaseScanner {
       st_->org_keys().insert(words.key);
       return;
     }
+    if (OrganisationContext(run, name, cues)) {
+      st_->AddOrganisationName(words.key);
+      return;
+    }
     const uint32_t order = order_base_ + static_cast<uint32_t>(name.begin);
     if (words.key.find(' ') == std::string::npos) {
       RecordOneWord(run, name, cues, std::move(words), order);
@@ -385,7 +468,7 @@ class MixedCaseScanner {
   size_t SkipTitles(TokenSpan run, Cues* cues) const {
     size_t name_begin = run.begin;
     for (size_t k = run.begin; k + 1 < run.end; ++k) {
-      if (toks_[k].Is(kTitle)) {
+      if (toks_[k].Is(kTitle) && !PeerTitleInName(run, k)) {
         name_begin = k + 1;
         cues->title = true;
         cues->strong_title = toks_[k].Is(kStrongTitle);
@@ -396,6 +479,13 @@ class MixedCaseScanner {
       cues->strong_title = title->Is(kStrongTitle);
     }
     return name_begin;
+  }
+
+  // "Sacha Baron Cohen": a peer title right after a given name that is no
+  // title is part of a name.
+  bool PeerTitleInName(TokenSpan run, size_t k) const {
+    return toks_[k].Is(kPeerTitle) && k > run.begin && toks_[k - 1].Is(kGiven) &&
+           !toks_[k - 1].Is(kTitle);
   }
 
   // Person cues around the run: a reporting verb right after or before it
@@ -423,6 +513,14 @@ class MixedCaseScanner {
     const NameToken& t = toks_[at];
     const bool given = t.Is(kGiven);
     const size_t words_left = run.end - at;
+    // "spokesman Mark Oaten": a given name that is also a currency or
+    // function word, after a title ("Oaten" for Mark Oaten in 5 of 557 BBC
+    // articles; a reporting verb alone also let in "The Guardian said", two
+    // letters "his In Pieces series").
+    if (given && t.Is(kNonName) && t.end - t.begin >= 3 && !t.sentence_start && words_left == 2 &&
+        at == run.begin && cues.title) {
+      return false;
+    }
     if (t.Is(kNonName | kParticle | kSuffix | kTitle) || (t.Is(kPlace) && !given)) return true;
     // An institution before a name ("Consiglio Giorgia Meloni": the council's
     // president), also when the word is a given name somewhere.
@@ -474,6 +572,63 @@ class MixedCaseScanner {
     return text_.substr(last.end, next.begin - last.end).find('&') != absl::string_view::npos;
   }
 
+  // What makes a run an organisation's name beside its own words: a listed
+  // organisation name that it is or starts with ("Goldman Sachs", "Aston
+  // Martin Formula 1"); a lower-case organisation word right before it ("the
+  // accounting firm Grant Thornton"); an organisation word and "of"/"for"
+  // before it ("Institute for Fiscal Studies"); "which" after it or after the
+  // names joined to it ("Clifford Chance and Slaughter and May, which").
+  // Not after a person's title ("journalist Robert Peston, which suggested").
+  bool OrganisationContext(TokenSpan run, TokenSpan name, const Cues& cues) const {
+    std::string key = toks_[name.begin].key;
+    for (size_t k = name.begin + 1; k < name.end; ++k) {
+      absl::StrAppend(&key, " ", toks_[k].key);
+      if (st_->Classes(key) & kOrgName) return true;
+    }
+    if (name.begin != run.begin || cues.title) return false;
+    if (run.begin >= 1 && toks_[run.begin - 1].gap == Gap::kSpace) {
+      const NameToken& before = toks_[run.begin - 1];
+      if (OrganisationNounAt(run.begin - 1)) return true;
+      if (run.begin >= 2 && (before.key == "of" || before.key == "for")) {
+        const NameToken& owner = toks_[run.begin - 2];
+        if (owner.gap == Gap::kSpace && owner.shape == Shape::kCap && owner.Is(kOrg)) return true;
+      }
+    }
+    // "led by Alejandro Ruiz, which finished fourth": after a function word
+    // the clause may be about the phrase the name ends.
+    const bool after_function_word = run.begin >= 1 && toks_[run.begin - 1].gap == Gap::kSpace &&
+                                     IsLowerWord(toks_[run.begin - 1], kNonName) &&
+                                     toks_[run.begin - 1].key != "and";
+    return !after_function_word && WhichFollows(run.end);
+  }
+
+  // toks_[at] is a lower-case organisation noun (person_cues.tsv org_noun)
+  // that is no title, after an article or a lower-case word that is no
+  // function word: "the firm", "investment bank"; not "during the talks"
+  // (any organisation word there lost Reagan in Reuters dev 4529).
+  bool OrganisationNounAt(size_t at) const {
+    const NameToken& noun = toks_[at];
+    if (!IsLowerWord(noun, kOrgName) || noun.Is(kTitle) || at == 0) return false;
+    const NameToken& before = toks_[at - 1];
+    if (before.gap != Gap::kSpace || before.shape != Shape::kLower) return false;
+    return before.key == "the" || before.key == "a" || before.key == "an" ||
+           !before.Is(kNonName | kParticle);
+  }
+
+  // The run ending before toks_[end], and up to kMaxJoined capitalised words
+  // or "and" after it, end with a comma before "which" ("Robert Sillerman's
+  // Sports Entertainment Enterprises, which": not across a possessive).
+  bool WhichFollows(size_t end) const {
+    constexpr size_t kMaxJoined = 8;
+    for (size_t limit = std::min(toks_.size(), end + kMaxJoined); end < limit; ++end) {
+      const Gap gap = toks_[end - 1].gap;
+      if (toks_[end - 1].possessive) return false;
+      if (gap == Gap::kComma) return toks_[end].key == "which";
+      if (gap != Gap::kSpace || (!NameIsh(toks_[end]) && toks_[end].key != "and")) return false;
+    }
+    return false;
+  }
+
   NameText JoinWords(TokenSpan name) const {
     NameText out;
     for (size_t k = name.begin; k < name.end; ++k) {
@@ -488,19 +643,33 @@ class MixedCaseScanner {
     return out;
   }
 
-  // A lone name: with a first-name title a person now ("King Fahd"),
-  // otherwise a mention that the rest of the article may resolve.
+  // A lone name: a mention that the rest of the article may resolve. After a
+  // first-name or peer title ("King Fahd", "Lord Woolf") it keeps the title,
+  // and a given name that is also a place is a name ("Queen Elizabeth").
   void RecordOneWord(TokenSpan run, TokenSpan name, const Cues& cues, NameText words,
                      uint32_t order) {
-    if (toks_[name.begin].Is(kPlace | kOrg | kNonName | kTitle)) return;
-    if (name.begin > run.begin && toks_[name.begin - 1].Is(kFirstNameTitle)) {
-      const NameToken& title = toks_[name.begin - 1];
-      st_->AddUnknown(absl::StrCat(title.key, " ", words.key),
-                      absl::StrCat(title.RawIn(text_), " ", words.display), order);
-      return;
+    st_->AddLoneWord(words.key);
+    const NameToken& word = toks_[name.begin];
+    const NameToken* title = name.begin > run.begin ? &toks_[name.begin - 1] : nullptr;
+    const bool keeps_title = title != nullptr && title->Is(kFirstNameTitle | kPeerTitle);
+    const uint16_t never_names =
+        (keeps_title && word.Is(kGiven) ? 0 : kPlace) | kOrg | kNonName | kTitle;
+    if (word.Is(never_names)) return;
+    Single one{std::move(words.key), std::move(words.display), cues.strong_title, cues.reported,
+               order, {}, {}, false};
+    if (keeps_title) {
+      one.titled_key = absl::StrCat(title->key, " ", one.key);
+      one.titled_display = absl::StrCat(title->RawIn(text_), " ", one.display);
+      one.peer = title->Is(kPeerTitle);
     }
-    st_->AddSingle(Single{std::move(words.key), std::move(words.display), cues.strong_title,
-                          cues.reported, order});
+    st_->AddSingle(std::move(one));
+  }
+
+  // What a full mention tells about its person: whether a title came before
+  // it, and its words (for ArticleState::IsOrganisationName).
+  static void NoteFullMention(Entity* e, const Cues& cues, const std::string& key) {
+    e->titled = e->titled || cues.title;
+    e->mention_keys.push_back(key);
   }
 
   // Two or more words: a dictionary person, else a person when a given name
@@ -515,7 +684,7 @@ class MixedCaseScanner {
     if (id < 0) id = st_->PickDictionary(ex_.names().FindByKey(words.key));
     const std::string surname = LastWord(words.key);
     if (id >= 0) {
-      st_->AddDictionary(id, surname, order);
+      NoteFullMention(&st_->AddDictionary(id, surname, order), cues, words.key);
       return;
     }
     // Spanish and Portuguese names have two surnames, used together for a
@@ -529,13 +698,39 @@ class MixedCaseScanner {
     if (st_->Classes(words.key) & (kPlace | kOrg | kNonName)) return;
     const bool given = toks_[name.begin].Is(kGiven);
     const bool cue = cues.title || cues.reported;
-    if (!given && !cue) return;
+    if (!given && !cue) {
+      HoldUnknownName(name, words, order);
+      return;
+    }
     const uint16_t last_classes = st_->Classes(surname);
     // A surname that is also a place ("Santos") needs a cue and a given name,
-    // or a cue and a surname also listed as a name.
-    if ((last_classes & kPlace) && !(cue && (given || (last_classes & kGiven)))) return;
+    // or a cue and a surname also listed as a name; a given name alone holds
+    // the name until the surname stands alone too ("Lewis Hamilton").
+    if ((last_classes & kPlace) && !(cue && (given || (last_classes & kGiven)))) {
+      if (given && !(last_classes & (kOrg | kTitle))) {
+        st_->pending().push_back(PendingName{words.key, words.display, order, false});
+      }
+      return;
+    }
     if (last_classes & (kOrg | kTitle)) return;
-    st_->AddUnknown(words.key, words.display, order);
+    NoteFullMention(&st_->AddUnknown(words.key, words.display, order), cues, words.key);
+  }
+
+  // Two capitalised words of two letters or more, neither a place,
+  // organisation, title or function word: held back (PendingName) until a
+  // cued mention of the surname makes them a person. On 557 BBC articles this
+  // added 4 persons (Feroz Abbasi, Kenenisa Bekele...) and no non-person;
+  // three words added a constituency, initials a line-up ("L Orquera").
+  void HoldUnknownName(TokenSpan name, const NameText& words, uint32_t order) {
+    if (name.size() != 2) return;
+    for (size_t k = name.begin; k < name.end; ++k) {
+      const NameToken& t = toks_[k];
+      if (t.shape != Shape::kCap || t.end - t.begin < 2 ||
+          t.Is(kPlace | kOrg | kTitle | kNonName)) {
+        return;
+      }
+    }
+    st_->pending().push_back(PendingName{words.key, words.display, order, true});
   }
 
   const absl::string_view text_;
@@ -593,7 +788,7 @@ void ScanHeadlineWord(const std::vector<NameToken>& toks, size_t i, uint32_t ord
   if (Entity* e = st->BySurname(t.key, order)) {
     st->Mention(e, order);
   } else if (strong || verb) {
-    st->singles().push_back(Single{t.key, std::string(), strong, verb, order});
+    st->singles().push_back(Single{t.key, std::string(), strong, verb, order, {}, {}, false});
   }
 }
 
@@ -680,17 +875,51 @@ std::optional<core::ActorId> DictionaryPersonFor(const core::ActorNames& names,
   return in_office;
 }
 
+// "Lord Woolf", "Prince Mohammed": the person of this article the title and
+// word point to (a peer by surname; else by first name, among persons
+// introduced with a title), else the dictionary's entry for the titled name
+// ("King Charles": Charles III), else the titled name itself.
+void ResolveTitled(const ActorExtractor& ex, const Single& one, ArticleState* st) {
+  Entity* e = one.peer ? st->BySurname(one.key, one.order)
+                       : st->ByTitledFirstWord(one.key, one.order);
+  if (e != nullptr) {
+    st->Mention(e, one.order);
+  } else if (int id = st->PickDictionary(ex.names().FindByKey(one.titled_key)); id >= 0) {
+    st->AddDictionary(id, one.key, one.order);
+  } else {
+    st->AddUnknown(one.titled_key, one.titled_display, one.order);
+  }
+}
+
 // One-word mentions: a person of this article, else the dictionary (a
 // person in office on the article's date, with a cue), else a strong title.
+// First the held-back full names whose surname stands alone somewhere.
 void ResolveSingles(const ActorExtractor& ex, std::optional<absl::CivilDay> date,
                     ArticleState* st) {
+  for (const PendingName& name : st->pending()) {
+    const std::string surname = LastWord(name.key);
+    if (name.needs_cued_surname ? st->HasCuedSingle(surname) : st->IsLoneWord(surname)) {
+      st->AddUnknown(name.key, name.display, name.order).mention_keys.push_back(name.key);
+    }
+  }
   for (const Single& one : st->singles()) {
     if (st->org_keys().contains(one.key)) continue;
+    if (!one.titled_key.empty()) {
+      ResolveTitled(ex, one, st);
+      continue;
+    }
     if (Entity* e = st->BySurname(one.key, one.order)) {
       st->Mention(e, one.order);
       continue;
     }
     if (Entity* e = st->ByFirstWord(one.key, one.order)) {
+      st->Mention(e, one.order);
+      continue;
+    }
+    // A hyphenated surname alone ("Mr Kilroy-Silk" after "Robert Kilroy-Silk").
+    if (Entity* e = one.key.find(' ') != std::string::npos
+                        ? st->ByTrailingWords(one.key, one.order)
+                        : nullptr) {
       st->Mention(e, one.order);
       continue;
     }
@@ -708,10 +937,20 @@ void ResolveSingles(const ActorExtractor& ex, std::optional<absl::CivilDay> date
   }
 }
 
+// True if every full mention of `e` is the name of an organisation of the
+// article ("Grant Thornton said" after "the accounting firm Grant Thornton").
+bool NamedAsOrganisation(const Entity& e, const ArticleState& st) {
+  if (e.mention_keys.empty()) return false;
+  for (const std::string& key : e.mention_keys) {
+    if (!st.IsOrganisationName(key)) return false;
+  }
+  return true;
+}
+
 std::vector<core::ActorFacet> Facets(const core::ActorNames& names, const ArticleState& st) {
   std::vector<const Entity*> found;
   for (const auto& [k, e] : st.entities()) {
-    if (e.mentions > 0) found.push_back(&e);
+    if (e.mentions > 0 && !NamedAsOrganisation(e, st)) found.push_back(&e);
   }
   std::sort(found.begin(), found.end(),
             [](const Entity* a, const Entity* b) { return a->first < b->first; });
@@ -752,6 +991,7 @@ absl::StatusOr<std::unique_ptr<ActorExtractor>> ActorExtractor::Load(
   NEWSDEX_RETURN_IF_ERROR(
       internal::AddWordKinds(dir + "name_tokenizer_words.tsv", kTokenizerKinds, &ex->classes_));
   NEWSDEX_RETURN_IF_ERROR(ex->LoadLanguageClasses(dir + "person_cues_intl.tsv"));
+  NEWSDEX_RETURN_IF_ERROR(internal::AddWordList(dir + "org_names.txt", kOrgName, &ex->classes_));
   return ex;
 }
 

@@ -7,8 +7,17 @@
 // title-case headlines only match names that are known from the body or the
 // dictionary. Persons not in the dictionary are found by given-name lists,
 // title cues ("Finance Minister ...") and reporting verbs ("..., said").
+// A peer or royal known by title keeps it ("Lord Woolf", "Prince Harry")
+// unless the article or the dictionary gives the full name ("Prince
+// Mohammed" after "Crown Prince Mohammed bin Salman"; "King Charles" is
+// Charles III). Organisations named like persons are no persons: listed
+// names (org_names.txt, org_name rows), names in an organisation's context
+// ("the accounting firm Grant Thornton", "Institute for Fiscal Studies",
+// "Clifford Chance and Slaughter and May, which") and group words
+// ("Probation Officers", "Lib Dems"). Scores on our labelled English
+// articles: docs/benchmarks.md, "Persons in context".
 //
-// Data files (data/): actors.tsv, person_cues.tsv, given_names.txt,
+// Data files (data/): actors.tsv, person_cues.tsv, org_names.txt, given_names.txt,
 // given_names_intl.txt, actor_places.txt, name_tokenizer_words.tsv,
 // person_cues_intl.tsv, language_words.tsv; see data/README.md.
 //

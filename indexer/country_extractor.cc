@@ -11,6 +11,7 @@
 #include "absl/strings/strip.h"
 #include "core/status_macros.h"
 #include "indexer/date_extractor.h"
+#include "indexer/focus_model.h"
 #include "indexer/internal/letter_case.h"
 #include "indexer/internal/word_lists.h"
 
@@ -63,15 +64,20 @@ constexpr internal::WordKind kCueKinds[] = {
 // Longest phrase we look up, in tokens ("Union of Soviet Socialist Republics").
 constexpr size_t kMaxPhraseTokens = 8;
 
-// A country is a focus when mentioned at least this often (besides title,
-// dateline and lead). Chosen on Reuters dev (see docs/input-formats.md).
-constexpr int kFocusMentions = 3;
-// A country in the second sentence is a focus from this many mentions.
-// A country named both by its name and by a city or region in it ("Lebanon",
-// "Beirut") is a focus from two mentions: the sample labels' "2+ mentions"
-// rule. Plain repetition ("U.S." twice) is not enough on Reuters dev: with
-// kFocusMentions = 2 place precision fell from 0.891 to 0.869.
-constexpr int kSecondSentenceMentions = 2;
+// An English alias shaped like a demonym or adjective ("Lebanese", "French",
+// "Swiss", "Iraqi") that is not the country's own name: the kDemonym focus
+// feature. A shape, not a list, so that every alias of the gazetteer gets a
+// kind; "Japan" or "Iran" are display names and stay names.
+bool LooksLikeDemonym(absl::string_view alias, absl::string_view display_name) {
+  if (absl::EqualsIgnoreCase(alias, display_name)) return false;
+  const size_t space = alias.rfind(' ');
+  const absl::string_view last = space == absl::string_view::npos ? alias : alias.substr(space + 1);
+  for (absl::string_view suffix : {"ese", "ish", "ian", "ians", "an", "ans", "i", "is", "ch",
+                                   "ss", "ic"}) {
+    if (last.size() > suffix.size() + 2 && absl::EndsWithIgnoreCase(last, suffix)) return true;
+  }
+  return false;
+}
 
 bool IsUpperAscii(char c) { return c >= 'A' && c <= 'Z'; }
 
@@ -163,6 +169,7 @@ struct CountryExtractor::Phrase {
   bool is_alias = false;
   bool block = false;      // a phrase that is not a country
   uint8_t flags = 0;
+  bool demonym = false;    // LooksLikeDemonym
   std::string text_place;  // best place usable in running text (city >= 100k, capital, state)
   bool text_place_is_state = false;
   int64_t text_place_population = -1;
@@ -184,6 +191,7 @@ struct CountryExtractor::Match {
   bool weak = false;        // counts only if the same country is found otherwise
   bool qualified = false;   // a place with its qualifier ("Paris, Texas")
   bool by_place = false;    // a city or region ("Beirut"), not the country's name
+  MentionKind kind = MentionKind::kName;
   std::string phrase;       // folded place name, for places
   const std::vector<std::string>* other_places = nullptr;  // homonyms elsewhere
   absl::string_view surface;
@@ -281,6 +289,10 @@ absl::StatusOr<std::unique_ptr<CountryExtractor>> CountryExtractor::Load(
   for (auto& [words, lang] : ex->by_language_) index_first_tokens(lang.index, &lang.first_tokens);
   NEWSDEX_RETURN_IF_ERROR(
       internal::AddWordKinds(data_dir + "/country_cues.tsv", kCueKinds, &ex->cue_words_));
+  NEWSDEX_ASSIGN_OR_RETURN(
+      FocusModel model,
+      FocusModel::Load(absl::StrCat(data_dir, "/", FocusModel::kFileName)));
+  ex->focus_model_ = std::make_unique<const FocusModel>(std::move(model));
   return ex;
 }
 
@@ -311,6 +323,8 @@ void CountryExtractor::AddAlias(const core::CountryAlias& alias, core::Analyzer&
     return;
   }
   p.alias_set = static_cast<int32_t>(candidate_sets_.size());
+  p.demonym = alias.language.empty() && alias.candidates.size() == 1 &&
+              LooksLikeDemonym(alias.text, names_->DisplayName(alias.candidates[0].key));
   candidate_sets_.push_back(alias.candidates);
 }
 
@@ -630,6 +644,10 @@ CountryExtractor::Outcome CountryExtractor::MatchAlias(const TextZone& zone, con
                       (!phrase.text_place.empty() &&
                        phrase.text_place == candidate_sets_[phrase.alias_set][0].key);
   }
+  match->kind = match->qualified  ? MentionKind::kPlace
+                : match->by_place ? MentionKind::kCapital
+                : phrase.demonym  ? MentionKind::kDemonym
+                                  : MentionKind::kName;
   match->evidence_only = (phrase.flags & kEvidence) != 0;
   // "Turkey farmers ...": a common word whose capital letter may only
   // mark a sentence start or a title needs support from elsewhere.
@@ -658,6 +676,7 @@ CountryExtractor::Outcome CountryExtractor::MatchPlace(const TextZone& zone, con
   match->key = *place;
   match->phrase = std::string(phrase_text);
   match->by_place = true;
+  match->kind = MentionKind::kPlace;
   if (place == &phrase.text_place && !phrase.other_places.empty()) {
     match->other_places = &phrase.other_places;
   }
@@ -742,64 +761,112 @@ std::vector<std::string> CountryExtractor::Explain(const std::vector<TextZone>& 
   return out;
 }
 
-std::vector<core::CountryFacet> CountryExtractor::Extract(
-    const std::vector<TextZone>& zones, std::optional<absl::CivilDay> date) const {
-  std::vector<Match> matches;
-  for (const TextZone& zone : zones) MatchZone(zone, &matches);
-  const std::vector<std::string> keys = ResolveKeys(matches, date);
+namespace {
+
+// "U.S.-Japan", "Britain and France", "France, Italy": two mentions in one
+// zone with at most a joining word between them.
+bool Beside(absl::string_view first, absl::string_view second) {
+  const char* gap_begin = first.data() + first.size();
+  if (second.data() < gap_begin || second.data() - gap_begin > 6) return false;
+  const absl::string_view gap =
+      absl::StripAsciiWhitespace(absl::string_view(gap_begin, second.data() - gap_begin));
+  return gap.empty() || gap == "-" || gap == "/" || gap == "," || gap == "&" || gap == "and" ||
+         gap == "or";
+}
+
+}  // namespace
+
+absl::flat_hash_map<std::string, CountryEvidence> CountryExtractor::GatherEvidence(
+    const std::vector<Match>& matches, const std::vector<std::string>& keys,
+    const std::vector<TextZone>& zones, ArticleEvidence* article) const {
   absl::flat_hash_set<std::string> supported;
   for (size_t mi = 0; mi < matches.size(); ++mi) {
     if (!matches[mi].weak) supported.insert(keys[mi]);
   }
-  struct Tally {
-    int mentions = 0;
-    bool focus = false;
-    bool title_or_lead = false;
-    bool in_second_sentence = false;
-    bool by_name = false;   // named as a country ("Lebanon", "Lebanese")
-    bool by_place = false;  // named by a city or region in it ("Beirut")
-  };
-  absl::flat_hash_map<std::string, Tally> tally;
-  std::string dateline_key;
+  // The mentions that count, in text order.
+  std::vector<size_t> counted;
   for (size_t mi = 0; mi < matches.size(); ++mi) {
     const Match& m = matches[mi];
-    if (m.evidence_only) continue;
-    const std::string& key = keys[mi];
-    if (m.weak && !supported.contains(key)) continue;
-    Tally& t = tally[key];
-    ++t.mentions;
-    if (m.zone != TextZone::kDateline) {
-      if (m.by_place || m.qualified) {
-        t.by_place = true;
-      } else {
-        t.by_name = true;
-      }
-    }
-    if (m.zone == TextZone::kDateline && dateline_key.empty()) dateline_key = key;
-    if (m.zone == TextZone::kTitle || m.in_lead) t.focus = t.title_or_lead = true;
-    if (m.in_second_sentence) t.in_second_sentence = true;
+    if (m.evidence_only || (m.weak && !supported.contains(keys[mi]))) continue;
+    counted.push_back(mi);
   }
-  // The dateline says where the story was filed, and its country is a focus
-  // even when a news hub (London, New York) files a story about elsewhere:
-  // Reuters' labellers mostly list the hub too. Measured on Reuters dev:
-  // exempting hub stories whose title names another country lowered place
-  // recall from 0.944 to 0.918 and gained no precision (0.886 vs 0.887).
-  if (!dateline_key.empty()) tally[dateline_key].focus = true;
+  std::vector<bool> beside(counted.size(), false);
+  for (size_t i = 1; i < counted.size(); ++i) {
+    const Match& a = matches[counted[i - 1]];
+    const Match& b = matches[counted[i]];
+    if (a.zone == b.zone && keys[counted[i - 1]] != keys[counted[i]] &&
+        Beside(a.surface, b.surface)) {
+      beside[i - 1] = beside[i] = true;
+    }
+  }
+  absl::string_view body;
+  for (const TextZone& zone : zones) {
+    if (zone.kind == TextZone::kDateline) article->dateline = true;
+    if (zone.kind != TextZone::kBody || zone.tokens.empty()) continue;
+    body = zone.text;
+    size_t numeric = 0;
+    for (const core::Token& t : zone.tokens) {
+      numeric += !t.term.empty() && absl::ascii_isdigit(t.term[0]);
+    }
+    article->numeric_share = static_cast<float>(numeric) / static_cast<float>(zone.tokens.size());
+  }
+  absl::flat_hash_map<std::string, CountryEvidence> out;
+  for (size_t i = 0; i < counted.size(); ++i) {
+    const Match& m = matches[counted[i]];
+    CountryEvidence& e = out[keys[counted[i]]];
+    ++e.mentions;
+    e.beside_other += beside[i];
+    if (m.zone != TextZone::kDateline) ++e.by_kind[static_cast<size_t>(m.kind)];
+    // The dateline says where the story was filed: its first place.
+    if (m.zone == TextZone::kDateline && !article->dateline_country) {
+      article->dateline_country = e.in_dateline = true;
+    }
+    e.in_title |= m.zone == TextZone::kTitle;
+    e.in_lead |= m.in_lead;
+    e.in_second_sentence |= m.in_second_sentence;
+    if (m.zone == TextZone::kBody && e.first_body_position >= 1 && !body.empty()) {
+      e.first_body_position =
+          static_cast<float>(m.surface.data() - body.data()) / static_cast<float>(body.size());
+    }
+  }
+  article->countries = static_cast<int>(out.size());
+  for (const auto& [key, e] : out) {
+    article->mentions += e.mentions;
+    article->max_mentions = std::max(article->max_mentions, e.mentions);
+  }
+  article->body_bytes = body.size();
+  return out;
+}
 
-  std::vector<core::CountryFacet> out;
-  out.reserve(tally.size());
-  for (const auto& [key, t] : tally) {
+std::vector<core::CountryFacet> CountryExtractor::Extract(
+    const std::vector<TextZone>& zones, std::optional<absl::CivilDay> date,
+    std::vector<FocusCandidate>* candidates) const {
+  std::vector<Match> matches;
+  for (const TextZone& zone : zones) MatchZone(zone, &matches);
+  const std::vector<std::string> keys = ResolveKeys(matches, date);
+  ArticleEvidence article;
+  const absl::flat_hash_map<std::string, CountryEvidence> evidence =
+      GatherEvidence(matches, keys, zones, &article);
+  std::vector<std::pair<core::CountryFacet, FocusFeatureVector>> found;
+  found.reserve(evidence.size());
+  for (const auto& [key, e] : evidence) {
     core::CountryFacet f;
     f.code = key;
     f.name = names_->DisplayName(key);
-    f.mentions = t.mentions;
-    f.focus = t.focus || t.mentions >= kFocusMentions ||
-              (t.by_name && t.by_place) ||
-              (t.in_second_sentence && t.mentions >= kSecondSentenceMentions);
-    out.push_back(std::move(f));
+    f.mentions = e.mentions;
+    const FocusFeatureVector features = FocusFeatures(e, article);
+    f.focus = focus_model_->IsFocus(features);
+    found.emplace_back(std::move(f), features);
   }
-  std::sort(out.begin(), out.end(),
-            [](const core::CountryFacet& a, const core::CountryFacet& b) { return a.code < b.code; });
+  std::sort(found.begin(), found.end(),
+            [](const auto& a, const auto& b) { return a.first.code < b.first.code; });
+  std::vector<core::CountryFacet> out;
+  out.reserve(found.size());
+  if (candidates != nullptr) candidates->clear();
+  for (auto& [facet, features] : found) {
+    if (candidates != nullptr) candidates->push_back({facet.code, features});
+    out.push_back(std::move(facet));
+  }
   return out;
 }
 

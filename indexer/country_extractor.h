@@ -1,7 +1,8 @@
 // Country facet extraction: finds every country an article refers to (names,
 // short forms, demonyms, capitals and large cities, US/Canadian states, the
 // dateline), resolves ambiguous names from context and the publication date,
-// and marks the countries the article is about (focus).
+// and marks the countries the article is about (focus) by the learned focus
+// model (focus_model.h) over each country's features (focus_features.h).
 //
 // Matching runs over the analyzer's tokens (the same folding as the index),
 // looking up token n-grams in one hash table built at load time from
@@ -27,6 +28,7 @@
 #include "core/analyzer.h"
 #include "core/article.h"
 #include "core/country_names.h"
+#include "indexer/focus_features.h"
 #include "indexer/language_words.h"
 
 namespace newsdex::indexer {
@@ -51,10 +53,19 @@ struct TextZone {
 // Fills zone->all_caps and zone->lead_end from zone->text.
 void AnalyzeZoneText(TextZone* zone);
 
+// A country an article refers to and its focus features (training data for
+// the focus model: tools/train_focus).
+struct FocusCandidate {
+  std::string key;
+  FocusFeatureVector features;
+};
+
+class FocusModel;
+
 class CountryExtractor {
  public:
   // Loads the country names (core::CountryNames::Load), places.tsv,
-  // country_cues.tsv and, unless `languages` is given (FacetExtractor shares
+  // country_cues.tsv, the focus model (focus_model.h) and, unless `languages` is given (FacetExtractor shares
   // them with the other extractors), language_words.tsv from `data_dir`.
   // Errors name the file and line.
   static absl::StatusOr<std::unique_ptr<CountryExtractor>> Load(
@@ -63,9 +74,12 @@ class CountryExtractor {
 
   // Countries referred to by the zones (title, dateline, body; tokens filled),
   // with mentions and focus, for an article published on `date` (nullopt:
-  // unknown; historical keys are then not chosen). Sorted by key.
+  // unknown; historical keys are then not chosen). Sorted by key. The focus
+  // is the model's decision over FocusFeatures; `candidates`, if given,
+  // receives each country's features in the same order.
   std::vector<core::CountryFacet> Extract(const std::vector<TextZone>& zones,
-                                          std::optional<absl::CivilDay> date) const;
+                                          std::optional<absl::CivilDay> date,
+                                          std::vector<FocusCandidate>* candidates = nullptr) const;
 
   // For debugging and tests: each accepted match as "surface=key" in text
   // order ("U.S.=us", "PORTLAND, Ore.=us"); evidence words end in "?".
@@ -140,7 +154,13 @@ class CountryExtractor {
                                   const absl::flat_hash_set<std::string>& evidence,
                                   std::optional<absl::CivilDay> date) const;
 
+  // Each country's evidence for FocusFeatures, from the matches and their keys.
+  absl::flat_hash_map<std::string, CountryEvidence> GatherEvidence(
+      const std::vector<Match>& matches, const std::vector<std::string>& keys,
+      const std::vector<TextZone>& zones, ArticleEvidence* article) const;
+
   std::unique_ptr<core::CountryNames> names_;
+  std::unique_ptr<const FocusModel> focus_model_;
   std::vector<std::vector<core::CountryCandidate>> candidate_sets_;
   std::vector<Phrase> phrases_;
   absl::flat_hash_map<std::string, uint32_t> phrase_index_;

@@ -172,7 +172,8 @@ void KeepTokens(const core::Article& article, std::vector<TextZone>& zones,
 }  // namespace
 
 void FacetExtractor::Extract(core::Article* article, core::Analyzer& analyzer,
-                             ArticleTokens* tokens) const {
+                             ArticleTokens* tokens,
+                             std::vector<FocusCandidate>* focus_candidates) const {
   bool tokens_split = false;
   std::vector<TextZone> zones = BuildZones(*article, analyzer, &tokens_split);
   const TextZone* dateline = nullptr;
@@ -189,7 +190,7 @@ void FacetExtractor::Extract(core::Article* article, core::Analyzer& analyzer,
   }
   article->mentioned_dates = MentionedDates(zones, article->date);
   if (!article->countries_from_metadata) {
-    article->countries = countries_->Extract(zones, article->date);
+    article->countries = countries_->Extract(zones, article->date, focus_candidates);
   }
   if (!article->actors_from_metadata && actors_ != nullptr) {
     article->actors = actors_->Extract(*article, analyzer);

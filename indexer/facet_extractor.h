@@ -54,9 +54,12 @@ class FacetExtractor {
   // Thread-safe (const); `analyzer` is the caller's per-thread Analyzer.
   // If `tokens` is given, it receives the title and body tokens exactly as
   // analyzer.Tokenize(article->title) and (article->body) give them, for
-  // BuildDocument: extraction has tokenized the text already.
+  // BuildDocument: extraction has tokenized the text already. If
+  // `focus_candidates` is given, it receives the countries' focus features
+  // (CountryExtractor::Extract; for tools/train_focus).
   void Extract(core::Article* article, core::Analyzer& analyzer,
-               ArticleTokens* tokens = nullptr) const;
+               ArticleTokens* tokens = nullptr,
+               std::vector<FocusCandidate>* focus_candidates = nullptr) const;
 
   // For debugging: the country matches of `article` as "surface=key" (see
   // CountryExtractor::Explain). Uses article.date as is.

@@ -32,23 +32,8 @@ namespace newsdex::indexer {
 namespace {
 
 using testing::Extractor;
+using testing::ReadAndExtract;
 using testing::TestAnalyzer;
-
-// The article of `path` as newsdex-index sees it: read, language detected,
-// facets extracted.
-core::Article ReadAndExtract(const std::string& path) {
-  core::Article article;
-  absl::Status s = ReadInputs(
-      {path}, ReadOptions(),
-      [&](core::Article a) {
-        article = std::move(a);
-        return absl::OkStatus();
-      },
-      [&](const absl::Status& e) { ADD_FAILURE() << e; });
-  EXPECT_TRUE(s.ok()) << s;
-  PrepareArticle(&article, &Extractor(), TestAnalyzer(), nullptr);
-  return article;
-}
 
 std::vector<std::string> Sorted(std::vector<std::string> v) {
   std::sort(v.begin(), v.end());

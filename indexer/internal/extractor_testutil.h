@@ -9,6 +9,8 @@
 #include "core/analyzer.h"
 #include "gtest/gtest.h"
 #include "indexer/facet_extractor.h"
+#include "indexer/pipeline.h"
+#include "indexer/reader.h"
 
 namespace newsdex::indexer::testing {
 
@@ -25,6 +27,22 @@ inline const FacetExtractor& Extractor() {
 inline core::Analyzer& TestAnalyzer() {
   static core::Analyzer* a = core::Analyzer::Create().value().release();
   return *a;
+}
+
+// The article of `path` as newsdex-index sees it: read, language detected,
+// facets extracted.
+inline core::Article ReadAndExtract(const std::string& path) {
+  core::Article article;
+  absl::Status s = ReadInputs(
+      {path}, ReadOptions(),
+      [&](core::Article a) {
+        article = std::move(a);
+        return absl::OkStatus();
+      },
+      [&](const absl::Status& e) { ADD_FAILURE() << e; });
+  EXPECT_TRUE(s.ok()) << s;
+  PrepareArticle(&article, &Extractor(), TestAnalyzer(), nullptr);
+  return article;
 }
 
 }  // namespace newsdex::indexer::testing

@@ -198,6 +198,17 @@ class NameTokenizer {
     }
   }
 
+  // "al-Sisi", "bin-Laden": a particle joined to a capitalised name is
+  // written lower case but belongs to the name.
+  bool StartsWithParticleBeforeCapital(absl::string_view raw) const {
+    const size_t hyphen = raw.find('-');
+    if (hyphen == absl::string_view::npos || hyphen + 1 >= raw.size() ||
+        !absl::ascii_isupper(raw[hyphen + 1])) {
+      return false;
+    }
+    return (ClassesOf(words_, raw.substr(0, hyphen)) & kParticle) != 0;
+  }
+
   void ReadWord() {
     const size_t elided = language_.elisions == nullptr ? 0 : ElidedArticleAt();
     pos_ += elided;
@@ -218,6 +229,9 @@ class NameTokenizer {
     // "Leigh-Pemberton" -> "leigh pemberton"; the analyzer only for non-ASCII.
     if (!core::FoldAsciiKey(raw, &token.key)) token.key = analyzer_.FoldKey(raw);
     token.classes = ClassesOf(words_, token.key);
+    if (token.shape == Shape::kLower && StartsWithParticleBeforeCapital(raw)) {
+      token.shape = Shape::kCap;
+    }
     if (language_.classes != nullptr) AddLanguageClasses(&token);
     token.gap = Gap::kSpace;
     // A dot after an initial, a title abbreviation or an acronym does not end

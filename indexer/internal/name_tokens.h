@@ -38,12 +38,17 @@ enum NameWordClass : uint16_t {
   kAbbreviation = 1 << 11,   // name_tokenizer_words.tsv: a dot after it ends no sentence
   kAdjectiveSuffix = 1 << 12,  // name_tokenizer_words.tsv: "Paris-based", "Soviet-era"
   kTitleSuffix = 1 << 13,  // person_cues_intl.tsv title_suffix: "Umweltministerin"
+  // org_names.txt, person_cues.tsv org_name: "goldman sachs"; a one-word key
+  // is an org_noun ("firm", "bank"), since no organisation name in the lists
+  // is one word.
+  kOrgName = 1 << 14,
+  kPeerTitle = 1 << 15,    // person_cues.tsv peer_title: "Lord Woolf" is known so
 };
 
 // The case shape of a word, from its first letter and its ASCII letters.
 enum class Shape : uint8_t {
   kLower,    // "said", "de"
-  kCap,      // "Khamenei", "McDonald"
+  kCap,      // "Khamenei", "McDonald", "al-Sisi" (a particle joined to a capital)
   kUpper,    // "REAGAN", "IBM" (two letters or more, none lower case)
   kInitial,  // "J." (one capital followed by a dot)
   kOther,    // starts with a digit
