@@ -15,7 +15,8 @@ namespace {
 // Stored in every index. Append only; never change a prefix or a slot.
 constexpr Field kFields[] = {
     {FieldId::kText, "", "", FieldKind::kFreeText, true, 1, std::nullopt, false,
-     "Title and body words: term Z+stem, with positions; a title word adds wdf 3"},
+     "Title and body words: term Z+stem; a body word with its position, a title word with "
+     "wdf 3 and no position (positional queries read the title's from ZS)"},
     {FieldId::kTitle, "title", "S", FieldKind::kFreeText, true, 1, std::nullopt,
      false, "Title words: term ZS+stem, with positions"},
     {FieldId::kId, "id", "Q", FieldKind::kBoolean, true, 0, std::nullopt, false,
@@ -42,7 +43,8 @@ constexpr Field kFields[] = {
      false, "Publication day YYYYMMDD; closed ranges are ORs of Y/M/D terms, open ones use the value slot"},
     {FieldId::kMentionedDate, "mentioned", "XM", FieldKind::kBoolean, true, 0,
      std::nullopt, false,
-     "Dates mentioned in the text at each precision: YYYY, YYYYMM, YYYYMMDD"},
+     "Dates mentioned in the text, each at its own precision (YYYY, YYYYMM or YYYYMMDD); "
+     "a period matches every term under its prefix"},
 };
 
 std::string SlotName(ValueSlot slot) {

@@ -22,7 +22,9 @@ namespace newsdex::core {
 
 // Bumped when a change makes old indexes unreadable. Written to the database
 // metadata under kSchemaVersionKey and checked on open.
-inline constexpr int kSchemaVersion = 1;
+// 2: title words of the default field carry no positions; mentioned dates
+// are one term at their own precision (docs/schema.md, "Schema versions").
+inline constexpr int kSchemaVersion = 2;
 inline constexpr char kSchemaVersionKey[] = "newsdex.schema_version";
 // Metadata: time of the last commit by newsdex-index, RFC 3339 UTC.
 inline constexpr char kLastUpdateKey[] = "newsdex.last_update";

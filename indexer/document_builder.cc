@@ -56,9 +56,11 @@ absl::StatusOr<BuiltDocument> BuildDocument(const core::Article& article,
     Xapian::termpos pos = 0;
     for (const core::Token& t : title_tokens) {
       std::string stem = analyzer.Stem(t.term, lang);
-      ++pos;
-      doc.add_posting(core::FreeTextTerm(FieldId::kTitle, stem), pos, 1);
-      doc.add_posting(core::FreeTextTerm(FieldId::kText, stem), pos, core::kTitleWdfInText);
+      doc.add_posting(core::FreeTextTerm(FieldId::kTitle, stem), ++pos, 1);
+      // The default field's copy carries the title's weight without a second
+      // position list: positional queries of the default field read the title
+      // positions from the ZS terms (query/query_parser.cc).
+      doc.add_term(core::FreeTextTerm(FieldId::kText, stem), core::kTitleWdfInText);
     }
     pos += kBodyPositionGap;
     for (const core::Token& t : body_tokens) {
@@ -124,14 +126,18 @@ absl::StatusOr<BuiltDocument> BuildDocument(const core::Article& article,
                     core::PackValues(std::move(actors)));
 
     for (const std::string& d : article.mentioned_dates) {
-      // "2025-08-24" -> XM2025, XM202508, XM20250824; "2025-06" -> XM2025, XM202506.
+      // One term at the mention's own precision ("2025-08-24" -> XM20250824,
+      // "2025-06" -> XM202506); a query for a period matches every term under
+      // its prefix (query/query_parser.cc), so its coarser terms are not stored.
       std::string compact;
       for (char c : d) {
         if (c != '-') compact.push_back(c);
       }
-      if (compact.size() >= 4) doc.add_boolean_term(core::BooleanTerm(FieldId::kMentionedDate, compact.substr(0, 4)));
-      if (compact.size() >= 6) doc.add_boolean_term(core::BooleanTerm(FieldId::kMentionedDate, compact.substr(0, 6)));
-      if (compact.size() >= 8) doc.add_boolean_term(core::BooleanTerm(FieldId::kMentionedDate, compact.substr(0, 8)));
+      const bool digits = std::all_of(compact.begin(), compact.end(),
+                                      [](char c) { return c >= '0' && c <= '9'; });
+      if (digits && (compact.size() == 4 || compact.size() == 6 || compact.size() == 8)) {
+        doc.add_boolean_term(core::BooleanTerm(FieldId::kMentionedDate, compact));
+      }
     }
 
     doc.add_value(static_cast<Xapian::valueno>(ValueSlot::kCollapseKey),

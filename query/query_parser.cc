@@ -176,15 +176,46 @@ absl::StatusOr<std::vector<Token>> Lex(absl::string_view s) {
   return out;
 }
 
+// A word of a free-text field as a NEAR/ADJ or phrase operand.
+struct FieldTerm {
+  FieldId field;
+  std::string stem;
+  std::string Stored() const { return core::FreeTextTerm(field, stem); }
+};
+
+// A phrase, NEAR or ADJ query (`op`, `window` as Xapian takes them) over
+// `terms`. Title words are in the default field without positions (their
+// positions are on the title field's terms; indexer/document_builder.cc), so
+// when a term is of the default field the query matches the positions in the
+// body (Z terms) or in the title (the same stems as ZS terms). Its weight is
+// the AND of the stored terms, which is the weight OP_PHRASE and OP_NEAR give
+// their terms; the position checks only filter.
+Xapian::Query PositionalQuery(Xapian::Query::op op, const std::vector<FieldTerm>& terms,
+                              Xapian::termcount window) {
+  std::vector<std::string> stored, in_title;
+  bool default_field = false;
+  for (const FieldTerm& t : terms) {
+    stored.push_back(t.Stored());
+    in_title.push_back(core::FreeTextTerm(FieldId::kTitle, t.stem));
+    default_field |= t.field == FieldId::kText;
+  }
+  Xapian::Query positions(op, stored.begin(), stored.end(), window);
+  if (!default_field) return positions;
+  Xapian::Query title(op, in_title.begin(), in_title.end(), window);
+  return Xapian::Query(Xapian::Query::OP_FILTER,
+                       Xapian::Query(Xapian::Query::OP_AND, stored.begin(), stored.end()),
+                       Xapian::Query(Xapian::Query::OP_OR, positions, title));
+}
+
 // One parsed operand.
 struct Node {
   Xapian::Query query;
   bool weighted = false;   // has a scoring part
   bool negated = false;    // from '-' or NOT: to be subtracted by the enclosing AND
   bool empty = true;       // no terms at all (punctuation only): skipped
-  // For NEAR/ADJ: the stored terms of a single word operand (size 1) or a
+  // For NEAR/ADJ: the terms of a single word operand (size 1) or a
   // multi-token word; empty otherwise.
-  std::vector<std::string> near_terms;
+  std::vector<FieldTerm> near_terms;
   size_t begin = 0;
 };
 
@@ -399,14 +430,14 @@ class Parser {
       if (!n.ok()) return n;
       operands.push_back(*std::move(n));
     }
-    std::vector<Xapian::Query> terms;
+    std::vector<FieldTerm> terms;
     size_t words = 0;
     for (const Node& n : operands) {
       if (n.empty) continue;
       if (n.near_terms.empty()) {
         return ErrorAt(n.begin, "NEAR/ADJ works on words and phrases only");
       }
-      for (const std::string& term : n.near_terms) terms.emplace_back(term);
+      terms.insert(terms.end(), n.near_terms.begin(), n.near_terms.end());
       ++words;
     }
     Node out;
@@ -415,14 +446,15 @@ class Parser {
     out.empty = false;
     out.weighted = true;
     if (words < 2) {
-      out.query = Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end());
+      out.query = terms.size() == 1 ? Xapian::Query(terms[0].Stored())
+                                    : PositionalQuery(Xapian::Query::OP_PHRASE, terms, 0);
       return out;
     }
     // The window spans all the operands' words plus `distance` others.
     const Xapian::termcount window =
         static_cast<Xapian::termcount>(terms.size()) + static_cast<Xapian::termcount>(distance);
-    out.query = Xapian::Query(ordered ? Xapian::Query::OP_PHRASE : Xapian::Query::OP_NEAR,
-                              terms.begin(), terms.end(), window);
+    out.query = PositionalQuery(ordered ? Xapian::Query::OP_PHRASE : Xapian::Query::OP_NEAR,
+                                terms, window);
     return out;
   }
 
@@ -465,9 +497,12 @@ class Parser {
     }
   }
 
+  FieldTerm TermOf(const core::Field* field, absl::string_view normalized) {
+    return FieldTerm{field == nullptr ? FieldId::kText : field->id,
+                     analyzer_.Stem(normalized, language_)};
+  }
   std::string StoredTerm(const core::Field* field, absl::string_view normalized) {
-    return core::FreeTextTerm(field == nullptr ? FieldId::kText : field->id,
-                              analyzer_.Stem(normalized, language_));
+    return TermOf(field, normalized).Stored();
   }
 
   // Free text: the word's tokens (one term, or a phrase when the analyzer
@@ -482,7 +517,8 @@ class Parser {
     std::vector<core::Token> tokens;
     Node out = TokensNode(field, t, negated, &tokens);
     if (tokens.size() == 1 && field == nullptr && !negated) {
-      out_->words.push_back(ParsedQuery::Word{t.begin, t.end, tokens[0].term, out.near_terms[0]});
+      out_->words.push_back(
+          ParsedQuery::Word{t.begin, t.end, tokens[0].term, out.near_terms[0].Stored()});
     }
     return out;
   }
@@ -499,12 +535,11 @@ class Parser {
     out.weighted = true;
     std::vector<std::string> stems;
     for (const core::Token& tok : *tokens) {
-      out.near_terms.push_back(StoredTerm(field, tok.term));
-      stems.push_back(analyzer_.Stem(tok.term, language_));
+      out.near_terms.push_back(TermOf(field, tok.term));
+      stems.push_back(out.near_terms.back().stem);
     }
-    out.query = tokens->size() == 1 ? Xapian::Query(out.near_terms[0])
-                                    : Xapian::Query(Xapian::Query::OP_PHRASE,
-                                                    out.near_terms.begin(), out.near_terms.end());
+    out.query = tokens->size() == 1 ? Xapian::Query(out.near_terms[0].Stored())
+                                    : PositionalQuery(Xapian::Query::OP_PHRASE, out.near_terms, 0);
     if (!negated) out_->highlight_phrases.push_back(std::move(stems));
     return out;
   }
@@ -583,7 +618,12 @@ class Parser {
         for (char c : raw) {
           if (absl::ascii_isdigit(c)) compact.push_back(c);
         }
-        out.query = Xapian::Query(core::BooleanTerm(FieldId::kMentionedDate, compact));
+        // A mention is stored at its own precision only, so the period is
+        // every term under its prefix: "2025" is XM2025, XM202506, XM20250614...
+        // At most 1 + 12 + 366 terms: no expansion limit is needed.
+        out.query = Xapian::Query(Xapian::Query::OP_WILDCARD,
+                                  core::BooleanTerm(FieldId::kMentionedDate, compact), 0,
+                                  Xapian::Query::WILDCARD_LIMIT_ERROR, Xapian::Query::OP_OR);
         return out;
       }
       case FieldId::kId:

@@ -87,6 +87,7 @@ void ExpectPhraseSearchFindsDocuments(const std::string& db_path, size_t want) {
     if (tokens.size() < 6) {
       tokens.clear();
       (*analyzer)->Tokenize(article->title, &tokens);
+      field = core::FieldId::kTitle;  // the title's positions are on its own terms
     }
     if (tokens.size() < 2) {
       ++skipped;
