@@ -144,33 +144,40 @@ TEST(CountryFocusTest, NewsHubDatelineCountryIsAFocus) {
   EXPECT_EQ(Codes(a), "gb,ir");
 }
 
-// Outside title and lead, two mentions make a focus when one names the
-// country and the other a city in it; the same name twice does not. A
-// repeated town name keeps the meaning of its earlier qualified mention.
-TEST(CountryFocusTest, FocusFromNameAndCityMentionsAndRepeatedTownNames) {
+// The learned focus model (data/focus_model.txt) on the cases the hand rules
+// it replaced were written for: a country the article is about (title, lead,
+// named again, or named by the name and a city) is a focus; one named once in
+// passing late in a story about another is not. A repeated town name keeps
+// the meaning of its earlier qualified mention.
+TEST(CountryFocusTest, FocusOfTheLearnedModel) {
   const absl::CivilDay date(2020, 6, 1);
   struct Case {
+    const char* title;
     const char* body;
     const char* want;       // sorted codes
     const char* want_focus;
   } cases[] = {
-      {"Farmers met on Monday. Talks went on. Later, envoys from Lebanon came. "
+      {"Fair opens", "Farmers met on Monday. Talks went on. Later, envoys from Lebanon came. "
        "An engineer from Beirut spoke.",
        "lb", "lb"},
-      {"Farmers met on Monday. Talks went on. Later, envoys from Lebanon came. "
+      {"Fair opens", "Farmers met on Monday. Talks went on. Later, envoys from Lebanon came. "
        "Lebanon asked for help.",
-       "lb", ""},
-      {"Farmers met on Monday. Talks went on. Later, envoys from Lebanon came. "
-       "Officials in Peru spoke.",
-       "lb,pe", ""},
-      {"A fair opened in Paris, Texas on Monday. Crowds grew. "
+       "lb", "lb"},
+      {"Peru raises rates",
+       "Peru's central bank raised its main rate on Monday, the third rise this year. Peru's "
+       "inflation rose to 8 percent in May. Analysts expect more rises. The bank said prices of "
+       "food and fuel had driven inflation. One economist compared the rise with one in Chile.",
+       "cl,pe", "pe"},
+      {"Fair opens", "A fair opened in Paris, Texas on Monday. Crowds grew. "
        "Hotels in Paris were full.",
        "us", "us"},
   };
   for (const Case& c : cases) {
-    core::Article a = ExtractFrom("Fair opens", c.body, date);
+    core::Article a = ExtractFrom(c.title, c.body, date);
     EXPECT_EQ(Codes(a), c.want) << c.body;
-    EXPECT_EQ(Codes(a, true), c.want_focus) << c.body;
+    EXPECT_EQ(Codes(a, true), c.want_focus)
+        << c.body << "; matches: "
+        << absl::StrJoin(Extractor().ExplainCountries(a, TestAnalyzer()), " | ");
   }
 }
 

@@ -1,6 +1,7 @@
 #include "indexer/document_builder.h"
 
 #include <set>
+#include <vector>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -39,11 +40,12 @@ TEST(DocumentBuilderTest, StoresTermsValuesAndData) {
   const std::set<std::string> terms = TermsOf(built->doc);
   for (const char* expected :
        {"Qseed", "Uhttps://example.org/seed", "Len", "XSexample-wire", "D20250824", "M202508",
-        "Y2025", "Nir", "Nus", "XNir", "XAali khamenei", "XM2015", "XM2025", "XM202506",
+        "Y2025", "Nir", "Nus", "XNir", "XAali khamenei", "XM2015", "XM202506",
         "ZSkhamenei", "ZStalk", "Ztalk", "Ziran", "Zus", "Zleader"}) {
     EXPECT_TRUE(terms.count(expected)) << "missing term " << expected;
   }
   EXPECT_FALSE(terms.count("XNus")) << "us is not a focus country";
+  EXPECT_FALSE(terms.count("XM2025")) << "a mention is stored at its own precision only";
   EXPECT_EQ(built->id_term, "Qseed");
   using core::ValueSlot;
   auto value = [&](ValueSlot s) { return built->doc.get_value(static_cast<Xapian::valueno>(s)); };
@@ -61,24 +63,54 @@ TEST(DocumentBuilderTest, StoresTermsValuesAndData) {
   EXPECT_TRUE(std::count(built->spelling_words.begin(), built->spelling_words.end(), "iran"));
 }
 
-TEST(DocumentBuilderTest, TitleWordsWeighMoreAndPositionsDoNotCrossIntoBody) {
+std::vector<Xapian::termpos> PositionsOf(const Xapian::Document& doc, const std::string& term,
+                                         Xapian::termcount* wdf) {
+  auto it = doc.termlist_begin();
+  it.skip_to(term);
+  if (it == doc.termlist_end() || *it != term) return {};
+  *wdf = it.get_wdf();
+  return {it.positionlist_begin(), it.positionlist_end()};
+}
+
+TEST(DocumentBuilderTest, TitleWordsWeighMoreAndKeepTheirPositionsInTheTitleField) {
   auto analyzer = core::Analyzer::Create();
   ASSERT_TRUE(analyzer.ok());
   core::Article a;
   a.id = "x";
-  a.title = "nuclear";
+  a.title = "nuclear deal";
   a.body = "talks nuclear";
   a.language = "en";
   auto built = BuildDocument(a, **analyzer, false);
   ASSERT_TRUE(built.ok());
-  auto it = built->doc.termlist_begin();
-  it.skip_to("Znuclear");
-  ASSERT_EQ(*it, "Znuclear");
-  EXPECT_EQ(it.get_wdf(), static_cast<Xapian::termcount>(core::kTitleWdfInText + 1));
-  std::vector<Xapian::termpos> positions(it.positionlist_begin(), it.positionlist_end());
-  ASSERT_EQ(positions.size(), 2u);
-  EXPECT_EQ(positions[0], 1u);
-  EXPECT_GT(positions[1], 1u + kBodyPositionGap);
+  Xapian::termcount wdf = 0;
+  // Default field: the title's weight, the body's positions only.
+  std::vector<Xapian::termpos> positions = PositionsOf(built->doc, "Znuclear", &wdf);
+  EXPECT_EQ(wdf, static_cast<Xapian::termcount>(core::kTitleWdfInText + 1));
+  ASSERT_EQ(positions.size(), 1u);
+  EXPECT_GT(positions[0], 2u + kBodyPositionGap) << "body positions start after the title's";
+  EXPECT_TRUE(PositionsOf(built->doc, "Zdeal", &wdf).empty());
+  EXPECT_EQ(wdf, static_cast<Xapian::termcount>(core::kTitleWdfInText));
+  // Title field: positions 1..n.
+  EXPECT_EQ(PositionsOf(built->doc, "ZSnuclear", &wdf), std::vector<Xapian::termpos>{1});
+  EXPECT_EQ(PositionsOf(built->doc, "ZSdeal", &wdf), std::vector<Xapian::termpos>{2});
+}
+
+TEST(DocumentBuilderTest, MentionedDatesAreOneTermAtTheirOwnPrecision) {
+  auto analyzer = core::Analyzer::Create();
+  ASSERT_TRUE(analyzer.ok());
+  core::Article a;
+  a.id = "x";
+  a.title = "t";
+  a.mentioned_dates = {"2025-08-24", "2025-08", "2024", "2025-8", "x2025"};
+  auto built = BuildDocument(a, **analyzer, false);
+  ASSERT_TRUE(built.ok());
+  std::set<std::string> mentioned;
+  const std::string prefix = core::BooleanTerm(core::FieldId::kMentionedDate, "");
+  for (const std::string& t : TermsOf(built->doc)) {
+    if (t.rfind(prefix, 0) == 0) mentioned.insert(t);
+  }
+  EXPECT_EQ(mentioned, (std::set<std::string>{"XM20250824", "XM202508", "XM2024"}))
+      << "malformed values make no term";
 }
 
 TEST(DocumentBuilderTest, RejectsArticleWithoutId) {

@@ -1,7 +1,10 @@
 #include "indexer/index_writer.h"
 
 #include <algorithm>
+#include <functional>
+#include <optional>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
@@ -24,23 +27,22 @@ IndexWriter::IndexWriter(std::string path, Xapian::WritableDatabase db,
 IndexWriter::~IndexWriter() {
   // A writer dropped without Commit() loses only its uncommitted batch;
   // Xapian's destructor does not commit for us, so do it here (best effort).
-  if (pending_ > 0) (void)Commit();
+  if (pending_ > 0 || !pending_spelling_.empty()) (void)Commit();
 }
 
 namespace {
 
-// Opens `path` for writing, polling while another writer holds the lock
-// (kUnavailable) until `timeout` has passed; the poll interval doubles from
-// 10 ms to 500 ms so a short write by the daemon costs little delay.
-absl::StatusOr<Xapian::WritableDatabase> OpenWhenUnlocked(const std::string& path, int flags,
-                                                          absl::Duration timeout) {
+// Calls `open` until it succeeds or fails for another reason than a held
+// write lock (`locked`), or `timeout` has passed; the poll interval doubles
+// from 10 ms to 500 ms so a short write by the daemon costs little delay.
+absl::StatusOr<Xapian::WritableDatabase> OpenWhenUnlocked(
+    const std::function<absl::StatusOr<Xapian::WritableDatabase>()>& open,
+    const std::function<bool(const absl::Status&)>& locked, absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   absl::Duration pause = absl::Milliseconds(10);
   while (true) {
-    absl::StatusOr<Xapian::WritableDatabase> db =
-        core::CallXapian(absl::StrCat("opening ", path, " for writing"),
-                         [&] { return Xapian::WritableDatabase(path, flags); });
-    if (db.ok() || db.status().code() != absl::StatusCode::kUnavailable) return db;
+    absl::StatusOr<Xapian::WritableDatabase> db = open();
+    if (db.ok() || !locked(db.status())) return db;
     const absl::Time now = absl::Now();
     if (now >= deadline) {
       if (timeout == absl::ZeroDuration()) return db;
@@ -53,19 +55,64 @@ absl::StatusOr<Xapian::WritableDatabase> OpenWhenUnlocked(const std::string& pat
   }
 }
 
-}  // namespace
-
-absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path,
-                                                               const WriterOptions& options) {
+int WriteFlags(const WriterOptions& options) {
   int flags = Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS;
   if (!options.fsync) flags |= Xapian::DB_NO_SYNC;
-  NEWSDEX_ASSIGN_OR_RETURN(Xapian::WritableDatabase db,
-                           OpenWhenUnlocked(path, flags, options.lock_timeout));
-  NEWSDEX_RETURN_IF_ERROR(core::CheckSchemaVersion(db, path));
+  return flags;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Finish(std::string gate_path,
+                                                                 absl::string_view name,
+                                                                 Xapian::WritableDatabase db,
+                                                                 const WriterOptions& options) {
+  const std::string where(name);
+  NEWSDEX_RETURN_IF_ERROR(core::CheckSchemaVersion(db, where));
   NEWSDEX_RETURN_IF_ERROR(core::StampSchemaVersion(db));
   NEWSDEX_ASSIGN_OR_RETURN(Xapian::doccount docs,
                            core::CallXapian("counting documents", [&] { return db.get_doccount(); }));
-  return std::unique_ptr<IndexWriter>(new IndexWriter(path, std::move(db), options, docs == 0));
+  return std::unique_ptr<IndexWriter>(
+      new IndexWriter(std::move(gate_path), std::move(db), options, docs == 0));
+}
+
+absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path,
+                                                               const WriterOptions& options) {
+  const int flags = WriteFlags(options);
+  NEWSDEX_ASSIGN_OR_RETURN(
+      Xapian::WritableDatabase db,
+      OpenWhenUnlocked(
+          [&] {
+            return core::CallXapian(absl::StrCat("opening ", path, " for writing"),
+                                    [&] { return Xapian::WritableDatabase(path, flags); });
+          },
+          // Locally the only kUnavailable is the write lock.
+          [](const absl::Status& s) { return absl::IsUnavailable(s); }, options.lock_timeout));
+  return Finish(path, path, std::move(db), options);
+}
+
+absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Adopt(Xapian::WritableDatabase db,
+                                                                absl::string_view name,
+                                                                const WriterOptions& options) {
+  return Finish("", name, std::move(db), options);
+}
+
+absl::StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::OpenEndpoint(
+    const core::Endpoint& endpoint, const WriterOptions& options,
+    const core::RemoteTimeouts& timeouts) {
+  if (!endpoint.remote()) return Open(endpoint.path, options);
+  const int flags = WriteFlags(options);
+  NEWSDEX_ASSIGN_OR_RETURN(
+      Xapian::WritableDatabase db,
+      OpenWhenUnlocked([&] { return core::OpenForWrite(endpoint, flags, timeouts); },
+                       // A remote lock error and a server that does not answer are
+                       // both kUnavailable; only the first is worth waiting for.
+                       [](const absl::Status& s) {
+                         return absl::IsUnavailable(s) &&
+                                absl::StrContains(s.message(), "DatabaseLockError");
+                       },
+                       options.lock_timeout));
+  return Finish("", endpoint.ToString(), std::move(db), options);
 }
 
 absl::Status IndexWriter::Write(const BuiltDocument& built) {
@@ -75,6 +122,7 @@ absl::Status IndexWriter::Write(const BuiltDocument& built) {
       ++counts_.added;
       if (options_.spelling) {
         for (const std::string& w : built.spelling_words) ++pending_spelling_[w];
+        ++spelling_docs_;
       }
       return absl::OkStatus();
     }
@@ -97,10 +145,13 @@ absl::Status IndexWriter::Write(const BuiltDocument& built) {
     }
     if (options_.spelling) {
       for (const std::string& w : built.spelling_words) ++pending_spelling_[w];
+      ++spelling_docs_;
     }
     return absl::OkStatus();
   }));
-  if (++pending_ >= options_.batch_size) return Commit();
+  if (++pending_ >= options_.batch_size) {
+    return CommitBatch(spelling_docs_ >= options_.spelling_batch_docs);
+  }
   return absl::OkStatus();
 }
 
@@ -120,16 +171,24 @@ absl::Status IndexWriter::Delete(absl::string_view id) {
   return absl::OkStatus();
 }
 
-absl::Status IndexWriter::Commit() {
+absl::Status IndexWriter::Commit() { return CommitBatch(/*spelling=*/true); }
+
+absl::Status IndexWriter::CommitBatch(bool spelling) {
   const int pending = pending_;
   pending_ = 0;
   // No commit lands while a reader holds the gate for its last attempt
   // (core/commit_gate.h).
-  NEWSDEX_ASSIGN_OR_RETURN(core::CommitGate gate,
-                           core::CommitGate::Acquire(path_, core::CommitGate::Mode::kExclusive));
+  std::optional<core::CommitGate> gate;
+  if (!path_.empty()) {
+    NEWSDEX_ASSIGN_OR_RETURN(gate,
+                             core::CommitGate::Acquire(path_, core::CommitGate::Mode::kExclusive));
+  }
   NEWSDEX_RETURN_IF_ERROR(core::CallXapian("committing", [&] {
-    for (const auto& [word, count] : pending_spelling_) db_.add_spelling(word, count);
-    pending_spelling_.clear();
+    if (spelling) {
+      for (const auto& [word, count] : pending_spelling_) db_.add_spelling(word, count);
+      pending_spelling_.clear();
+      spelling_docs_ = 0;
+    }
     db_.set_metadata(core::kLastUpdateKey,
                      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone()));
     if (batch_rewrites_) {

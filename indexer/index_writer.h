@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "core/cluster.h"
 #include "indexer/document_builder.h"
 
 namespace newsdex::indexer {
@@ -32,6 +33,14 @@ struct WriterOptions {
   int batch_size = 1000;
   // Add unstemmed words to the spelling table (for "did you mean").
   bool spelling = true;
+  // A commit that Write() makes for a full batch adds the spelling words only
+  // once this many documents' words have gathered; Commit() always adds them.
+  // Each add_spelling rewrites the word's compressed fragment lists: adding
+  // them per 1,000-document batch was 28% of the instructions of indexing
+  // 4,000 Reuters articles, once at the end 13%; all of Reuters 12% less
+  // CPU (docs/benchmarks.md, "Where indexing time and bytes go"). A kill -9
+  // loses at most these documents' suggestions, never documents.
+  int spelling_batch_docs = 20000;
   // fsync at each commit. Off trades power-loss durability (not crash
   // safety: commits stay atomic) for speed.
   bool fsync = true;
@@ -57,6 +66,20 @@ class IndexWriter {
   // its lock after options.lock_timeout, or the mapped Xapian error.
   static absl::StatusOr<std::unique_ptr<IndexWriter>> Open(const std::string& path,
                                                            const WriterOptions& options);
+  // Takes over `db`, already open for writing (a remote primary, an in-memory
+  // database in tests), and checks and stamps the schema version as Open
+  // does. `name` names it in errors. Its commits take no commit gate: the gate
+  // is a file in a local database directory, which `db` need not have.
+  static absl::StatusOr<std::unique_ptr<IndexWriter>> Adopt(Xapian::WritableDatabase db,
+                                                            absl::string_view name,
+                                                            const WriterOptions& options);
+  // Opens a cluster shard's primary: Open for a path; for tcp:// (an
+  // `xapian-tcpsrv --writable`) core::OpenForWrite, waiting up to
+  // options.lock_timeout while another client holds the remote database's
+  // write lock (a server that does not answer fails at once), then Adopt.
+  static absl::StatusOr<std::unique_ptr<IndexWriter>> OpenEndpoint(
+      const core::Endpoint& endpoint, const WriterOptions& options,
+      const core::RemoteTimeouts& timeouts);
   ~IndexWriter();
 
   // Adds or replaces the article. Commits when the batch is full.
@@ -75,7 +98,11 @@ class IndexWriter {
  private:
   IndexWriter(std::string path, Xapian::WritableDatabase db, const WriterOptions& options,
               bool empty_at_open);
-  std::string path_;
+  static absl::StatusOr<std::unique_ptr<IndexWriter>> Finish(std::string gate_path,
+                                                             absl::string_view name,
+                                                             Xapian::WritableDatabase db,
+                                                             const WriterOptions& options);
+  std::string path_;  // the local directory whose commit gate Commit() takes; "" = none
   Xapian::WritableDatabase db_;
   WriterOptions options_;
   WriteCounts counts_;
@@ -83,10 +110,15 @@ class IndexWriter {
   uint64_t committed_ = 0;
   // The batch replaced or deleted a document: Commit() bumps core::kRewritesKey.
   bool batch_rewrites_ = false;
-  // Spelling words of the current batch with their document counts, handed to
-  // Xapian once per word at Commit(): one add_spelling per word and document
-  // cost about a quarter of the indexing time on Reuters.
+  // Commits the batch; adds the gathered spelling words too if `spelling`.
+  absl::Status CommitBatch(bool spelling);
+  // Spelling words not yet handed to Xapian with their document counts, and
+  // how many documents they came from: added once per word at Commit(), or
+  // at a batch commit after options_.spelling_batch_docs documents (one
+  // add_spelling per word and document cost about a quarter of the indexing
+  // time on Reuters).
   absl::flat_hash_map<std::string, Xapian::termcount> pending_spelling_;
+  int spelling_docs_ = 0;
   // Set when the database held no document at Open(): an id this writer has
   // not written cannot be there, so Write() adds it without looking it up.
   // ids_written_ holds hashes of the ids written since (a collision only costs

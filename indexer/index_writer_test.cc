@@ -1,7 +1,10 @@
 #include "indexer/index_writer.h"
 
 #include <filesystem>
+#include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -142,6 +145,63 @@ TEST_F(IndexWriterTest, RefusesAnotherSchemaVersion) {
   }
   auto w = IndexWriter::Open(dir_.string(), WriterOptions());
   EXPECT_EQ(w.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(IndexWriterTest, RefusesAnIndexOfTheOldSchemaNamingBothVersions) {
+  {
+    Xapian::WritableDatabase db(dir_.string(), Xapian::DB_CREATE_OR_OPEN);
+    Xapian::Document doc;
+    doc.add_boolean_term("Qold");
+    db.add_document(doc);
+    db.set_metadata(core::kSchemaVersionKey, std::to_string(core::kSchemaVersion - 1));
+    db.commit();
+  }
+  auto w = IndexWriter::Open(dir_.string(), WriterOptions());
+  ASSERT_EQ(w.status().code(), absl::StatusCode::kFailedPrecondition);
+  const std::string message(w.status().message());
+  EXPECT_NE(message.find(dir_.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("schema version " + std::to_string(core::kSchemaVersion - 1)),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("re-index"), std::string::npos) << message;
+}
+
+std::set<std::string> SpellingWords(const std::string& path) {
+  Xapian::Database db(path);
+  return std::set<std::string>(db.spellings_begin(), db.spellings_end());
+}
+
+// Batch commits leave the spelling words to gather until
+// spelling_batch_docs documents have them; Commit() always adds them.
+TEST_F(IndexWriterTest, SpellingWaitsForItsOwnBatchOrAnExplicitCommit) {
+  WriterOptions options;
+  options.batch_size = 2;
+  options.spelling_batch_docs = 5;
+  options.fsync = false;
+  auto w = IndexWriter::Open(dir_.string(), options);
+  ASSERT_TRUE(w.ok()) << w.status();
+  const std::vector<std::string> words = {"alpaca", "bison", "camel", "dingo", "eland",
+                                          "ferret", "gecko"};
+  for (size_t i = 0; i < 4; ++i) {
+    ASSERT_TRUE((*w)->Write(Build(words[i], words[i])).ok());
+  }
+  EXPECT_EQ((*w)->committed(), 4u);
+  EXPECT_FALSE(SpellingWords(dir_.string()).count("alpaca")) << "4 of 5 documents";
+  for (size_t i = 4; i < 6; ++i) {
+    ASSERT_TRUE((*w)->Write(Build(words[i], words[i])).ok());
+  }
+  std::set<std::string> spelling = SpellingWords(dir_.string());
+  for (size_t i = 0; i < 6; ++i) EXPECT_TRUE(spelling.count(words[i])) << words[i];
+  ASSERT_TRUE((*w)->Write(Build(words[6], words[6])).ok());
+  EXPECT_FALSE(SpellingWords(dir_.string()).count("gecko"));
+  ASSERT_TRUE((*w)->Commit().ok());
+  EXPECT_TRUE(SpellingWords(dir_.string()).count("gecko"));
+  // Counted once per document, as when each batch added its words.
+  Xapian::Database db(dir_.string());
+  Xapian::TermIterator it = db.spellings_begin();
+  it.skip_to("title");
+  ASSERT_EQ(*it, "title");
+  EXPECT_EQ(it.get_termfreq(), 7u);
 }
 
 TEST_F(IndexWriterTest, SecondWriterIsUnavailable) {

@@ -22,7 +22,9 @@
 #include "core/schema.h"
 #include "core/status_macros.h"
 #include "core/xapian_status.h"
+#include "core/cluster.h"
 #include "indexer/bulk_loader.h"
+#include "indexer/cluster_writer.h"
 #include "indexer/index_writer.h"
 #include "indexer/pipeline.h"
 #include "indexer/reader.h"
@@ -37,6 +39,9 @@ Usage:
   newsdex-index --db DIR [options] PATH...     index files, directories, or - (stdin)
   newsdex-index --db DIR --delete ID...         remove articles by id (repeatable)
   newsdex-index --db DIR --stats                print what the database holds
+  newsdex-index --db DIR --init                 create the empty database and stop
+  newsdex-index --cluster FILE ...              any of the above on a cluster instead
+                                                (docs/deployment.md)
   newsdex-index --extract-only PATH...          print extracted facets as JSON lines
 
 Inputs: plain text (first non-empty line is the title), JSON Lines, Reuters-21578
@@ -45,6 +50,11 @@ format is detected per file from its name and content (see docs/input-formats.md
 
 Options:
   --db DIR            the database (created if missing)
+  --cluster FILE      a cluster file instead of --db: each article is written to its
+                      shard's primary (local or xapian-tcpsrv --writable), --delete
+                      finds it there, --stats shows each shard and the sum
+  --init              create the database (or every primary), empty and stamped with
+                      the schema version, and stop
   --format F          auto (default), text, jsonl or reuters: force the input format
   --batch N           commit every N documents (default 1000)
   --threads N         analysis threads (default: number of cores)
@@ -58,6 +68,9 @@ Options:
                       leaves the database empty). A database that has documents is
                       indexed the normal way. Scratch space: DIR.bulk-tmp
   --shards N          shards (writer threads) for --bulk (default: number of cores)
+                      With --cluster, --bulk writes every shard's primary from its own
+                      thread (in place, no merge; any primary may already hold
+                      documents) and --shards is ignored.
   --data_dir DIR      where the gazetteer files are (default: the build's data/)
   --quiet             no progress line and no summary
   --help              this text
@@ -78,6 +91,8 @@ void OnSignal(int) { g_stop.store(true); }
 struct Flags {
   bool help = false;  // --help: the usage is printed, there is nothing to run
   std::string db;
+  std::string cluster;
+  bool init = false;
   std::string format = "auto";
   int batch = 1000;
   int threads = 0;
@@ -98,13 +113,16 @@ struct Flags {
 };
 
 absl::Status CheckFlags(const Flags& f) {
-  if (f.db.empty() && !f.extract_only) {
+  if (f.db.empty() && f.cluster.empty() && !f.extract_only) {
     return absl::InvalidArgumentError("--db DIR is required (see --help)");
+  }
+  if (!f.db.empty() && !f.cluster.empty()) {
+    return absl::InvalidArgumentError("give --db DIR or --cluster FILE, not both");
   }
   if (f.delete_mode && f.deletes.empty()) {
     return absl::InvalidArgumentError("--delete needs at least one article id");
   }
-  if (!f.stats && !f.delete_mode && f.paths.empty()) {
+  if (!f.stats && !f.delete_mode && !f.init && f.paths.empty()) {
     return absl::InvalidArgumentError("no input PATH given (see --help)");
   }
   if (f.bulk && f.delete_mode) {
@@ -125,6 +143,8 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
   };
   const std::vector<core::Flag> table = {
       core::TextFlag("--db", &f.db),
+      core::TextFlag("--cluster", &f.cluster),
+      core::SwitchFlag("--init", &f.init),
       core::TextFlag("--format", &f.format),
       core::NumberFlag("--batch", 1, &f.batch),
       core::NumberFlag("--threads", 1, &f.threads),
@@ -183,19 +203,23 @@ uint64_t DirectorySize(const std::string& path) {
   return total;
 }
 
-absl::Status PrintStats(const std::string& path) {
-  NEWSDEX_ASSIGN_OR_RETURN(Xapian::Database db,
-                           core::CallXapian(absl::StrCat("opening ", path),
-                                            [&] { return Xapian::Database(path); }));
-  NEWSDEX_RETURN_IF_ERROR(core::CheckSchemaVersion(db, path));
+// What the database at `endpoint` holds (its size on disk when it is local).
+// Adds its document count to *documents.
+absl::Status PrintStats(const core::Endpoint& endpoint, uint64_t* documents) {
+  const std::string name = endpoint.ToString();
+  NEWSDEX_ASSIGN_OR_RETURN(Xapian::Database db, core::OpenForRead(endpoint, {}));
+  NEWSDEX_RETURN_IF_ERROR(core::CheckSchemaVersion(db, name));
   return core::CallXapian("reading stats", [&] {
-    std::cout << "database:        " << path << "\n";
+    std::cout << "database:        " << name << "\n";
     std::cout << "documents:       " << FormatCount(db.get_doccount()) << "\n";
+    *documents += db.get_doccount();
     uint64_t terms = 0;
     for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) ++terms;
     std::cout << "distinct terms:  " << FormatCount(terms) << "\n";
-    std::cout << "size on disk:    " << absl::StrFormat("%.1f MB", DirectorySize(path) / 1e6)
-              << "\n";
+    if (!endpoint.remote()) {
+      std::cout << "size on disk:    "
+                << absl::StrFormat("%.1f MB", DirectorySize(endpoint.path) / 1e6) << "\n";
+    }
     // Value bounds are not tightened by deletions, so scan the slot: about
     // 10 ms per 100,000 documents.
     const auto slot = static_cast<Xapian::valueno>(core::ValueSlot::kDate);
@@ -309,10 +333,28 @@ int Fail(const absl::Status& s) {
   return 2;
 }
 
-// --stats: what the database holds.
-int RunStats(const std::string& db) {
-  absl::Status s = PrintStats(db);
-  return s.ok() ? 0 : Fail(s);
+// --stats: what the database holds; over a cluster, what each shard's primary
+// holds, then the sum.
+int RunStats(const Flags& flags, const std::optional<core::Cluster>& cluster) {
+  uint64_t documents = 0;
+  if (!cluster) {
+    core::Endpoint local;
+    local.path = flags.db;
+    absl::Status s = PrintStats(local, &documents);
+    return s.ok() ? 0 : Fail(s);
+  }
+  for (const core::Shard& shard : cluster->shards) {
+    std::cout << "shard:           " << shard.name << "\n";
+    absl::Status s = PrintStats(shard.primary, &documents);
+    if (!s.ok()) {
+      return Fail(absl::Status(s.code(), absl::StrCat("shard \"", shard.name, "\": ", s.message())));
+    }
+    std::cout << "\n";
+  }
+  std::cout << "cluster:         " << cluster->source << " (" << cluster->shards.size()
+            << " shards)\n";
+  std::cout << "total documents: " << FormatCount(documents) << "\n";
+  return 0;
 }
 
 // --extract-only: each article's facets as a JSON line on stdout.
@@ -346,29 +388,67 @@ std::optional<int> RunBulk(const Flags& flags, const PipelineOptions& options,
   return std::nullopt;
 }
 
-// The normal run: deletes, then the paths through one writer (or only a
-// commit when there are no paths).
-int RunIndex(const Flags& flags, const PipelineOptions& options,
-             const WriterOptions& writer_options, Console& console) {
-  absl::StatusOr<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(flags.db, writer_options);
+// --bulk over a cluster: every shard's primary written from its own thread.
+// Measured on Reuters dev over 2 loopback xapian-tcpsrv primaries: see
+// docs/deployment.md ("Routed writes").
+int RunClusterBulk(const Flags& flags, const core::Cluster& cluster,
+                   const PipelineOptions& options, WriterOptions writer_options,
+                   Console& console) {
+  const bool spelling = writer_options.spelling;
+  writer_options.spelling = false;  // IndexPathsSharded adds them once at the end
+  absl::StatusOr<std::unique_ptr<ClusterWriter>> writer =
+      ClusterWriter::Open(cluster, writer_options);
   if (!writer.ok()) return Fail(writer.status());
-  // Holding the lock now: nothing can be bulk-loading this database.
-  if (absl::Status s = RemoveBulkLeftovers(flags.db); !s.ok()) return Fail(s);
+  PipelineOptions sharded = options;
+  sharded.spelling = spelling;
+  ClusterWriter& w = **writer;
+  absl::StatusOr<PipelineCounts> counts = IndexPathsSharded(
+      flags.paths, w.shard_writers(), sharded, console.SkipReporter(),
+      [&w](size_t shard, const absl::Status& s) { return w.NameShard(shard, s); });
+  if (!counts.ok()) return console.DatabaseFailure(counts.status());
+  if (!flags.quiet) console.PrintSummary(*counts, w.counts(), false);
+  return counts->read == 0 ? 1 : 0;
+}
+
+// The normal run over an open writer (an IndexWriter or a ClusterWriter):
+// deletes, then the paths in input order (or only a commit when there are
+// none).
+template <typename Writer>
+int WriteAll(const Flags& flags, Writer& writer, const PipelineOptions& options,
+             Console& console) {
   for (const std::string& id : flags.deletes) {
-    if (absl::Status s = (*writer)->Delete(id); !s.ok()) return Fail(s);
+    if (absl::Status s = writer.Delete(id); !s.ok()) return Fail(s);
   }
   PipelineCounts counts;
   if (!flags.paths.empty()) {
     absl::StatusOr<PipelineCounts> c =
-        IndexPaths(flags.paths, **writer, options, console.SkipReporter());
+        IndexPaths(flags.paths, writer, options, console.SkipReporter());
     if (!c.ok()) return console.DatabaseFailure(c.status());
     counts = *c;
-  } else if (absl::Status s = (*writer)->Commit(); !s.ok()) {
+  } else if (absl::Status s = writer.Commit(); !s.ok()) {
     return Fail(s);
   }
-  if (!flags.quiet) console.PrintSummary(counts, (*writer)->counts(), !flags.deletes.empty());
+  if (!flags.quiet && !flags.init) {
+    console.PrintSummary(counts, writer.counts(), !flags.deletes.empty());
+  }
   if (!flags.paths.empty() && counts.read == 0) return 1;
   return 0;
+}
+
+int RunIndex(const Flags& flags, const std::optional<core::Cluster>& cluster,
+             const PipelineOptions& options, const WriterOptions& writer_options,
+             Console& console) {
+  if (cluster) {
+    absl::StatusOr<std::unique_ptr<ClusterWriter>> writer =
+        ClusterWriter::Open(*cluster, writer_options);
+    if (!writer.ok()) return Fail(writer.status());
+    return WriteAll(flags, **writer, options, console);
+  }
+  absl::StatusOr<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(flags.db, writer_options);
+  if (!writer.ok()) return Fail(writer.status());
+  // Holding the lock now: nothing can be bulk-loading this database.
+  if (absl::Status s = RemoveBulkLeftovers(flags.db); !s.ok()) return Fail(s);
+  return WriteAll(flags, **writer, options, console);
 }
 
 int Main(int argc, char** argv) {
@@ -377,7 +457,17 @@ int Main(int argc, char** argv) {
   const Flags& flags = *parsed;
   if (flags.help) return 0;
   if (!flags.data_dir.empty()) core::SetDataDir(flags.data_dir);
-  if (flags.stats && flags.paths.empty() && flags.deletes.empty()) return RunStats(flags.db);
+  std::optional<core::Cluster> cluster;
+  if (!flags.cluster.empty()) {
+    absl::StatusOr<core::Cluster> c = core::ReadClusterFile(flags.cluster);
+    if (!c.ok()) return Fail(c.status());
+    cluster = *std::move(c);
+    // Before any thread starts (setenv); see the function's comment.
+    EnableChangesetsForLocalPrimaries(*cluster);
+  }
+  if (flags.stats && flags.paths.empty() && flags.deletes.empty() && !flags.init) {
+    return RunStats(flags, cluster);
+  }
 
   absl::StatusOr<InputFormat> format = ParseInputFormat(flags.format);
   if (!format.ok()) {
@@ -396,7 +486,7 @@ int Main(int argc, char** argv) {
   options.spelling = flags.spelling;
   options.stop = &g_stop;
   std::unique_ptr<FacetExtractor> extractor;
-  if (flags.facets) {
+  if (flags.facets && !flags.paths.empty()) {  // --init and --delete read no article
     absl::StatusOr<std::unique_ptr<FacetExtractor>> e = FacetExtractor::Load(core::DataDir());
     if (!e.ok()) {
       std::cerr << "newsdex-index: loading gazetteers: " << e.status().message() << "\n";
@@ -414,10 +504,13 @@ int Main(int argc, char** argv) {
   writer_options.spelling = flags.spelling;
   writer_options.fsync = flags.fsync;
   writer_options.lock_timeout = flags.lock_timeout;
-  if (flags.bulk) {
+  if (flags.bulk && cluster && !flags.paths.empty()) {
+    return RunClusterBulk(flags, *cluster, options, writer_options, console);
+  }
+  if (flags.bulk && !cluster) {
     if (std::optional<int> exit = RunBulk(flags, options, writer_options, console)) return *exit;
   }
-  return RunIndex(flags, options, writer_options, console);
+  return RunIndex(flags, cluster, options, writer_options, console);
 }
 
 }  // namespace

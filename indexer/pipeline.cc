@@ -27,6 +27,7 @@ struct Batch {
 
 struct BuiltBatch {
   std::vector<absl::StatusOr<BuiltDocument>> docs;
+  std::vector<std::string> ids;  // the article id of each of docs (routing)
   std::vector<core::Article> articles;  // kept for extract-only mode
 };
 
@@ -109,6 +110,7 @@ class Run {
         const bool have_tokens = PrepareArticle(&article, options_.extractor, analyzer,
                                                 build_documents_ ? &tokens : nullptr);
         if (build_documents_) {
+          built.ids.push_back(article.id);
           built.docs.push_back(BuildDocument(article, analyzer, options_.spelling,
                                              have_tokens ? &tokens.title : nullptr,
                                              have_tokens ? &tokens.body : nullptr));
@@ -217,34 +219,53 @@ bool PrepareArticle(core::Article* article, const FacetExtractor* extractor,
   return tokens != nullptr;
 }
 
-absl::StatusOr<PipelineCounts> IndexPaths(const std::vector<std::string>& paths,
-                                          IndexWriter& writer,
-                                          const PipelineOptions& options,
-                                          const ErrorCallback& on_error) {
+namespace {
+
+// The in-order write of IndexPaths: each built document to `write` with its
+// article id, then `commit` once at the end.
+absl::StatusOr<PipelineCounts> WriteInOrder(
+    const std::vector<std::string>& paths, const PipelineOptions& options,
+    const ErrorCallback& on_error,
+    const std::function<absl::Status(absl::string_view id, const BuiltDocument&)>& write,
+    const std::function<absl::Status()>& commit) {
   NEWSDEX_ASSIGN_OR_RETURN(
       PipelineCounts counts,
       RunPipeline(paths, options, on_error, /*build_documents=*/true,
                   [&](BuiltBatch& batch, Run& run) -> absl::Status {
-                    for (auto& doc : batch.docs) {
-                      if (!doc.ok()) {
-                        run.ReportError(doc.status());
+                    for (size_t i = 0; i < batch.docs.size(); ++i) {
+                      if (!batch.docs[i].ok()) {
+                        run.ReportError(batch.docs[i].status());
                         continue;
                       }
-                      NEWSDEX_RETURN_IF_ERROR(writer.Write(*doc));
+                      NEWSDEX_RETURN_IF_ERROR(write(batch.ids[i], *batch.docs[i]));
                       ++run.written_;
                     }
                     return absl::OkStatus();
                   }));
-  NEWSDEX_RETURN_IF_ERROR(writer.Commit());
+  NEWSDEX_RETURN_IF_ERROR(commit());
   return counts;
 }
 
-size_t ShardOf(absl::string_view id_term, size_t shards) {
-  // FNV-1a rather than absl::Hash: absl seeds its hash per process, and a
-  // shard must not depend on the run.
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : id_term) h = (h ^ c) * 1099511628211ull;
-  return static_cast<size_t>(h % shards);
+}  // namespace
+
+absl::StatusOr<PipelineCounts> IndexPaths(const std::vector<std::string>& paths,
+                                          IndexWriter& writer,
+                                          const PipelineOptions& options,
+                                          const ErrorCallback& on_error) {
+  return WriteInOrder(
+      paths, options, on_error,
+      [&](absl::string_view, const BuiltDocument& doc) { return writer.Write(doc); },
+      [&] { return writer.Commit(); });
+}
+
+absl::StatusOr<PipelineCounts> IndexPaths(const std::vector<std::string>& paths,
+                                          ClusterWriter& writer,
+                                          const PipelineOptions& options,
+                                          const ErrorCallback& on_error) {
+  return WriteInOrder(
+      paths, options, on_error,
+      [&](absl::string_view id, const BuiltDocument& doc) { return writer.Write(id, doc); },
+      [&] { return writer.Commit(); });
 }
 
 namespace {
@@ -311,8 +332,12 @@ class ShardQueues {
 absl::StatusOr<PipelineCounts> IndexPathsSharded(const std::vector<std::string>& paths,
                                                  const std::vector<IndexWriter*>& shards,
                                                  const PipelineOptions& options,
-                                                 const ErrorCallback& on_error) {
+                                                 const ErrorCallback& on_error,
+                                                 const ShardErrorNamer& name_error) {
   assert(!shards.empty());
+  auto named = [&name_error](size_t shard, absl::Status s) {
+    return name_error ? name_error(shard, s) : s;
+  };
   ShardQueues queues(shards.size());
   // Counted over the whole run by each writer for its own documents, then
   // handed to Xapian once per word and run (see the header): each word goes,
@@ -329,13 +354,13 @@ absl::StatusOr<PipelineCounts> IndexPathsSharded(const std::vector<std::string>&
   };
   std::vector<std::thread> writers;
   for (size_t i = 0; i < shards.size(); ++i) {
-    writers.emplace_back([&queues, &shards, &spelling, &spelling_shard, i] {
+    writers.emplace_back([&queues, &shards, &spelling, &spelling_shard, &named, i] {
       std::vector<BuiltDocument> docs;
       while (queues.Pop(i, &docs)) {
         for (const BuiltDocument& doc : docs) {
           absl::Status s = shards[i]->Write(doc);
           if (!s.ok()) {
-            queues.Fail(std::move(s));
+            queues.Fail(named(i, std::move(s)));
             return;
           }
           for (const std::string& w : doc.spelling_words) ++spelling[i][w];
@@ -363,19 +388,20 @@ absl::StatusOr<PipelineCounts> IndexPathsSharded(const std::vector<std::string>&
         }
       });
       if (s.ok()) s = shards[i]->Commit();
-      if (!s.ok()) queues.Fail(std::move(s));
+      if (!s.ok()) queues.Fail(named(i, std::move(s)));
     });
   }
   absl::StatusOr<PipelineCounts> counts =
       RunPipeline(paths, options, on_error, /*build_documents=*/true,
                   [&](BuiltBatch& batch, Run& run) -> absl::Status {
                     std::vector<std::vector<BuiltDocument>> routed(shards.size());
-                    for (auto& doc : batch.docs) {
+                    for (size_t d = 0; d < batch.docs.size(); ++d) {
+                      auto& doc = batch.docs[d];
                       if (!doc.ok()) {
                         run.ReportError(doc.status());
                         continue;
                       }
-                      routed[ShardOf(doc->id_term, shards.size())].push_back(
+                      routed[ShardOf(batch.ids[d], shards.size())].push_back(
                           std::move(doc).value());
                       ++run.written_;
                     }

@@ -19,6 +19,8 @@
 #include "absl/strings/string_view.h"
 #include "core/analyzer.h"
 #include "core/article.h"
+#include "core/cluster.h"
+#include "indexer/cluster_writer.h"
 #include "indexer/index_writer.h"
 #include "indexer/reader.h"
 
@@ -54,8 +56,16 @@ absl::StatusOr<PipelineCounts> IndexPaths(const std::vector<std::string>& paths,
                                           const PipelineOptions& options,
                                           const ErrorCallback& on_error);
 
+// IndexPaths into a cluster: each article to its shard's writer
+// (ClusterWriter::Write), in input order; commits every shard at the end.
+absl::StatusOr<PipelineCounts> IndexPaths(const std::vector<std::string>& paths,
+                                          ClusterWriter& writer,
+                                          const PipelineOptions& options,
+                                          const ErrorCallback& on_error);
+
 // Like IndexPaths, but spreads the documents over several writers, each fed by
-// its own thread: a document goes to shards[hash(id) % shards.size()], so all
+// its own thread: a document goes to shards[ShardOf(id, shards.size())] (the
+// cluster's routing, so a ClusterWriter's shard_writers() may be given), so all
 // versions of one id meet in one shard, in input order. Commits every shard at
 // the end. The writers' databases must be distinct (Xapian allows one writer
 // per database); see indexer/bulk_loader.h for merging them.
@@ -66,14 +76,18 @@ absl::StatusOr<PipelineCounts> IndexPaths(const std::vector<std::string>& paths,
 // per word and batch or per word and shard. Each shard's spelling table alone
 // is therefore not that of its documents; the shards' union (what compaction
 // makes of them) is.
+// A writer's error is passed through `name_error` (when given) with its shard
+// index, so the caller can say which shard failed (ClusterWriter::NameShard).
 // REQUIRES: the shard writers were opened with spelling off.
+using ShardErrorNamer = std::function<absl::Status(size_t shard, const absl::Status&)>;
 absl::StatusOr<PipelineCounts> IndexPathsSharded(const std::vector<std::string>& paths,
                                                  const std::vector<IndexWriter*>& shards,
                                                  const PipelineOptions& options,
-                                                 const ErrorCallback& on_error);
+                                                 const ErrorCallback& on_error,
+                                                 const ShardErrorNamer& name_error = nullptr);
 
-// The shard of `id_term` among `shards` (stable within and across runs).
-size_t ShardOf(absl::string_view id_term, size_t shards);
+// The one routing function (stable within and across runs): core/cluster.h.
+using core::ShardOf;
 
 // Extract-only: reads `paths`, extracts facets (language detected when the
 // input gives none) and calls `on_article` in input order. No database.

@@ -17,6 +17,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "core/article.h"
+#include "core/cluster.h"
 #include "core/flags.h"
 #include "core/status_macros.h"
 #include "query/search.h"
@@ -25,6 +26,7 @@ namespace newsdex::query {
 namespace {
 
 constexpr char kUsage[] = R"(Usage: newsdex-search --db DIR [options] QUERY...
+       newsdex-search --cluster FILE [options] QUERY...
 
 Searches a newsdex index. QUERY uses the query language of docs/query-syntax.md
 (words, "phrases", AND OR NOT, +word -word, (groups), NEAR NEAR/n ADJ ADJ/n,
@@ -33,7 +35,11 @@ mentioned: date:2025-06..2025-08). Several QUERY arguments are joined by
 spaces; an empty query lists every document (useful with filters).
 
 Options (each VALUE may also be given as --flag=VALUE):
-  --db DIR            index directory or stub file (required)
+  --db DIR            index directory or stub file
+  --cluster FILE      a cluster file (docs/deployment.md) instead of --db: one
+                      replica per shard, another when one does not answer;
+                      answers leaving out a shard none of whose replicas
+                      answers say so ("partial")
   --country X         filter: mentions country X (code, name or alias);
                       repeatable, values of one filter are ORed
   --about X           filter: is about / reports from country X; repeatable
@@ -63,6 +69,7 @@ Exit status: 0 on success, 1 for a search error, 2 for bad usage.
 struct Flags {
   bool help = false;  // --help: the usage is printed, there is nothing to run
   std::string db;
+  std::string cluster;
   SearchRequest request;
   bool json = false;
   std::string related, article;
@@ -89,6 +96,10 @@ void PrintTable(const SearchResponse& r) {
                                absl::ToDoubleMilliseconds(r.elapsed),
                                r.timed_out ? " (time limit reached)" : "");
   if (!r.query_warning.empty()) std::cout << "warning: " << r.query_warning << "\n";
+  if (r.partial) {
+    std::cout << "partial: shards not answering: " << absl::StrJoin(r.missing_shards, ", ")
+              << "\n";
+  }
   if (!r.suggestion.empty()) std::cout << "did you mean: " << r.suggestion << "\n";
   for (const Hit& h : r.hits) {
     std::cout << absl::StrFormat("\n%3d. %s  %-10s  %7.3f  %s\n", h.rank + 1,
@@ -140,6 +151,7 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
   SearchRequest& r = f.request;
   const std::vector<core::Flag> table = {
       core::TextFlag("--db", &f.db),
+      core::TextFlag("--cluster", &f.cluster),
       core::RepeatedFlag("--country", &r.countries),
       core::RepeatedFlag("--about", &r.about_countries),
       core::RepeatedFlag("--actor", &r.actors),
@@ -186,7 +198,9 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
                            core::ParseFlags(argc, argv, table, query_word, options));
   f.help = parsed == core::FlagsParsed::kHelp;
   if (f.help) return f;
-  if (f.db.empty()) return absl::InvalidArgumentError("--db is required (see --help)");
+  if (f.db.empty() == f.cluster.empty()) {
+    return absl::InvalidArgumentError("give --db DIR or --cluster FILE (see --help)");
+  }
   r.q = absl::StrJoin(query_words, " ");
   return f;
 }
@@ -207,10 +221,15 @@ absl::Status PrintRelated(Searcher& searcher, const Flags& flags) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::unique_ptr<Searcher>> OpenSearcher(const Flags& flags) {
+  if (flags.cluster.empty()) return Searcher::Open(flags.db, SearcherOptions());
+  NEWSDEX_ASSIGN_OR_RETURN(core::Cluster cluster, core::ReadClusterFile(flags.cluster));
+  return Searcher::OpenCluster(cluster, SearcherOptions());
+}
+
 // What the flags ask for: statistics, one article, related articles or a search.
 absl::Status Run(const Flags& flags) {
-  NEWSDEX_ASSIGN_OR_RETURN(std::unique_ptr<Searcher> searcher,
-                           Searcher::Open(flags.db, SearcherOptions()));
+  NEWSDEX_ASSIGN_OR_RETURN(std::unique_ptr<Searcher> searcher, OpenSearcher(flags));
   if (flags.stats) {
     NEWSDEX_ASSIGN_OR_RETURN(IndexStats stats, searcher->Stats());
     std::cout << IndexStatsJson(stats) << "\n";

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "core/schema.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "query/test_index.h"
@@ -56,12 +58,24 @@ TEST_F(QueryParserTest, BuildsExpectedXapianQueries) {
       {"+nuclear -iran -israel", "Query((Znuclear AND_NOT (Ziran OR Zisrael)))"},
       {"-iran", "Query((<alldocuments> AND_NOT Ziran))"},
       {"(iran OR israel) talks", "Query(((Ziran OR Zisrael) AND Ztalk))"},
-      {"\"nuclear talks\"", "Query((Znuclear PHRASE 2 Ztalk))"},
-      {"\xE2\x80\x9Cnuclear talks\xE2\x80\x9D", "Query((Znuclear PHRASE 2 Ztalk))"},
-      {"U.S.-Iran", "Query((Zus PHRASE 2 Ziran))"},
-      {"nuclear NEAR talks", "Query((Znuclear NEAR 12 Ztalk))"},
-      {"nuclear NEAR/3 talks", "Query((Znuclear NEAR 5 Ztalk))"},
-      {"nuclear ADJ/2 talks", "Query((Znuclear PHRASE 4 Ztalk))"},
+      {"\"nuclear talks\"",
+       "Query(((Znuclear AND Ztalk) FILTER "
+       "((Znuclear PHRASE 2 Ztalk) OR (ZSnuclear PHRASE 2 ZStalk))))"},
+      {"\xE2\x80\x9Cnuclear talks\xE2\x80\x9D",
+       "Query(((Znuclear AND Ztalk) FILTER "
+       "((Znuclear PHRASE 2 Ztalk) OR (ZSnuclear PHRASE 2 ZStalk))))"},
+      {"U.S.-Iran",
+       "Query(((Zus AND Ziran) FILTER "
+       "((Zus PHRASE 2 Ziran) OR (ZSus PHRASE 2 ZSiran))))"},
+      {"nuclear NEAR talks",
+       "Query(((Znuclear AND Ztalk) FILTER "
+       "((Znuclear NEAR 12 Ztalk) OR (ZSnuclear NEAR 12 ZStalk))))"},
+      {"nuclear NEAR/3 talks",
+       "Query(((Znuclear AND Ztalk) FILTER "
+       "((Znuclear NEAR 5 Ztalk) OR (ZSnuclear NEAR 5 ZStalk))))"},
+      {"nuclear ADJ/2 talks",
+       "Query(((Znuclear AND Ztalk) FILTER "
+       "((Znuclear PHRASE 4 Ztalk) OR (ZSnuclear PHRASE 4 ZStalk))))"},
       {"title:nuclear", "Query(ZSnuclear)"},
       {"title:\"nuclear talks\"", "Query((ZSnuclear PHRASE 2 ZStalk))"},
       {"title:(iran OR israel)", "Query((ZSiran OR ZSisrael))"},
@@ -73,7 +87,7 @@ TEST_F(QueryParserTest, BuildsExpectedXapianQueries) {
       {"about:ir", "Query(XNir)"},
       {"source:\"Reuters Wire\"", "Query(XSreuters-wire)"},
       {"lang:EN", "Query(Len)"},
-      {"mentioned:2025-06", "Query(XM202506)"},
+      {"mentioned:2025-06", "Query(WILDCARD OR XM202506)"},
       {"date:2025-06-01..2025-08-31", "Query((M202506 OR M202507 OR M202508))"},
       {"date:2025-06", "Query(M202506)"},
       {"date:2024-02", "Query(M202402)"},
@@ -81,7 +95,9 @@ TEST_F(QueryParserTest, BuildsExpectedXapianQueries) {
       {"date:..2025-06", "Query(VALUE_LE 0 20250630)"},
       {"date:2025-06..", "Query(VALUE_GE 0 20250601)"},
       {"actor:kham*", "Query(WILDCARD SYNONYM XAkham)"},
-      {"10:30 meeting", "Query(((Z10 PHRASE 2 Z30) AND Zmeet))"},
+      {"10:30 meeting",
+       "Query((((Z10 AND Z30) FILTER "
+       "((Z10 PHRASE 2 Z30) OR (ZS10 PHRASE 2 ZS30))) AND Zmeet))"},
       {"!!! nuclear", "Query(Znuclear)"},
   };
   for (const Case& c : kCases) {
@@ -165,6 +181,126 @@ TEST_F(QueryParserTest, FallbackTreatsEverythingAsWords) {
   EXPECT_EQ(p.query.get_description(), "Query((Znuclear AND Ztalk))");
   EXPECT_EQ(parser_->ParseAsWords("   ").query.get_description(), "Query(<alldocuments>)");
   EXPECT_EQ(parser_->ParseAsWords("!!").query.get_description(), "Query()");
+}
+
+// The index before schema version 2 also kept the title's positions on the
+// default field's terms (Z); version 2 keeps them on the title field (ZS) only.
+// Rebuilds that layout from a current document: every ZS position again on Z,
+// adding no wdf.
+Xapian::Document WithTitlePositionsOnDefaultField(Xapian::Document doc) {
+  const std::string title_prefix = core::FreeTextTerm(core::FieldId::kTitle, "");
+  std::vector<std::pair<std::string, std::vector<Xapian::termpos>>> title;
+  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+    const std::string term = *it;
+    if (!absl::StartsWith(term, title_prefix)) continue;
+    std::vector<Xapian::termpos> positions(it.positionlist_begin(), it.positionlist_end());
+    title.emplace_back(core::FreeTextTerm(core::FieldId::kText, term.substr(title_prefix.size())),
+                       std::move(positions));
+  }
+  for (const auto& [term, positions] : title) {
+    for (Xapian::termpos p : positions) doc.add_posting(term, p, 0);
+  }
+  return doc;
+}
+
+std::vector<std::pair<Xapian::docid, double>> Ranked(const Xapian::Database& db,
+                                                     const Xapian::Query& q) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(q);
+  std::vector<std::pair<Xapian::docid, double>> out;
+  const Xapian::MSet mset = enquire.get_mset(0, 100);
+  for (auto it = mset.begin(); it != mset.end(); ++it) out.emplace_back(*it, it.get_weight());
+  return out;
+}
+
+// Phrase, NEAR and ADJ queries of the default field answer on the current
+// layout exactly what the plain positional query answered on the old one
+// (same documents, same weights), in the title, in the body and not across.
+TEST_F(QueryParserTest, PositionalQueriesMatchTitleAndBodyAsWithTitlePositionsOnBothFields) {
+  const std::vector<core::Article> articles = {
+      testing::MakeArticle("1", "Nuclear talks resume", "Diplomats met in Vienna."),
+      testing::MakeArticle("2", "Vienna meeting", "The nuclear talks resume today in Vienna."),
+      testing::MakeArticle("3", "Iran nuclear", "Talks resume in Geneva."),
+      testing::MakeArticle("4", "Talks on nuclear plans", "A nuclear plant and more talks."),
+      testing::MakeArticle("5", "U.S.-Iran talks", "Officials met; nuclear issues stayed open."),
+      testing::MakeArticle("6", "Markets", "Shares rose. Nuclear stocks fell; talks later."),
+  };
+  Xapian::WritableDatabase current = testing::BuildIndex(articles);
+  Xapian::WritableDatabase old("", Xapian::DB_BACKEND_INMEMORY);
+  for (Xapian::docid d = 1; d <= current.get_lastdocid(); ++d) {
+    old.add_document(WithTitlePositionsOnDefaultField(current.get_document(d)));
+  }
+  using Q = Xapian::Query;
+  auto terms = [](std::initializer_list<const char*> t) {
+    return std::vector<std::string>(t.begin(), t.end());
+  };
+  auto positional = [](Q::op op, const std::vector<std::string>& t, Xapian::termcount window) {
+    return Q(op, t.begin(), t.end(), window);
+  };
+  struct Case {
+    const char* query;
+    Q old_query;  // what the parser built for the old layout
+  };
+  const std::vector<Case> kCases = {
+      {"\"nuclear talks\"", positional(Q::OP_PHRASE, terms({"Znuclear", "Ztalk"}), 2)},
+      {"\"talks resume\"", positional(Q::OP_PHRASE, terms({"Ztalk", "Zresum"}), 2)},
+      {"nuclear NEAR/2 talks", positional(Q::OP_NEAR, terms({"Znuclear", "Ztalk"}), 4)},
+      {"talks ADJ/3 nuclear", positional(Q::OP_PHRASE, terms({"Ztalk", "Znuclear"}), 5)},
+      {"nuclear NEAR talks", positional(Q::OP_NEAR, terms({"Znuclear", "Ztalk"}), 12)},
+      {"U.S.-Iran", positional(Q::OP_PHRASE, terms({"Zus", "Ziran"}), 2)},
+      {"title:nuclear NEAR/2 talks", positional(Q::OP_NEAR, terms({"ZSnuclear", "Ztalk"}), 4)},
+      {"\"nuclear talks\" vienna",
+       Q(Q::OP_AND, positional(Q::OP_PHRASE, terms({"Znuclear", "Ztalk"}), 2), Q("Zvienna"))},
+  };
+  for (const Case& c : kCases) {
+    absl::StatusOr<ParsedQuery> p = parser_->Parse(c.query);
+    ASSERT_TRUE(p.ok()) << c.query << ": " << p.status();
+    const auto want = Ranked(old, c.old_query);
+    const auto got = Ranked(current, p->query);
+    EXPECT_FALSE(want.empty()) << c.query << " matches something";
+    ASSERT_EQ(got.size(), want.size()) << c.query;
+    for (size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(got[i].first, want[i].first) << c.query << " rank " << i;
+      EXPECT_NEAR(got[i].second, want[i].second, 1e-9) << c.query << " rank " << i;
+    }
+  }
+  // Not across the title/body boundary: "Iran nuclear" + "Talks resume...".
+  absl::StatusOr<ParsedQuery> across = parser_->Parse("\"nuclear talks resume\"");
+  ASSERT_TRUE(across.ok());
+  for (const auto& [docid, weight] : Ranked(current, across->query)) EXPECT_NE(docid, 3u);
+  // A window wider than the gap between title and body still pairs a title
+  // word with a title word or a body word with a body word only (the old
+  // layout's positions let "NEAR/200" pair the two; docs/query-syntax.md).
+  absl::StatusOr<ParsedQuery> wide = parser_->Parse("iran NEAR/200 resume");
+  ASSERT_TRUE(wide.ok());
+  EXPECT_TRUE(Ranked(current, wide->query).empty());
+}
+
+// A mention is stored at its own precision; a period finds the mentions of
+// its days and months too.
+TEST_F(QueryParserTest, MentionedPeriodsFindFinerMentions) {
+  std::vector<core::Article> articles = {
+      testing::MakeArticle("day", "a", "b"), testing::MakeArticle("month", "a", "b"),
+      testing::MakeArticle("year", "a", "b"), testing::MakeArticle("other", "a", "b")};
+  articles[0].mentioned_dates = {"2025-06-14"};
+  articles[1].mentioned_dates = {"2025-06"};
+  articles[2].mentioned_dates = {"2025"};
+  articles[3].mentioned_dates = {"2024-06-14", "2026"};
+  Xapian::WritableDatabase db = testing::BuildIndex(articles);
+  auto matches = [&](const char* q) {
+    absl::StatusOr<ParsedQuery> p = parser_->Parse(q);
+    EXPECT_TRUE(p.ok()) << q << ": " << p.status();
+    std::vector<Xapian::docid> out;
+    if (!p.ok()) return out;
+    for (const auto& [docid, weight] : Ranked(db, p->query)) out.push_back(docid);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(matches("mentioned:2025"), (std::vector<Xapian::docid>{1, 2, 3}));
+  EXPECT_EQ(matches("mentioned:2025-06"), (std::vector<Xapian::docid>{1, 2}));
+  EXPECT_EQ(matches("mentioned:2025-06-14"), (std::vector<Xapian::docid>{1}));
+  EXPECT_EQ(matches("mentioned:2024"), (std::vector<Xapian::docid>{4}));
+  EXPECT_TRUE(matches("mentioned:2025-07").empty());
 }
 
 // Thousands of random strings: the parser returns a query or

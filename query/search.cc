@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
@@ -16,6 +17,7 @@
 #include "core/xapian_status.h"
 #include "query/date_query.h"
 #include "query/facet_columns.h"
+#include "query/parallel_ranking.h"
 #include "query/query_parser.h"
 #include "query/search_exec_internal.h"
 #include "query/search_plan.h"
@@ -167,6 +169,7 @@ struct ParsedSearch {
   ParsedQuery parsed;
   std::string query_warning;
   SearchFilters filters;
+  int searches_in_flight = 1;  // in the process when this one began, itself included
 };
 
 // How a parsed search will be run and counted.
@@ -178,12 +181,100 @@ struct SearchPlan {
   CountingInputs inputs;
   CountingPlan counting;
   std::shared_ptr<const FacetColumns> columns;  // the snapshot, when counting.columns
+  // The ranked pass runs as two docid ranges (PlanSplitRanking).
+  bool split_ranking = false;
 };
 
 // What running a search left to render (its hits are read while it runs).
 struct SearchRun {
-  Xapian::MSet page;  // empty when the page pass did not run
+  internal::RankedPage page;  // empty when the page pass did not run
   std::unique_ptr<CountingRun> counting;
+};
+
+// The key makers of the date orders. Each Enquire that sorts by date has its
+// own: nothing Xapian is shared between threads.
+struct DateOrders {
+  DateOrders() {
+    newest_first.add_value(Slot(ValueSlot::kDate), /*reverse=*/true, /*defvalue=*/"");
+    // Undated documents sort after dated ones in both directions.
+    oldest_first.add_value(Slot(ValueSlot::kDate), /*reverse=*/false, /*defvalue=*/"~");
+  }
+  // Sets `enquire`'s order for a ranked page sorted by `sort`.
+  void Apply(SortOrder sort, Xapian::Enquire& enquire) {
+    switch (sort) {
+      case SortOrder::kRelevance:
+      case SortOrder::kRelevanceRecency:
+        enquire.set_sort_by_relevance();
+        break;
+      case SortOrder::kNewest:
+        if (by_value) {
+          return enquire.set_sort_by_value_then_relevance(Slot(ValueSlot::kDate), true);
+        }
+        enquire.set_sort_by_key_then_relevance(&newest_first, false);
+        break;
+      case SortOrder::kOldest:
+        if (by_value) {
+          return enquire.set_sort_by_value_then_relevance(Slot(ValueSlot::kDate), false);
+        }
+        enquire.set_sort_by_key_then_relevance(&oldest_first, false);
+        break;
+    }
+  }
+  Xapian::MultiValueKeyMaker newest_first, oldest_first;
+  // Remote shards: xapian-tcpsrv runs no KeyMaker (UnimplementedError), so
+  // the date slot sorts by itself; undated articles then come first in
+  // oldest-first order.
+  bool by_value = false;
+};
+
+bool SortsByKey(SortOrder sort) { return sort == SortOrder::kNewest || sort == SortOrder::kOldest; }
+
+// A second handle on the local database a Searcher reads, with its Enquire,
+// for work on another thread. Opened at the first query that needs it (a
+// daemon's workers on a small index never hold the extra file descriptors).
+class SecondHandle {
+ public:
+  enum Use { kCounting, kRanking };
+  explicit SecondHandle(Use use) : use_(use) {}
+  // Opens the database at `path` unless open. Throws Xapian errors.
+  void Open(const std::string& path) {
+    if (db_) return;
+    db_.emplace(path);
+    ResetEnquire();
+  }
+  // Whether the handle reads `revision`, reopening it once if not (a commit
+  // came between the two handles' opens or reopens). Throws Xapian errors.
+  bool AtRevision(Xapian::rev revision) {
+    if (db_->get_revision() == revision) return true;
+    db_->reopen();
+    ResetEnquire();
+    return db_->get_revision() == revision;
+  }
+  void Reopen() {
+    if (db_) db_->reopen();
+  }
+  void ResetEnquire() {
+    enquire_.reset();
+    if (!db_) return;
+    enquire_ = std::make_unique<Xapian::Enquire>(*db_);
+    if (use_ == kCounting) {
+      enquire_->set_weighting_scheme(Xapian::BoolWeight());
+      enquire_->set_docid_order(Xapian::Enquire::DONT_CARE);
+    } else {
+      enquire_->set_docid_order(Xapian::Enquire::ASCENDING);
+    }
+  }
+  void Close() {
+    enquire_.reset();
+    db_.reset();
+  }
+  Xapian::Database* db() { return db_ ? &*db_ : nullptr; }
+  Xapian::Enquire* enquire() { return enquire_.get(); }
+
+ private:
+  const Use use_;
+  std::optional<Xapian::Database> db_;
+  std::unique_ptr<Xapian::Enquire> enquire_;
 };
 
 absl::Status CheckPaging(const SearchRequest& request) {
@@ -253,9 +344,6 @@ class Searcher::Impl {
     if (options_.resolver == nullptr) options_.resolver = MakeFacetResolver();
     if (options_.language.empty()) options_.language = "en";
     ResetEnquires();
-    newest_first_.add_value(Slot(ValueSlot::kDate), /*reverse=*/true, /*defvalue=*/"");
-    // Undated documents sort after dated ones in both directions.
-    oldest_first_.add_value(Slot(ValueSlot::kDate), /*reverse=*/false, /*defvalue=*/"~");
   }
 
   void ResetEnquires() {
@@ -265,56 +353,66 @@ class Searcher::Impl {
     count_enquire_->set_weighting_scheme(Xapian::BoolWeight());
     count_enquire_->set_docid_order(Xapian::Enquire::DONT_CARE);
     recency_query_.reset();
-    ResetBesideEnquire();
-  }
-  // Only the counting handle's Enquire: a search in progress holds the others.
-  void ResetBesideEnquire() {
-    beside_enquire_.reset();
-    if (!beside_db_) return;
-    beside_enquire_ = std::make_unique<Xapian::Enquire>(*beside_db_);
-    beside_enquire_->set_weighting_scheme(Xapian::BoolWeight());
-    beside_enquire_->set_docid_order(Xapian::Enquire::DONT_CARE);
+    count_handle_.ResetEnquire();
+    split_handle_.ResetEnquire();
   }
 
-  // Enables counting beside the ranked pass for the database at `path`; the
-  // second handle opens at the first query big enough to use it (a daemon's
-  // workers on a small index never hold twice the file descriptors).
+  // Enables the second handle for the database at `path` (counting beside
+  // the ranked pass, the upper range of a split ranked pass); it opens at the
+  // first query big enough to use it (a daemon's workers on a small index
+  // never hold twice the file descriptors).
   void InitBeside(const std::string& path) {
-    if (options_.parallel_count_min_postings > 0) beside_path_ = path;
+    if (options_.parallel_count_min_postings > 0 || options_.parallel_rank_min_postings >= 0) {
+      beside_path_ = path;
+    }
   }
 
-  // Whether the counting passes of `query` should run beside its ranked pass:
-  // a term of the query has at least options_.parallel_count_min_postings
-  // postings (below that a thread costs more than it saves) and the second
-  // handle is open at db_'s revision. Throws Xapian errors.
-  bool CountBesideRanking(const Xapian::Query& query) {
-    if (beside_path_.empty()) return false;
+  // Postings of `query`'s largest term; the document count for a match-all.
+  // Throws Xapian errors.
+  Xapian::doccount LargestPostings(const Xapian::Query& query) const {
+    if (query.get_type() == Xapian::Query::LEAF_MATCH_ALL) return db_.get_doccount();
     Xapian::doccount biggest = 0;
     for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
       biggest = std::max(biggest, db_.get_termfreq(*t));
     }
-    if (query.get_type() == Xapian::Query::LEAF_MATCH_ALL) biggest = db_.get_doccount();
-    if (biggest < static_cast<Xapian::doccount>(options_.parallel_count_min_postings)) return false;
-    if (!beside_db_) {
-      absl::Status s = core::CallXapian("opening a counting handle", [&] {
-        beside_db_.emplace(beside_path_);
-        ResetBesideEnquire();
-      });
-      if (!s.ok()) {
-        NEWSDEX_LOG(WARNING) << s.message() << " (counting on the ranking thread from now on)";
-        beside_db_.reset();
-        beside_enquire_.reset();
-        beside_path_.clear();
-        return false;
-      }
+    return biggest;
+  }
+
+  // Whether the counting passes of a query whose largest term has `largest`
+  // postings should run beside its ranked pass: at least
+  // options_.parallel_count_min_postings (below that a thread costs more than
+  // it saves) and the counting handle is open at db_'s revision.
+  bool CountBesideRanking(Xapian::doccount largest) {
+    if (options_.parallel_count_min_postings <= 0 ||
+        largest < static_cast<Xapian::doccount>(options_.parallel_count_min_postings)) {
+      return false;
     }
-    if (beside_db_->get_revision() != db_.get_revision()) {
-      // A commit came between the two handles' opens or reopens.
-      beside_db_->reopen();
-      ResetBesideEnquire();
-      return beside_db_->get_revision() == db_.get_revision();
+    return HandleReady(count_handle_);
+  }
+
+  // Opens `handle` if need be; whether it is open at db_'s revision. A failed
+  // open only logs, and no handle is tried again. Throws Xapian errors.
+  bool HandleReady(SecondHandle& handle) {
+    if (beside_path_.empty()) return false;
+    absl::Status s = core::CallXapian("opening a second handle", [&] { handle.Open(beside_path_); });
+    if (!s.ok()) {
+      NEWSDEX_LOG(WARNING) << s.message() << " (one thread per search from now on)";
+      count_handle_.Close();
+      split_handle_.Close();
+      beside_path_.clear();
+      return false;
     }
-    return true;
+    return handle.AtRevision(db_.get_revision());
+  }
+
+  // Runs a read; when a writer committed past the revision being read, reopens
+  // and retries, the last attempt holding a local database's commit gate, so a
+  // writer committing as fast as it can never refuses a reader
+  // (core/commit_gate.h). Every public read goes through here.
+  template <typename Call>
+  auto Retrying(Call&& call) {
+    return core::RetryIfModified(
+        2, std::forward<Call>(call), [&] { return Reopen().status(); }, columns_path_);
   }
 
   absl::StatusOr<SearchResponse> Search(const SearchRequest& request);
@@ -326,6 +424,13 @@ class Searcher::Impl {
   absl::StatusOr<bool> Reopen();
   absl::StatusOr<IndexStats> Stats();
   std::optional<uint64_t> Revision() const { return core::RevisionOf(db_); }
+  // Reads `db` from now on (a cluster reader changed its shards).
+  void SortDatesByValue() { date_orders_.by_value = split_date_orders_.by_value = true; }
+  void UseDatabase(const Xapian::Database& db) {
+    db_ = db;
+    ResetEnquires();
+    RefreshColumns(/*at_open=*/false);
+  }
 
   // Enables the facet columns for a single local database; `path` (empty for
   // FromDatabase) lets builds run in the background.
@@ -345,7 +450,8 @@ class Searcher::Impl {
   Xapian::Query RecencyQuery();
 
   // One search: parse, plan, run, render. `start` is when Search() began.
-  absl::StatusOr<SearchResponse> SearchOnce(const SearchRequest& request, absl::Time start);
+  absl::StatusOr<SearchResponse> SearchOnce(const SearchRequest& request, absl::Time start,
+                                            int searches_in_flight);
   // Checks `request`, parses its query and resolves its filters.
   // kInvalidArgument for a bad request or a query that does not parse.
   absl::StatusOr<ParsedSearch> Parse(const SearchRequest& request);
@@ -354,8 +460,8 @@ class Searcher::Impl {
   // column snapshot and the second handle only when they can be used).
   // Throws Xapian errors, as do the steps below.
   SearchPlan Plan(const ParsedSearch& search);
-  // Runs the page pass and the counting passes; reads the hits into `hits`
-  // while the counting thread (if any) counts.
+  // Runs the page pass (whole or split) and the counting passes; reads the
+  // hits into `hits` while the counting thread (if any) counts.
   absl::StatusOr<SearchRun> Run(const ParsedSearch& search, const SearchPlan& plan,
                                 std::vector<Hit>* hits);
   // Hands `run` the main count and the count of each facet with a filter
@@ -364,7 +470,10 @@ class Searcher::Impl {
   // The Enquire of the page pass, set up for `search`: BM25 in the requested
   // order for a page, else the BoolWeight one.
   Xapian::Enquire& PreparePagePass(const ParsedSearch& search, const Xapian::Query& query);
-  absl::Status ReadHits(const ParsedSearch& search, const Xapian::MSet& page,
+  // The page pass as planned: one pass on `page`, or two docid ranges.
+  absl::StatusOr<internal::RankedPage> RankPage(const ParsedSearch& search,
+                                                const SearchPlan& plan, Xapian::Enquire& page);
+  absl::Status ReadHits(const ParsedSearch& search, const internal::RankedPage& page,
                         std::vector<Hit>* hits);
   // Fills in everything but the hits.
   void Render(const ParsedSearch& search, const SearchPlan& plan, const SearchRun& run,
@@ -396,13 +505,15 @@ class Searcher::Impl {
   std::unique_ptr<core::Analyzer> analyzer_;
   std::unique_ptr<Xapian::Enquire> enquire_;        // BM25, for ranked pages
   std::unique_ptr<Xapian::Enquire> count_enquire_;  // BoolWeight, counts only
-  // A second handle on the same local database, for counting passes run on
-  // another thread beside the ranked pass (CountBesideRanking), with its own
-  // BoolWeight Enquire. Opened lazily (InitBeside).
-  std::string beside_path_;  // empty: never count beside
-  std::optional<Xapian::Database> beside_db_;
-  std::unique_ptr<Xapian::Enquire> beside_enquire_;
-  Xapian::MultiValueKeyMaker newest_first_, oldest_first_;
+  // Further handles on the same local database for work on other threads
+  // (InitBeside), each opened at the first query that needs it.
+  std::string beside_path_;  // the database directory; empty: no further handle
+  // Counting beside the ranked pass: BoolWeight, any docid order.
+  SecondHandle count_handle_{SecondHandle::kCounting};
+  // The upper docid range of a split ranked pass: BM25, docids ascending. A
+  // handle of its own, as it may rank while count_handle_ counts.
+  SecondHandle split_handle_{SecondHandle::kRanking};
+  DateOrders date_orders_, split_date_orders_;  // for enquire_ and split_handle_
   std::optional<Xapian::Query> recency_query_;     // cached per database revision
   bool columns_eligible_ = false;
   std::string columns_path_;  // the database directory when it is one local database
@@ -652,18 +763,16 @@ std::string Searcher::Impl::Suggest(const SearchRequest& request, const ParsedQu
 
 absl::StatusOr<SearchResponse> Searcher::Impl::Search(const SearchRequest& request) {
   const absl::Time start = absl::Now();
-  // A writer committed past the revision being read: reopen and retry; the
-  // last attempt holds a local database's commit gate, so a writer committing
-  // as fast as it can never refuses a reader (core/commit_gate.h).
-  return core::RetryIfModified(
-      2, [&] { return SearchOnce(request, start); }, [&] { return Reopen().status(); },
-      columns_path_);
+  const internal::SearchInFlight in_flight;
+  return Retrying([&] { return SearchOnce(request, start, in_flight.at_start()); });
 }
 
 absl::StatusOr<SearchResponse> Searcher::Impl::SearchOnce(const SearchRequest& request,
-                                                          absl::Time start) {
+                                                          absl::Time start,
+                                                          int searches_in_flight) {
   NEWSDEX_ASSIGN_OR_RETURN(ParsedSearch search, Parse(request));
   search.deadline = start + request.time_limit;
+  search.searches_in_flight = searches_in_flight;
   return core::CallXapian("search", [&]() -> absl::StatusOr<SearchResponse> {
     const SearchPlan plan = Plan(search);
     SearchResponse resp;
@@ -737,7 +846,12 @@ SearchPlan Searcher::Impl::Plan(const ParsedSearch& search) {
   }
   in.matches_all = MatchesAll(plan.query);
   in.conjunction = plan.terms.has_value();
-  in.positional = ChecksPositions(search.parsed.query);
+  // Over remote shards a pass sorted by value that checks positions counts
+  // facets wrong (xapian-tcpsrv 1.4.22: "trade talks" newest first counted 27
+  // for a country 25 matches hold; relevance order and local shards: 25), so
+  // there such a query counts in a pass of its own, as non-phrase queries do.
+  in.positional = ChecksPositions(search.parsed.query) &&
+                  !(date_orders_.by_value && SortsByKey(request.sort));
   // One column counter replaces all the stock spies of a pass when the
   // snapshot is ready (query/facet_columns.h); the stock spies stay the path
   // for remote and sharded databases and while a snapshot builds.
@@ -746,8 +860,21 @@ SearchPlan Searcher::Impl::Plan(const ParsedSearch& search) {
   // Big queries count on a second thread with a second database handle
   // while this thread ranks the page and reads the hits (2 cores, 1M
   // documents: a broad word ranks in ~30 ms and counts six facets in ~50).
-  in.beside = in.ranked && CountBesideRanking(plan.page_query);
+  const Xapian::doccount largest =
+      in.ranked && !beside_path_.empty() ? LargestPostings(plan.page_query) : 0;
+  in.beside = in.ranked && CountBesideRanking(largest);
   plan.counting = PlanCounting(in);
+  // Else a big page may rank in two docid ranges, the second core taking one.
+  SplitInputs split;
+  split.local = !beside_path_.empty();
+  split.largest_postings = largest;
+  split.single_term = plan.page_query.get_type() == Xapian::Query::LEAF_TERM;
+  split.min_postings = options_.parallel_rank_min_postings;
+  split.searches_in_flight = search.searches_in_flight;
+  split.max_in_flight = options_.parallel_rank_max_in_flight > 0
+                            ? options_.parallel_rank_max_in_flight
+                            : static_cast<int>(std::thread::hardware_concurrency());
+  plan.split_ranking = PlanSplitRanking(in, plan.counting, split) && HandleReady(split_handle_);
   return plan;
 }
 
@@ -760,15 +887,13 @@ absl::StatusOr<SearchRun> Searcher::Impl::Run(const ParsedSearch& search, const 
   SearchRun run;
   run.counting = std::make_unique<CountingRun>(
       plan.counting, limits, internal::CountingHandle{&db_, count_enquire_.get()},
-      internal::CountingHandle{beside_db_ ? &*beside_db_ : nullptr, beside_enquire_.get()});
+      internal::CountingHandle{count_handle_.db(), count_handle_.enquire()});
   PrepareCounts(search, plan, *run.counting);
   Xapian::Enquire& page = PreparePagePass(search, plan.page_query);
   run.counting->AttachToPagePass(page);
   run.counting->Start();
   if (plan.counting.page_pass) {
-    run.page = page.get_mset(static_cast<Xapian::doccount>(search.request->offset),
-                             static_cast<Xapian::doccount>(search.limit),
-                             plan.counting.page_pass_exact ? plan.doccount : 0);
+    NEWSDEX_ASSIGN_OR_RETURN(run.page, RankPage(search, plan, page));
   }
   page.clear_matchspies();
   NEWSDEX_RETURN_IF_ERROR(ReadHits(search, run.page, hits));
@@ -807,20 +932,7 @@ Xapian::Enquire& Searcher::Impl::PreparePagePass(const ParsedSearch& search,
   const bool ranked = search.limit > 0;
   Xapian::Enquire& enquire = ranked ? *enquire_ : *count_enquire_;
   enquire.set_query(query);
-  if (ranked) {
-    switch (search.request->sort) {
-      case SortOrder::kRelevance:
-      case SortOrder::kRelevanceRecency:
-        enquire.set_sort_by_relevance();
-        break;
-      case SortOrder::kNewest:
-        enquire.set_sort_by_key_then_relevance(&newest_first_, false);
-        break;
-      case SortOrder::kOldest:
-        enquire.set_sort_by_key_then_relevance(&oldest_first_, false);
-        break;
-    }
-  }
+  if (ranked) date_orders_.Apply(search.request->sort, enquire);
   enquire.set_collapse_key(search.request->collapse ? Slot(ValueSlot::kCollapseKey)
                                                     : Xapian::BAD_VALUENO);
   enquire.set_time_limit(internal::PassTimeLimit(search.time_limit, search.deadline));
@@ -828,26 +940,69 @@ Xapian::Enquire& Searcher::Impl::PreparePagePass(const ParsedSearch& search,
   return enquire;
 }
 
+// `page` is set up by PreparePagePass; the upper range of a split pass runs
+// on split_handle_, set up alike. Throws Xapian errors.
+absl::StatusOr<internal::RankedPage> Searcher::Impl::RankPage(const ParsedSearch& search,
+                                                              const SearchPlan& plan,
+                                                              Xapian::Enquire& page) {
+  const auto offset = static_cast<Xapian::doccount>(search.request->offset);
+  const auto limit = static_cast<Xapian::doccount>(search.limit);
+  const Xapian::doccount check_at_least = plan.counting.page_pass_exact ? plan.doccount : 0;
+  if (!plan.split_ranking) {
+    return internal::PageOf(page.get_mset(offset, limit, check_at_least), /*sort_keys=*/false);
+  }
+  Xapian::Enquire& upper = *split_handle_.enquire();
+  split_date_orders_.Apply(search.request->sort, upper);
+  upper.set_collapse_key(Xapian::BAD_VALUENO);
+  upper.set_time_limit(internal::PassTimeLimit(search.time_limit, search.deadline));
+  upper.clear_matchspies();
+  internal::SplitPass pass;
+  pass.offset = offset;
+  pass.limit = limit;
+  pass.check_at_least = check_at_least;
+  pass.lastdocid = db_.get_lastdocid();
+  pass.by_key = SortsByKey(search.request->sort);
+  // A date order visits every match whatever check_at_least says (no weight
+  // bound can exclude a document), so each range may as well count exactly.
+  if (pass.by_key) pass.check_at_least = plan.doccount;
+  NEWSDEX_ASSIGN_OR_RETURN(internal::RankedPage ranked,
+                           internal::RankInTwoRanges(page, upper, plan.page_query, pass));
+  // The single pass knows the total of the whole database or of one term
+  // without visiting a match (the document count, the term frequency); two
+  // ranges, each a filter, would only estimate it.
+  std::optional<Xapian::doccount> known;
+  if (plan.counting.term_frequencies) known = plan.doccount;
+  if (plan.query.get_type() == Xapian::Query::LEAF_TERM) {
+    known = db_.get_termfreq(*plan.query.get_unique_terms_begin());
+  }
+  if (known) ranked.totals.estimated = ranked.totals.lower = ranked.totals.upper = *known;
+  return ranked;
+}
+
 // Only the displayed documents' metadata is read, and their bodies only for
 // snippets.
-absl::Status Searcher::Impl::ReadHits(const ParsedSearch& search, const Xapian::MSet& page,
+absl::Status Searcher::Impl::ReadHits(const ParsedSearch& search,
+                                      const internal::RankedPage& page,
                                       std::vector<Hit>* hits) {
   const SearchRequest& request = *search.request;
   HighlightSpec spec;
   spec.phrases = search.parsed.highlight_phrases;
   spec.prefixes = search.parsed.highlight_prefixes;
   spec.language = options_.language;
-  for (auto it = page.begin(); it != page.end(); ++it) {
-    absl::StatusOr<core::Article> a = ReadArticle(it.get_document(), request.snippets);
+  uint64_t rank = static_cast<uint64_t>(request.offset);
+  for (const internal::RankedHit& ranked : page.hits) {
+    absl::StatusOr<core::Article> a =
+        ReadArticle(db_.get_document(ranked.docid), request.snippets);
     if (!a.ok()) {
-      return absl::DataLossError(absl::StrCat("document ", *it, ": ", a.status().message()));
+      return absl::DataLossError(
+          absl::StrCat("document ", ranked.docid, ": ", a.status().message()));
     }
     std::string body = std::move(a->body);
     Hit h = HitFromArticle(*std::move(a));
-    h.score = it.get_weight();
-    h.rank = it.get_rank();
+    h.score = ranked.weight;
+    h.rank = rank++;
     if (request.snippets) h.snippet = MakeSnippet(*analyzer_, body, spec, request.highlight);
-    if (request.collapse) h.duplicates = it.get_collapse_count();
+    if (request.collapse) h.duplicates = ranked.collapse_count;
     hits->push_back(std::move(h));
   }
   return absl::OkStatus();
@@ -861,6 +1016,7 @@ void Searcher::Impl::Render(const ParsedSearch& search, const SearchPlan& plan,
   resp->query_warning = search.query_warning;
   resp->counted_with_columns = plan.counting.columns;
   resp->counted_beside = plan.counting.beside;
+  resp->ranked_in_parallel = plan.split_ranking;
   RenderTotal(search, plan, run, resp);
   for (FacetField f : search.facets) {
     resp->facets.push_back(RenderFacet(f, search, plan, *run.counting));
@@ -882,7 +1038,7 @@ void Searcher::Impl::Render(const ParsedSearch& search, const SearchPlan& plan,
 
 void Searcher::Impl::RenderTotal(const ParsedSearch& search, const SearchPlan& plan,
                                  const SearchRun& run, SearchResponse* resp) const {
-  const internal::MatchTotals totals = run.counting->Totals(run.page);
+  const internal::MatchTotals totals = run.counting->Totals(run.page.totals);
   resp->total = totals.estimated;
   resp->total_lower = totals.lower;
   resp->total_upper = totals.upper;
@@ -1008,7 +1164,8 @@ absl::StatusOr<std::vector<FacetValue>> Searcher::Impl::FacetValues(absl::string
 
 absl::StatusOr<bool> Searcher::Impl::Reopen() {
   NEWSDEX_ASSIGN_OR_RETURN(bool changed, core::CallXapian("reopening database", [&] {
-                             if (beside_db_) beside_db_->reopen();
+                             count_handle_.Reopen();
+                             split_handle_.Reopen();
                              return db_.reopen();
                            }));
   NEWSDEX_RETURN_IF_ERROR(core::CallXapian("reopening database", [&] { ResetEnquires(); }));
@@ -1074,26 +1231,74 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Make(Xapian::Database db,
                                                            std::move(analyzer));
                            }));
   if (local) impl->InitBeside(columns_path);
+  if (!local) impl->SortDatesByValue();  // a stub or cluster may hold remote shards
   impl->InitColumns(std::move(columns_path), local);
   return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
 }
 
+template <typename Call>
+auto Searcher::Run(Call&& call) -> std::invoke_result_t<Call> {
+  if (cluster_ == nullptr) return call();
+  return cluster_->Run(call, [this](const Xapian::Database& db) {
+    // Throws only Xapian errors from preparing Enquires on `db`; the call
+    // that follows meets the same error and reports it.
+    (void)core::CallXapian("switching shards", [&] { impl_->UseDatabase(db); });
+  });
+}
+
+absl::StatusOr<std::unique_ptr<Searcher>> Searcher::OpenCluster(const core::Cluster& cluster,
+                                                                const SearcherOptions& options,
+                                                                ClusterReadOptions read_options) {
+  NEWSDEX_ASSIGN_OR_RETURN(std::unique_ptr<ClusterReader> reader,
+                           ClusterReader::Open(cluster, std::move(read_options)));
+  // Remote shards: the stock spies count (exact, and what xapian-tcpsrv runs).
+  SearcherOptions remote = options;
+  remote.facet_columns = FacetColumnsMode::kOff;
+  remote.parallel_count_min_postings = 0;
+  remote.parallel_rank_min_postings = -1;
+  NEWSDEX_ASSIGN_OR_RETURN(std::unique_ptr<Searcher> searcher,
+                           Make(reader->database(), remote, std::string(), /*local=*/false));
+  searcher->cluster_ = std::move(reader);
+  return searcher;
+}
+
+absl::Status Searcher::NotFoundOnCluster(absl::string_view id, absl::Status status) const {
+  if (cluster_ == nullptr || status.code() != absl::StatusCode::kNotFound) return status;
+  const std::string& shard = cluster_->ShardNameOf(id);
+  if (!cluster_->IsMissing(shard)) return status;
+  return absl::UnavailableError(
+      absl::StrCat("article \"", id, "\" lives on shard ", shard, ", which does not answer"));
+}
+
 absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) {
-  return impl_->Search(request);
+  absl::StatusOr<SearchResponse> response = Run([&] { return impl_->Search(request); });
+  if (response.ok() && cluster_ != nullptr) {
+    response->missing_shards = cluster_->MissingShards();
+    response->partial = !response->missing_shards.empty();
+  }
+  return response;
 }
 absl::StatusOr<core::Article> Searcher::GetArticle(absl::string_view id) {
-  return impl_->GetArticle(id);
+  absl::StatusOr<core::Article> article = Run([&] { return impl_->Retrying([&] { return impl_->GetArticle(id); }); });
+  if (!article.ok()) return NotFoundOnCluster(id, article.status());
+  return article;
 }
 absl::StatusOr<std::vector<Hit>> Searcher::Related(absl::string_view id, int limit) {
-  return impl_->Related(id, limit);
+  absl::StatusOr<std::vector<Hit>> hits = Run([&] { return impl_->Retrying([&] { return impl_->Related(id, limit); }); });
+  if (!hits.ok()) return NotFoundOnCluster(id, hits.status());
+  return hits;
 }
 absl::StatusOr<std::vector<FacetValue>> Searcher::FacetValues(absl::string_view field,
                                                               absl::string_view prefix,
                                                               int limit) {
-  return impl_->FacetValues(field, prefix, limit);
+  return Run([&] {
+    return impl_->Retrying([&] { return impl_->FacetValues(field, prefix, limit); });
+  });
 }
-absl::StatusOr<bool> Searcher::Reopen() { return impl_->Reopen(); }
-absl::StatusOr<IndexStats> Searcher::Stats() { return impl_->Stats(); }
+absl::StatusOr<bool> Searcher::Reopen() { return Run([&] { return impl_->Reopen(); }); }
+absl::StatusOr<IndexStats> Searcher::Stats() {
+  return Run([&] { return impl_->Retrying([&] { return impl_->Stats(); }); });
+}
 std::optional<uint64_t> Searcher::Revision() const { return impl_->Revision(); }
 
 }  // namespace newsdex::query

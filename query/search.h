@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -26,6 +27,8 @@
 #include "absl/time/time.h"
 #include "core/analyzer.h"
 #include "core/article.h"
+#include "core/cluster.h"
+#include "query/cluster_reader.h"
 #include "query/resolver.h"
 
 namespace newsdex::query {
@@ -135,6 +138,10 @@ struct SearchResponse {
   std::string suggestion;  // "did you mean" query text; empty if none
   std::string query_warning;  // parse error when fallback_to_words was used
   bool timed_out = false;
+  // Over a cluster (Searcher::OpenCluster): shards none of whose replicas
+  // answered were left out, so hits, totals and counts cover the others.
+  bool partial = false;
+  std::vector<std::string> missing_shards;  // their names, in cluster order
   absl::Duration elapsed;
   // Diagnostics, not in the JSON: the facet counts came from the facet column
   // snapshot (query/facet_columns.h) rather than the stock value-count spies.
@@ -142,6 +149,9 @@ struct SearchResponse {
   // Diagnostics: the counting passes ran on a second thread beside the
   // ranked pass (SearcherOptions::parallel_count_min_postings).
   bool counted_beside = false;
+  // Diagnostics: the ranked pass ran as two docid ranges on two threads
+  // (SearcherOptions::parallel_rank_min_postings).
+  bool ranked_in_parallel = false;
 };
 
 struct IndexStats {
@@ -186,6 +196,27 @@ struct SearcherOptions {
   // instead of their sum. Only for Open() of a local glass directory; 0 turns
   // it off. Costs a thread start (~30 us) per such query, no extra CPU else.
   int64_t parallel_count_min_postings = 50000;
+  // A ranked query one of whose terms has at least this many postings (a
+  // query matching every document: the document count) ranks its page as two
+  // docid ranges, the upper one on a thread and a database handle of its
+  // own, merged exactly: the same hits, weights, order and counts
+  // (query/parallel_ranking.h). Not when counting passes in docid chunks
+  // already keep both cores busy, not with collapse, and only while fewer than
+  // `parallel_rank_max_in_flight` searches run in the process (this one
+  // included), so a saturated daemon keeps one thread per search. Only for
+  // Open() of a local glass directory, and never for a query of one term
+  // alone (two ranges cost it about twice the CPU: SplitInputs::single_term).
+  // < 0 never; 0 every other ranked query.
+  // The split costs CPU: a thread, a second Enquire and the range filter on
+  // every posting. Measured with every page split (150k generated articles,
+  // 1,000 benchmark queries, top 10 with exact total, mean of per-query
+  // process CPU medians of 3): largest list 10k-30k postings 1.56 -> 2.07 ms
+  // (+33%), 30k-100k 6.21 -> 7.03 ms (+13%), >= 100k 20.2 -> 20.0 ms; so from
+  // 30k on, where half of the ranked pass is worth more than the split
+  // (docs/benchmarks.md, "Parallel ranked pass").
+  int64_t parallel_rank_min_postings = 30000;
+  // 0 = the number of cores (std::thread::hardware_concurrency()).
+  int parallel_rank_max_in_flight = 0;
 };
 
 class Searcher {
@@ -203,6 +234,15 @@ class Searcher {
   // build from in the background).
   static absl::StatusOr<std::unique_ptr<Searcher>> FromDatabase(
       Xapian::Database db, const SearcherOptions& options);
+  // Opens a cluster (core/cluster.h) through a ClusterReader
+  // (query/cluster_reader.h): one endpoint per shard, and every call below
+  // fails over to another replica within the call. A search that had to
+  // leave shards out says so (SearchResponse::partial); GetArticle and
+  // Related answer kUnavailable, not kNotFound, when the id's own shard is
+  // missing. kUnavailable when no shard answers.
+  static absl::StatusOr<std::unique_ptr<Searcher>> OpenCluster(
+      const core::Cluster& cluster, const SearcherOptions& options,
+      ClusterReadOptions read_options = {});
   ~Searcher();
   Searcher(const Searcher&) = delete;
   Searcher& operator=(const Searcher&) = delete;
@@ -239,13 +279,23 @@ class Searcher {
 
   absl::StatusOr<IndexStats> Stats();
 
+  // The cluster reader of an OpenCluster Searcher (shard states, missing
+  // shards); null otherwise.
+  const ClusterReader* cluster() const { return cluster_.get(); }
+
  private:
   class Impl;
   explicit Searcher(std::unique_ptr<Impl> impl);
+  // Runs `call` on impl_, through the cluster reader's failover if any.
+  template <typename Call>
+  auto Run(Call&& call) -> std::invoke_result_t<Call>;
+  // kNotFound for `id` becomes kUnavailable when its shard is missing.
+  absl::Status NotFoundOnCluster(absl::string_view id, absl::Status status) const;
   static absl::StatusOr<std::unique_ptr<Searcher>> Make(Xapian::Database db,
                                                         const SearcherOptions& options,
                                                         std::string columns_path, bool local);
   std::unique_ptr<Impl> impl_;
+  std::unique_ptr<ClusterReader> cluster_;  // null unless OpenCluster
 };
 
 // The JSON of docs/api.md, "Search response" (and the pieces it is made of).

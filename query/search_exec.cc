@@ -6,6 +6,7 @@
 #include "core/schema.h"
 #include "core/status_macros.h"
 #include "core/xapian_status.h"
+#include "query/parallel_ranking.h"
 
 namespace newsdex::query::internal {
 namespace {
@@ -15,35 +16,6 @@ Xapian::valueno Slot(core::ValueSlot slot) { return static_cast<Xapian::valueno>
 // Docid chunks per chunked pass: enough that the two threads finish within a
 // chunk of each other, few enough that setting up a pass per chunk stays cheap.
 constexpr Xapian::docid kChunks = 16;
-
-// Matches every docid in [first, last] with weight 0: a chunk of a counting
-// pass is that pass's query filtered by it. Local only (no name(), so it does
-// not serialise to a remote shard, which never counts in chunks).
-class DocidRange : public Xapian::PostingSource {
- public:
-  DocidRange(Xapian::docid first, Xapian::docid last) : first_(first), last_(last) {}
-  Xapian::doccount get_termfreq_min() const override { return 0; }
-  Xapian::doccount get_termfreq_est() const override { return size(); }
-  Xapian::doccount get_termfreq_max() const override { return size(); }
-  void init(const Xapian::Database& db) override {
-    end_ = std::min(last_, db.get_lastdocid());
-    current_ = 0;
-  }
-  void next(double) override { current_ = current_ == 0 ? first_ : current_ + 1; }
-  void skip_to(Xapian::docid did, double) override {
-    if (current_ == 0) current_ = first_;
-    current_ = std::max(current_, did);
-  }
-  bool at_end() const override { return current_ > end_; }
-  Xapian::docid get_docid() const override { return current_; }
-  Xapian::PostingSource* clone() const override { return new DocidRange(first_, last_); }
-
- private:
-  Xapian::doccount size() const { return first_ > last_ ? 0 : last_ - first_ + 1; }
-  Xapian::docid first_, last_;
-  Xapian::docid end_ = 0;
-  Xapian::docid current_ = 0;  // 0: before the first
-};
 
 }  // namespace
 
@@ -221,8 +193,7 @@ absl::Status CountingRun::CountChunks(CountingHandle handle, int side) {
 // Throws Xapian errors: called inside CountChunks's CallXapian.
 void CountingRun::CountChunk(Xapian::Enquire& enquire, ChunkedPass& pass, int side,
                              Xapian::docid first, Xapian::docid last) {
-  enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, pass.query[side],
-                                  Xapian::Query((new DocidRange(first, last))->release())));
+  enquire.set_query(InDocidRange(pass.query[side], first, last));
   enquire.set_collapse_key(Xapian::BAD_VALUENO);
   enquire.set_time_limit(PassTimeLimit(limits_.time_limit, limits_.deadline));
   enquire.clear_matchspies();
@@ -242,15 +213,14 @@ void CountingRun::MergeChunks() {
   }
 }
 
-MatchTotals CountingRun::Totals(const Xapian::MSet& page) const {
-  MatchTotals totals;
+MatchTotals CountingRun::Totals(const MatchTotals& page) const {
+  MatchTotals totals = page;
   if (walked_) {
     totals.estimated = totals.lower = totals.upper = *walked_;
-  } else {
-    const Xapian::MSet& counted = counted_ ? *counted_ : page;
-    totals.estimated = counted.get_matches_estimated();
-    totals.lower = counted.get_matches_lower_bound();
-    totals.upper = counted.get_matches_upper_bound();
+  } else if (counted_) {
+    totals.estimated = counted_->get_matches_estimated();
+    totals.lower = counted_->get_matches_lower_bound();
+    totals.upper = counted_->get_matches_upper_bound();
   }
   if (chunks_timed_out_ && plan_.main == CountPass::kChunkedMatcher) {
     // A chunk stopped at the time limit: the summed count is a lower bound.

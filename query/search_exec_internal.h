@@ -114,9 +114,9 @@ class CountingRun {
   // error either thread met (Xapian errors as Status).
   absl::Status Finish();
 
-  // After Finish(): the main count's total (`page`: the page pass's MSet,
+  // After Finish(): the main count's total (`page`: the page pass's total,
   // used when that pass made the main count).
-  MatchTotals Totals(const Xapian::MSet& page) const;
+  MatchTotals Totals(const MatchTotals& page) const;
   // After Finish(): some counting pass stopped at the time limit.
   bool timed_out() const { return timed_out_ || chunks_timed_out_; }
   const FacetCounters& main_counters() const { return main_.counters; }

@@ -121,6 +121,12 @@ std::string SearchResponseJson(const SearchResponse& r) {
   o.String("suggestion", r.suggestion);
   o.String("query_warning", r.query_warning);
   o.Bool("timed_out", r.timed_out);
+  // Only over a cluster that left shards out: a complete answer reads the
+  // same from a cluster and from one index.
+  if (r.partial) {
+    o.Bool("partial", true);
+    AppendJsonArray(r.missing_shards, o.Key("missing_shards"), AppendString);
+  }
   o.Double("elapsed_ms", absl::ToDoubleMilliseconds(r.elapsed));
   o.Close();
   return out;

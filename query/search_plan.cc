@@ -74,6 +74,29 @@ CountPass PlanDisjunctiveCount(const CountingInputs& in, const CountingPlan& pla
   return plan.chunked ? CountPass::kChunkedMatcher : CountPass::kMatcher;
 }
 
+bool PlanSplitRanking(const CountingInputs& in, const CountingPlan& plan,
+                      const SplitInputs& split) {
+  if (!in.ranked || !plan.page_pass || in.collapse) return false;
+  // Two ranges' estimates do not add up to the single pass's estimate, and
+  // the answer must not depend on whether the page split: only a search
+  // whose total comes out exact may split.
+  if (!plan.exact) return false;
+  if (plan.main == CountPass::kPagePass && plan.counters) return false;
+  // Docid chunks already keep both cores busy until the counting ends, this
+  // thread's share after its page: splitting the page too would only add a
+  // third thread. A walk (~4x cheaper than a matcher pass, see above) or an
+  // unchunked pass beside the page can leave the second core idle for part
+  // of the ranking, so the page splits and three threads share the two cores.
+  const bool chunks = plan.main == CountPass::kChunkedMatcher ||
+                      (in.disjunctive_counts && plan.chunked);
+  if (chunks) return false;
+  if (!split.local || split.single_term || split.min_postings < 0 ||
+      split.largest_postings < split.min_postings) {
+    return false;
+  }
+  return split.searches_in_flight < split.max_in_flight;
+}
+
 const char* CountPassName(CountPass pass) {
   switch (pass) {
     case CountPass::kPagePass: return "page";

@@ -11,10 +11,14 @@
 // matcher passes are cut into docid chunks; PlanDisjunctiveCount does the same
 // for each disjunctive facet. query/search_exec.h runs the plan.
 //
+// PlanSplitRanking decides whether the ranked pass itself runs as two docid
+// ranges on two threads (query/parallel_ranking.h).
+//
 // Pure functions of their arguments: no Xapian, no I/O, no state.
 #ifndef NEWSDEX_QUERY_SEARCH_PLAN_H_
 #define NEWSDEX_QUERY_SEARCH_PLAN_H_
 
+#include <cstdint>
 #include <string>
 
 namespace newsdex::query {
@@ -106,6 +110,38 @@ CountingPlan PlanCounting(const CountingInputs& in);
 // Returns kTermFrequencies, kWalk, kMatcher or kChunkedMatcher.
 CountPass PlanDisjunctiveCount(const CountingInputs& in, const CountingPlan& plan,
                                bool matches_all, bool conjunction);
+
+// What the split of the ranked pass depends on besides the counting plan.
+struct SplitInputs {
+  // A second handle can be opened: one local glass database (never a remote
+  // shard, where the docid-range source cannot run).
+  bool local = false;
+  // Postings of the page query's largest term; the document count for a
+  // query that matches every document.
+  int64_t largest_postings = 0;
+  // SearcherOptions::parallel_rank_min_postings: < 0 never, else the least
+  // largest_postings that splits.
+  int64_t min_postings = -1;
+  // The page query is one term: its pass costs about as much per posting as
+  // the range filter adds, so two ranges take about twice its CPU and two
+  // cores gain nothing (150k generated articles, "said", 125k postings, top
+  // 10: 4.0 ms whole, 8.2 ms for the two ranges together).
+  bool single_term = false;
+  // Searches running in the process when this one began, this one included,
+  // and the most that still lets a search split (the number of cores).
+  int searches_in_flight = 1;
+  int max_in_flight = 1;
+};
+
+// Whether the ranked pass of a search planned as `plan` from `in` runs as two
+// docid ranges, the upper one on a thread and a database handle of its own.
+// Only for a page (in.ranked) that is big enough and whose total comes out
+// exact, while fewer searches than max_in_flight run (a busy process keeps its cores for other searches), not
+// when counting passes in docid chunks keep both cores busy, not with
+// collapsing, and not when the page pass feeds the main count's facet
+// counters (each range would see half the matches).
+bool PlanSplitRanking(const CountingInputs& in, const CountingPlan& plan,
+                      const SplitInputs& split);
 
 // The plan in words, e.g. "exact counters columns main=walk beside chunked":
 // the flags that are set, the main pass, and "no_page_pass" when the page

@@ -202,5 +202,97 @@ TEST(SearchPlanTest, DisjunctiveCountFollowsThePlan) {
   }
 }
 
+// Which counting plans leave the ranked pass free to split, on every possible
+// input, with the size and the load allowing it.
+TEST(SearchPlanTest, RankedPassSplitsOnlyWhenNothingElseNeedsItsCoreOrItsMatches) {
+  struct Row {
+    const char* inputs;  // R C E F D A J P K B
+    bool split;
+  };
+  const Row kRows[] = {
+      //R C E F D A J P K B
+      {"0 - - - - - - - - -", false},  // no page
+      {"1 1 - - - - - - - -", false},  // collapsing: copies in both ranges
+      // Counting in docid chunks beside the page keeps both cores busy.
+      {"1 0 - - 1 - - - 1 1", false},
+      {"1 0 - 1 0 0 0 - 1 1", false},
+      {"1 0 1 0 0 0 0 - - 1", false},
+      // A walk or an unchunked pass beside the page leaves a core idle.
+      {"1 0 - - 1 - - - 0 1", true},
+      {"1 0 - 1 0 0 1 - 1 1", true},
+      {"1 0 - 1 0 0 - - 0 1", true},
+      {"1 0 1 0 0 0 1 - - 1", true},
+      // Nothing counted beside the page.
+      {"1 0 - - 0 1 - - - 1", true},
+      {"1 0 0 0 0 0 - - - 1", true},
+      // A phrase's facets counted in the page pass: each range would see half.
+      {"1 0 - 1 - 0 - 1 - 0", false},
+      {"1 0 - 1 - 0 - 0 - 0", true},
+      {"1 0 - 1 - 1 - - - 0", true},
+      {"1 0 - 0 - - - - - 0", true},
+  };
+  SplitInputs allowed;
+  allowed.local = true;
+  allowed.largest_postings = 100;
+  allowed.min_postings = 100;
+  allowed.searches_in_flight = 1;
+  allowed.max_in_flight = 2;
+  for (unsigned bits = 0; bits < (1u << kInputs); ++bits) {
+    const CountingInputs in = FromBits(bits);
+    if (!Possible(in)) continue;
+    int matched = 0;
+    for (const Row& r : kRows) {
+      if (!Matches(r.inputs, bits)) continue;
+      ++matched;
+      // Only an exact total may split: two ranges' estimates differ from one.
+      const CountingPlan plan = PlanCounting(in);
+      EXPECT_EQ(PlanSplitRanking(in, plan, allowed), r.split && plan.exact)
+          << "inputs " << Bits(bits) << " (row \"" << r.inputs << "\")";
+    }
+    EXPECT_EQ(matched, 1) << "inputs " << Bits(bits);
+  }
+}
+
+// The size threshold, the admission rule and locality, on a plain ranked
+// page (nothing counted).
+TEST(SearchPlanTest, RankedPassSplitsWhenBigLocalAndACoreIsFree) {
+  CountingInputs in;
+  in.ranked = true;
+  in.conjunction = true;
+  in.exact_total = true;
+  const CountingPlan plan = PlanCounting(in);
+  struct Row {
+    bool local, single_term;
+    int64_t largest, min;
+    int in_flight, max_in_flight;
+    bool split;
+  };
+  const Row kRows[] = {
+      {true, false, 50000, 20000, 1, 2, true},
+      {true, false, 20000, 20000, 1, 2, true},   // the threshold is inclusive
+      {true, false, 19999, 20000, 1, 2, false},  // too small to pay for a thread
+      {true, false, 0, 0, 1, 2, true},           // 0: every ranked query (tests)
+      {true, false, 50000, -1, 1, 2, false},     // < 0: never
+      {false, false, 50000, 20000, 1, 2, false},  // no second local handle (remote)
+      {true, true, 50000, 20000, 1, 2, false},    // one term: no gain on two cores
+      {true, false, 50000, 20000, 2, 2, false},   // as many searches as cores: busy
+      {true, false, 50000, 20000, 3, 2, false},
+      {true, false, 50000, 20000, 3, 4, true},
+      {true, false, 50000, 20000, 1, 1, false},  // one core
+  };
+  for (const Row& r : kRows) {
+    SplitInputs split;
+    split.local = r.local;
+    split.single_term = r.single_term;
+    split.largest_postings = r.largest;
+    split.min_postings = r.min;
+    split.searches_in_flight = r.in_flight;
+    split.max_in_flight = r.max_in_flight;
+    EXPECT_EQ(PlanSplitRanking(in, plan, split), r.split)
+        << "local " << r.local << " single term " << r.single_term << " largest " << r.largest
+        << " min " << r.min << " in flight " << r.in_flight << " of " << r.max_in_flight;
+  }
+}
+
 }  // namespace
 }  // namespace newsdex::query

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/status_macros.h"
 #include "indexer/document_builder.h"
+#include "indexer/cluster_writer.h"
 #include "indexer/index_writer.h"
 #include "indexer/pipeline.h"
 #include "indexer/reader.h"
@@ -67,6 +68,48 @@ std::string RenameOrigin(absl::string_view message, const std::string& path) {
 ArticleWriter::ArticleWriter(std::string db_path, const indexer::FacetExtractor* extractor)
     : db_path_(std::move(db_path)), extractor_(extractor) {}
 
+ArticleWriter::ArticleWriter(core::Cluster cluster, const indexer::FacetExtractor* extractor)
+    : cluster_(std::move(cluster)), extractor_(extractor) {}
+
+absl::StatusOr<indexer::WriteCounts> ArticleWriter::WriteAndCommit(
+    const std::vector<std::string>& ids, const std::vector<indexer::BuiltDocument>& docs) {
+  indexer::WriterOptions options;
+  options.batch_size = static_cast<int>(docs.size()) + 1;  // one commit
+  if (cluster_) {
+    NEWSDEX_ASSIGN_OR_RETURN(std::unique_ptr<indexer::ClusterWriter> writer,
+                             indexer::ClusterWriter::Open(*cluster_, options));
+    for (size_t i = 0; i < docs.size(); ++i) {
+      NEWSDEX_RETURN_IF_ERROR(writer->Write(ids[i], docs[i]));
+    }
+    NEWSDEX_RETURN_IF_ERROR(writer->Commit());
+    return writer->counts();
+  }
+  NEWSDEX_ASSIGN_OR_RETURN(std::unique_ptr<indexer::IndexWriter> writer,
+                           indexer::IndexWriter::Open(db_path_, options));
+  for (const indexer::BuiltDocument& doc : docs) NEWSDEX_RETURN_IF_ERROR(writer->Write(doc));
+  NEWSDEX_RETURN_IF_ERROR(writer->Commit());
+  return writer->counts();  // the writer closes here, releasing the Xapian write lock
+}
+
+absl::StatusOr<indexer::WriteCounts> ArticleWriter::DeleteAndCommit(absl::string_view id) {
+  auto delete_one = [id](auto& writer) -> absl::StatusOr<indexer::WriteCounts> {
+    NEWSDEX_RETURN_IF_ERROR(writer.Delete(id));
+    if (writer.counts().missing > 0) {
+      return absl::NotFoundError(absl::StrCat("no article with id \"", id, "\""));
+    }
+    NEWSDEX_RETURN_IF_ERROR(writer.Commit());
+    return writer.counts();
+  };
+  if (cluster_) {
+    NEWSDEX_ASSIGN_OR_RETURN(std::unique_ptr<indexer::ClusterWriter> writer,
+                             indexer::ClusterWriter::Open(*cluster_, indexer::WriterOptions()));
+    return delete_one(*writer);
+  }
+  NEWSDEX_ASSIGN_OR_RETURN(std::unique_ptr<indexer::IndexWriter> writer,
+                           indexer::IndexWriter::Open(db_path_, indexer::WriterOptions()));
+  return delete_one(*writer);
+}
+
 absl::StatusOr<WriteResult> ArticleWriter::AddJsonLines(absl::string_view body,
                                                         size_t max_article_bytes) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -108,31 +151,18 @@ absl::StatusOr<WriteResult> ArticleWriter::AddJsonLines(absl::string_view body,
   }
   if (docs.empty()) return absl::InvalidArgumentError("body holds no article");
 
-  indexer::WriterOptions writer_options;
-  writer_options.batch_size = static_cast<int>(docs.size()) + 1;  // one commit
-  NEWSDEX_ASSIGN_OR_RETURN(std::unique_ptr<indexer::IndexWriter> writer,
-                           indexer::IndexWriter::Open(db_path_, writer_options));
-  for (const indexer::BuiltDocument& doc : docs) {
-    NEWSDEX_RETURN_IF_ERROR(writer->Write(doc));
-  }
-  NEWSDEX_RETURN_IF_ERROR(writer->Commit());
-  result.added = writer->counts().added;
-  result.replaced = writer->counts().replaced;
-  result.unchanged = writer->counts().unchanged;
-  return result;  // the writer closes here, releasing the Xapian write lock
+  NEWSDEX_ASSIGN_OR_RETURN(const indexer::WriteCounts counts, WriteAndCommit(result.ids, docs));
+  result.added = counts.added;
+  result.replaced = counts.replaced;
+  result.unchanged = counts.unchanged;
+  return result;
 }
 
 absl::StatusOr<WriteResult> ArticleWriter::Delete(absl::string_view id) {
   std::lock_guard<std::mutex> lock(mu_);
-  NEWSDEX_ASSIGN_OR_RETURN(std::unique_ptr<indexer::IndexWriter> writer,
-                           indexer::IndexWriter::Open(db_path_, indexer::WriterOptions()));
-  NEWSDEX_RETURN_IF_ERROR(writer->Delete(id));
-  if (writer->counts().missing > 0) {
-    return absl::NotFoundError(absl::StrCat("no article with id \"", id, "\""));
-  }
-  NEWSDEX_RETURN_IF_ERROR(writer->Commit());
+  NEWSDEX_ASSIGN_OR_RETURN(const indexer::WriteCounts counts, DeleteAndCommit(id));
   WriteResult result;
-  result.deleted = writer->counts().deleted;
+  result.deleted = counts.deleted;
   result.ids.emplace_back(id);
   return result;
 }

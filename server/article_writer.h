@@ -7,18 +7,34 @@
 // handles). The Xapian write lock is held only while a write request runs, so
 // newsdex-index can write between requests; while newsdex-index holds it, a
 // write returns kUnavailable.
+//
+// Over a cluster (the constructor from a core::Cluster): each request opens
+// every shard's primary through indexer::ClusterWriter (local, or
+// `xapian-tcpsrv --writable`), routes each article by core::ShardOf and
+// commits every shard it opened, then closes them, so newsdex-index can
+// write between requests there too. A primary that does not answer makes
+// the request fail with kUnavailable naming the shard and its address; a
+// commit is atomic per shard, not across shards (indexer/cluster_writer.h).
+// For local primaries with replicas, the daemon's main() should call
+// indexer::EnableChangesetsForLocalPrimaries(cluster) before starting
+// threads, or the operator sets XAPIAN_MAX_CHANGESETS: without changesets
+// the replicas still converge, by full copies.
 #ifndef NEWSDEX_SERVER_ARTICLE_WRITER_H_
 #define NEWSDEX_SERVER_ARTICLE_WRITER_H_
 
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "core/analyzer.h"
+#include "core/cluster.h"
+#include "indexer/document_builder.h"
+#include "indexer/index_writer.h"
 
 namespace newsdex::indexer {
 class FacetExtractor;
@@ -39,6 +55,8 @@ class ArticleWriter {
   // `extractor` may be null (facets from the input's metadata only); it is not
   // owned and must outlive the writer.
   ArticleWriter(std::string db_path, const indexer::FacetExtractor* extractor);
+  // Writes into `cluster`'s primaries instead (see the file comment).
+  ArticleWriter(core::Cluster cluster, const indexer::FacetExtractor* extractor);
 
   // Indexes the articles of a JSON Lines body (docs/input-formats.md) and
   // commits once. All or nothing: returns kInvalidArgument naming the line of
@@ -52,7 +70,14 @@ class ArticleWriter {
   absl::StatusOr<WriteResult> Delete(absl::string_view id);
 
  private:
-  const std::string db_path_;
+  // The articles `docs` (ids[i] is docs[i]'s id) written and committed once.
+  absl::StatusOr<indexer::WriteCounts> WriteAndCommit(
+      const std::vector<std::string>& ids, const std::vector<indexer::BuiltDocument>& docs);
+  // Deletes `id` and commits; kNotFound if there is none.
+  absl::StatusOr<indexer::WriteCounts> DeleteAndCommit(absl::string_view id);
+
+  const std::string db_path_;                 // used when cluster_ is empty
+  const std::optional<core::Cluster> cluster_;
   const indexer::FacetExtractor* extractor_;
   std::mutex mu_;                              // serializes writes
   std::unique_ptr<core::Analyzer> analyzer_;   // guarded by mu_, created lazily

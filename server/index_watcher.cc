@@ -12,6 +12,9 @@ namespace newsdex::server {
 IndexWatcher::IndexWatcher(std::string db_path, absl::Duration interval)
     : db_path_(std::move(db_path)), interval_(interval), thread_([this] { Run(); }) {}
 
+IndexWatcher::IndexWatcher(absl::Duration interval)
+    : interval_(interval), thread_([this] { Run(); }) {}
+
 IndexWatcher::~IndexWatcher() {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -24,6 +27,10 @@ IndexWatcher::~IndexWatcher() {
 void IndexWatcher::Run() {
   std::optional<Xapian::Database> db;
   std::unique_lock<std::mutex> lock(mu_);
+  while (!stop_ && db_path_.empty()) {
+    generation_.fetch_add(1, std::memory_order_acq_rel);
+    cv_.wait_for(lock, absl::ToChronoMilliseconds(interval_), [this] { return stop_; });
+  }
   while (!stop_) {
     lock.unlock();
     // reopen() returns true only when a newer revision was loaded, for a single
@@ -52,6 +59,7 @@ void IndexWatcher::Run() {
 }
 
 std::optional<uint64_t> IndexWatcher::Loaded(std::optional<uint64_t> revision) {
+  if (db_path_.empty()) return std::nullopt;
   if (!revision) return Bump();  // cannot tell newer from older: the safe side
   uint64_t known = revision_.load(std::memory_order_acquire);
   while (*revision > known) {

@@ -25,6 +25,12 @@ class IndexWatcher {
   // Starts polling `db_path` every `interval`; the first poll runs at once.
   // The watcher's own Xapian::Database is private to its thread.
   IndexWatcher(std::string db_path, absl::Duration interval);
+  // Periodic mode, for a cluster (query/cluster_reader.h): its replicas
+  // have no revision to compare, and each serving thread may read another
+  // replica of a shard, so the generation simply advances every `interval`
+  // and every thread reopens (one round trip per shard) before its next
+  // request after that.
+  explicit IndexWatcher(absl::Duration interval);
   ~IndexWatcher();  // stops and joins the thread
   IndexWatcher(const IndexWatcher&) = delete;
   IndexWatcher& operator=(const IndexWatcher&) = delete;
@@ -39,12 +45,13 @@ class IndexWatcher {
   // revision reported so far, bumps the generation at once, so no other
   // thread serves an older revision after a client saw this one; the poll
   // may not have seen the commit yet. Returns the new generation, or nullopt
-  // when nothing was bumped.
+  // when nothing was bumped (always in periodic mode, which reopens every
+  // thread anyway).
   std::optional<uint64_t> Loaded(std::optional<uint64_t> revision);
 
  private:
   void Run();
-  const std::string db_path_;
+  const std::string db_path_;  // empty: periodic mode
   const absl::Duration interval_;
   std::atomic<uint64_t> generation_{0};
   // The newest revision reported by the poll or Loaded; 0 before any.

@@ -26,5 +26,15 @@ TEST(IndexWatcherTest, LoadedBumpsOnlyForNewerRevisions) {
   EXPECT_EQ(watcher.Loaded(std::nullopt), std::optional<uint64_t>(3));
 }
 
+TEST(IndexWatcherTest, PeriodicModeAdvancesEveryIntervalAndIgnoresLoads) {
+  // Periodic mode (a cluster): the interval is the behaviour under test.
+  IndexWatcher watcher(absl::Milliseconds(5));
+  EXPECT_TRUE(testing::WaitUntil([&] { return watcher.generation() >= 3; }));
+  const uint64_t before = watcher.generation();
+  EXPECT_FALSE(watcher.Loaded(std::nullopt).has_value()) << "every thread reopens anyway";
+  EXPECT_FALSE(watcher.Loaded(7).has_value());
+  EXPECT_TRUE(testing::WaitUntil([&] { return watcher.generation() > before; }));
+}
+
 }  // namespace
 }  // namespace newsdex::server

@@ -1,6 +1,7 @@
 #include "server/metrics.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_format.h"
 
 namespace newsdex::server {
@@ -111,6 +112,43 @@ std::string Metrics::RenderPrometheus() const {
   out += "# TYPE newsdex_search_modified_retries_total counter\n";
   absl::StrAppend(&out, "newsdex_search_modified_retries_total ",
                   modified_retries_.load(std::memory_order_relaxed), "\n");
+  return out;
+}
+
+namespace {
+
+// A label value as the exposition format quotes it.
+std::string LabelValue(absl::string_view v) {
+  return absl::StrReplaceAll(v, {{"\\", "\\\\"}, {"\"", "\\\""}, {"\n", "\\n"}});
+}
+
+}  // namespace
+
+std::string RenderShardMetrics(const std::vector<query::ClusterHealth::ShardView>& shards) {
+  std::string up, replicas, down, failovers, endpoints;
+  for (const query::ClusterHealth::ShardView& s : shards) {
+    const std::string shard = absl::StrCat("shard=\"", LabelValue(s.name), "\"");
+    const bool any_up = s.replicas_down < s.endpoints.size();
+    absl::StrAppend(&up, "newsdex_shard_up{", shard, "} ", any_up ? 1 : 0, "\n");
+    absl::StrAppend(&replicas, "newsdex_shard_replicas{", shard, "} ", s.endpoints.size(), "\n");
+    absl::StrAppend(&down, "newsdex_shard_replicas_down{", shard, "} ", s.replicas_down, "\n");
+    absl::StrAppend(&failovers, "newsdex_shard_failovers_total{", shard, "} ", s.failovers, "\n");
+    for (size_t e = 0; e < s.endpoints.size(); ++e) {
+      absl::StrAppend(&endpoints, "newsdex_shard_endpoint_up{", shard, ",endpoint=\"",
+                      LabelValue(s.endpoints[e]), "\"} ", s.down[e] ? 0 : 1, "\n");
+    }
+  }
+  std::string out;
+  out += "# HELP newsdex_shard_up 1 while some replica of the shard is not marked down.\n";
+  out += "# TYPE newsdex_shard_up gauge\n" + up;
+  out += "# HELP newsdex_shard_replicas Read endpoints of the shard.\n";
+  out += "# TYPE newsdex_shard_replicas gauge\n" + replicas;
+  out += "# HELP newsdex_shard_replicas_down Read endpoints of the shard marked down.\n";
+  out += "# TYPE newsdex_shard_replicas_down gauge\n" + down;
+  out += "# HELP newsdex_shard_failovers_total Reads moved to another replica of the shard.\n";
+  out += "# TYPE newsdex_shard_failovers_total counter\n" + failovers;
+  out += "# HELP newsdex_shard_endpoint_up 0 while the endpoint is marked down.\n";
+  out += "# TYPE newsdex_shard_endpoint_up gauge\n" + endpoints;
   return out;
 }
 

@@ -11,9 +11,11 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "query/cluster_reader.h"
 
 namespace newsdex::server {
 
@@ -86,6 +88,13 @@ class Metrics {
   std::atomic<uint64_t> time_limit_hits_{0};
   std::atomic<uint64_t> modified_retries_{0};
 };
+
+// The shard families of /metrics over a cluster (query/cluster_reader.h):
+// newsdex_shard_up (1 while some replica is not marked down),
+// newsdex_shard_replicas, newsdex_shard_replicas_down,
+// newsdex_shard_failovers_total (reads moved off a replica) by shard, and
+// newsdex_shard_endpoint_up by shard and endpoint.
+std::string RenderShardMetrics(const std::vector<query::ClusterHealth::ShardView>& shards);
 
 }  // namespace newsdex::server
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "core/cluster.h"
 
 namespace newsdex::server {
 namespace {
@@ -56,6 +57,29 @@ TEST(MetricsTest, EveryLineIsCommentOrSample) {
     EXPECT_TRUE(comment || sample) << line;
     start = end + 1;
   }
+}
+
+TEST(MetricsTest, ShardFamiliesShowWhatIsDown) {
+  absl::StatusOr<core::Cluster> cluster = core::ParseCluster(
+      "newsdex-cluster 1\nshard s0\nprimary /p0\nreplica tcp://h:1\nreplica tcp://h:2\n"
+      "shard s1\nprimary /p1\n",
+      "test.conf", "/");
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  query::ClusterHealth health(*cluster);
+  health.MarkDown(0, 1, absl::Hours(1));
+  health.RecordFailover(0);
+  const std::string text = RenderShardMetrics(health.View());
+  for (const char* line : {"newsdex_shard_up{shard=\"s0\"} 1\n",
+                           "newsdex_shard_replicas{shard=\"s0\"} 2\n",
+                           "newsdex_shard_replicas_down{shard=\"s0\"} 1\n",
+                           "newsdex_shard_failovers_total{shard=\"s0\"} 1\n",
+                           "newsdex_shard_endpoint_up{shard=\"s0\",endpoint=\"tcp://h:2\"} 0\n",
+                           "newsdex_shard_endpoint_up{shard=\"s1\",endpoint=\"/p1\"} 1\n"}) {
+    EXPECT_TRUE(absl::StrContains(text, line)) << line << "\nin\n" << text;
+  }
+  health.MarkDown(0, 0, absl::Hours(1));
+  EXPECT_TRUE(absl::StrContains(RenderShardMetrics(health.View()),
+                                "newsdex_shard_up{shard=\"s0\"} 0\n"));
 }
 
 TEST(MetricsTest, ConcurrentRecordingLosesNothing) {

@@ -13,6 +13,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/types/span.h"
 #include "core/log.h"
@@ -105,7 +106,9 @@ NewsServer::NewsServer(ServerOptions options)
 NewsServer::~NewsServer() { Stop(); }
 
 absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Create(ServerOptions options) {
-  if (options.db_path.empty()) return absl::InvalidArgumentError("no index given (--db)");
+  if (options.db_path.empty() == (options.cluster == nullptr)) {
+    return absl::InvalidArgumentError("give an index (--db) or a cluster (--cluster)");
+  }
   if (options.port < 0 || options.port > 65535) {
     return absl::InvalidArgumentError(absl::StrCat("port ", options.port, " is out of range"));
   }
@@ -117,15 +120,17 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Create(ServerOptions opt
   if (options.searcher.resolver == nullptr) options.searcher.resolver = query::MakeFacetResolver();
   // A template that does not parse is a broken build: refuse to start.
   NEWSDEX_RETURN_IF_ERROR(CheckTemplates());
-  {
-    // Fail at start-up, not on the first request, when the index is unusable.
-    absl::StatusOr<std::unique_ptr<query::Searcher>> probe =
-        query::Searcher::Open(options.db_path, options.searcher);
-    if (!probe.ok()) return probe.status();
-  }
   std::unique_ptr<NewsServer> server(new NewsServer(std::move(options)));
   NewsServer* self = server.get();
   const ServerOptions& o = server->options_;
+  if (o.cluster != nullptr) {
+    server->cluster_health_ = std::make_shared<query::ClusterHealth>(*o.cluster);
+  }
+  {
+    // Fail at start-up, not on the first request, when the index is unusable.
+    absl::StatusOr<std::unique_ptr<query::Searcher>> probe = server->OpenSearcher();
+    if (!probe.ok()) return probe.status();
+  }
 
   if (o.access_log.empty()) {
     server->access_log_ = std::make_unique<AccessLog>(2, /*owns_fd=*/false);
@@ -138,11 +143,15 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Create(ServerOptions opt
     server->access_log_ = std::make_unique<AccessLog>(fd, /*owns_fd=*/true);
   }
   server->search_limit_ = std::make_unique<ConcurrencyLimit>(o.max_concurrent_searches);
-  server->watcher_ = std::make_unique<IndexWatcher>(o.db_path, o.reopen_interval);
-  server->searchers_ = std::make_unique<WorkerSearchers>(o.db_path, o.searcher,
-                                                         server->watcher_.get(), &server->metrics_);
+  server->watcher_ = o.cluster != nullptr
+                         ? std::make_unique<IndexWatcher>(o.reopen_interval)
+                         : std::make_unique<IndexWatcher>(o.db_path, o.reopen_interval);
+  server->searchers_ = std::make_unique<WorkerSearchers>(
+      [self] { return self->OpenSearcher(); }, server->watcher_.get(), &server->metrics_);
   if (!o.admin_token.empty()) {
-    server->writer_ = std::make_unique<ArticleWriter>(o.db_path, o.extractor);
+    server->writer_ = o.cluster != nullptr
+                          ? std::make_unique<ArticleWriter>(*o.cluster, o.extractor)
+                          : std::make_unique<ArticleWriter>(o.db_path, o.extractor);
   }
 
   http::Options h;
@@ -170,6 +179,16 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Create(ServerOptions opt
   server->http_ = *std::move(http);
   server->port_ = server->http_->port();
   return server;
+}
+
+absl::StatusOr<std::unique_ptr<query::Searcher>> NewsServer::OpenSearcher() {
+  if (options_.cluster == nullptr) {
+    return query::Searcher::Open(options_.db_path, options_.searcher);
+  }
+  query::ClusterReadOptions read;
+  read.health = cluster_health_;
+  read.first_replica = next_replica_.fetch_add(1, std::memory_order_relaxed);
+  return query::Searcher::OpenCluster(*options_.cluster, options_.searcher, std::move(read));
 }
 
 absl::Status NewsServer::Serve() { return http_->Serve(); }
@@ -303,7 +322,7 @@ namespace {
 // (released before the answer is rendered). A read that found the index
 // changed under it (kAborted) reopens the searcher and runs once more.
 template <typename Fn>
-auto WithSearcher(Metrics& metrics, ConcurrencyLimit* limit, Fn&& call)
+auto WithThreadSearcher(Metrics& metrics, ConcurrencyLimit* limit, Fn&& call)
     -> decltype(call(std::declval<query::Searcher&>())) {
   ConcurrencyLimit::Slot slot(limit);
   absl::StatusOr<query::Searcher*> searcher = WorkerSearchers::CurrentSearcher();
@@ -318,7 +337,30 @@ auto WithSearcher(Metrics& metrics, ConcurrencyLimit* limit, Fn&& call)
       });
 }
 
+// kUnavailable naming the shards `searcher` left out, if any.
+absl::Status CheckAllShards(const query::Searcher& searcher) {
+  if (searcher.cluster() == nullptr) return absl::OkStatus();
+  std::vector<std::string> missing = searcher.cluster()->MissingShards();
+  if (missing.empty()) return absl::OkStatus();
+  return absl::UnavailableError(absl::StrCat("shards not answering: ",
+                                             absl::StrJoin(missing, ", "),
+                                             " (--require-all-shards)"));
+}
+
 }  // namespace
+
+template <typename Fn>
+auto NewsServer::WithSearcher(Fn&& call) -> decltype(call(std::declval<query::Searcher&>())) {
+  if (!options_.require_all_shards) {
+    return WithThreadSearcher(metrics_, search_limit_.get(), call);
+  }
+  return WithThreadSearcher(metrics_, search_limit_.get(),
+                            [&](query::Searcher& s) -> decltype(call(s)) {
+                              auto result = call(s);
+                              if (absl::Status all = CheckAllShards(s); !all.ok()) return all;
+                              return result;
+                            });
+}
 
 void NewsServer::HandleSearch(const http::Request& req, absl::string_view, http::Response& res) {
   // A browser that opens a /search address gets the search page for it.
@@ -327,8 +369,8 @@ void NewsServer::HandleSearch(const http::Request& req, absl::string_view, http:
   absl::StatusOr<query::SearchRequest> request =
       ParseSearchParams(req.params, options_.search_time_limit);
   if (!request.ok()) return SendStatus(res, request.status());
-  absl::StatusOr<query::SearchResponse> response = WithSearcher(
-      metrics_, search_limit_.get(), [&](query::Searcher& s) { return s.Search(*request); });
+  absl::StatusOr<query::SearchResponse> response =
+      WithSearcher([&](query::Searcher& s) { return s.Search(*request); });
   if (!response.ok()) {
     if (response.status().code() == absl::StatusCode::kInvalidArgument) {
       return SendError(res, 400, "invalid_query", response.status().message(), "q");
@@ -359,8 +401,7 @@ void NewsServer::HandleArticle(const http::Request& req, absl::string_view id,
   if (!params.ok()) return SendStatus(res, params);
   if (absl::Status valid = CheckPathId(id); !valid.ok()) return SendStatus(res, valid);
   absl::StatusOr<core::Article> article =
-      WithSearcher(metrics_, search_limit_.get(),
-                   [&](query::Searcher& s) { return s.GetArticle(id); });
+      WithSearcher([&](query::Searcher& s) { return s.GetArticle(id); });
   if (!article.ok()) return SendStatus(res, article.status());
   res.set_content(query::ArticleJson(*article), kJson);
 }
@@ -371,8 +412,7 @@ void NewsServer::HandleRelated(const http::Request& req, absl::string_view id,
   if (!limit.ok()) return SendStatus(res, limit.status());
   if (absl::Status valid = CheckPathId(id); !valid.ok()) return SendStatus(res, valid);
   absl::StatusOr<std::vector<query::Hit>> hits =
-      WithSearcher(metrics_, search_limit_.get(),
-                   [&](query::Searcher& s) { return s.Related(id, *limit); });
+      WithSearcher([&](query::Searcher& s) { return s.Related(id, *limit); });
   if (!hits.ok()) return SendStatus(res, hits.status());
   res.set_content(query::HitsJson(*hits), kJson);
 }
@@ -388,12 +428,36 @@ void NewsServer::HandleFacetValues(const http::Request& req, absl::string_view f
   absl::StatusOr<FacetValuesParams> params = ParseFacetValuesParams(req.params);
   if (!params.ok()) return SendStatus(res, params.status());
   absl::StatusOr<std::vector<query::FacetValue>> values =
-      WithSearcher(metrics_, search_limit_.get(), [&](query::Searcher& s) {
+      WithSearcher([&](query::Searcher& s) {
         return s.FacetValues(field, params->prefix, params->limit);
       });
   if (!values.ok()) return SendStatus(res, values.status());
   res.set_content(query::FacetValuesJson(field, *values), kJson);
 }
+
+namespace {
+
+// /health over a cluster: each shard as the serving thread's reader sees it
+// (the endpoint in use) and as the process does (replicas marked down).
+void AppendShardHealth(const query::ClusterReader& reader, nlohmann::ordered_json& body) {
+  nlohmann::ordered_json shards = nlohmann::ordered_json::array();
+  nlohmann::ordered_json missing = nlohmann::ordered_json::array();
+  for (const query::ShardState& s : reader.States()) {
+    nlohmann::ordered_json shard = nlohmann::ordered_json::object();
+    shard["name"] = s.name;
+    shard["up"] = s.up;
+    shard["endpoint"] = s.endpoint;
+    shard["replicas"] = s.replicas;
+    shard["replicas_down"] = s.replicas_down;
+    shard["failovers"] = s.failovers;
+    shards.push_back(std::move(shard));
+    if (!s.up) missing.push_back(s.name);
+  }
+  body["shards"] = std::move(shards);
+  body["missing_shards"] = std::move(missing);
+}
+
+}  // namespace
 
 void NewsServer::HandleHealth(const http::Request& req, absl::string_view, http::Response& res) {
   absl::Status params = RejectParams(req.params);
@@ -408,6 +472,13 @@ void NewsServer::HandleHealth(const http::Request& req, absl::string_view, http:
     body["status"] = "ok";
   }
   body["uptime_seconds"] = absl::ToInt64Seconds(absl::Now() - started_);
+  if (searcher.ok() && (*searcher)->cluster() != nullptr) {
+    AppendShardHealth(*(*searcher)->cluster(), body);
+    if (options_.require_all_shards && body["missing_shards"].size() > 0) {
+      body["status"] = "unavailable";
+      res.status = 503;
+    }
+  }
   res.set_content(Dump(body), kJson);
 }
 
@@ -415,7 +486,7 @@ void NewsServer::HandleStats(const http::Request& req, absl::string_view, http::
   absl::Status params = RejectParams(req.params);
   if (!params.ok()) return SendStatus(res, params);
   absl::StatusOr<query::IndexStats> stats =
-      WithSearcher(metrics_, search_limit_.get(), [&](query::Searcher& s) { return s.Stats(); });
+      WithSearcher([&](query::Searcher& s) { return s.Stats(); });
   if (!stats.ok()) return SendStatus(res, stats.status());
   nlohmann::ordered_json server = nlohmann::ordered_json::object();
   server["uptime_seconds"] = absl::ToInt64Seconds(absl::Now() - started_);
@@ -434,7 +505,9 @@ void NewsServer::HandleMetrics(const http::Request& req, absl::string_view,
                                http::Response& res) {
   absl::Status params = RejectParams(req.params);
   if (!params.ok()) return SendStatus(res, params);
-  res.set_content(metrics_.RenderPrometheus(), "text/plain; version=0.0.4");
+  std::string text = metrics_.RenderPrometheus();
+  if (cluster_health_ != nullptr) text += RenderShardMetrics(cluster_health_->View());
+  res.set_content(std::move(text), "text/plain; version=0.0.4");
 }
 
 absl::Status NewsServer::CheckAdmin(const http::Request& req) const {
@@ -538,8 +611,8 @@ void NewsServer::HandleSearchPage(const http::Request& req, absl::string_view,
   absl::StatusOr<query::SearchRequest> request =
       ParsePageParams(req.params, options_.search_time_limit);
   if (!request.ok()) return SendErrorPage(res, request.status());
-  absl::StatusOr<query::SearchResponse> response = WithSearcher(
-      metrics_, search_limit_.get(), [&](query::Searcher& s) { return s.Search(*request); });
+  absl::StatusOr<query::SearchResponse> response =
+      WithSearcher([&](query::Searcher& s) { return s.Search(*request); });
   if (!response.ok()) return SendErrorPage(res, response.status());
   if (response->timed_out) metrics_.RecordTimeLimitHit();
   SendRendered(res, RenderSearchPage(*request, *response, *options_.searcher.resolver));
@@ -553,8 +626,7 @@ void NewsServer::HandleArticlePage(const http::Request& req, absl::string_view i
     core::Article article;
     std::vector<query::Hit> related;
   };
-  absl::StatusOr<Found> found = WithSearcher(
-      metrics_, search_limit_.get(), [&](query::Searcher& s) -> absl::StatusOr<Found> {
+  absl::StatusOr<Found> found = WithSearcher([&](query::Searcher& s) -> absl::StatusOr<Found> {
         NEWSDEX_ASSIGN_OR_RETURN(core::Article article, s.GetArticle(id));
         NEWSDEX_ASSIGN_OR_RETURN(std::vector<query::Hit> related,
                                  s.Related(id, kRelatedOnArticlePage));

@@ -17,6 +17,7 @@
 #ifndef NEWSDEX_SERVER_NEWS_SERVER_H_
 #define NEWSDEX_SERVER_NEWS_SERVER_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -24,6 +25,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "core/cluster.h"
+#include "query/cluster_reader.h"
 #include "query/search.h"
 #include "server/metrics.h"
 
@@ -46,7 +49,14 @@ class IndexWatcher;
 class WorkerSearchers;
 
 struct ServerOptions {
-  std::string db_path;          // REQUIRES: an existing newsdex index
+  std::string db_path;          // REQUIRES: an existing newsdex index, or `cluster`
+  // A cluster to serve instead of db_path (core/cluster.h): each serving
+  // thread reads one replica per shard and fails over within a request
+  // (query/cluster_reader.h); /health and /metrics show each shard's state.
+  std::shared_ptr<const core::Cluster> cluster;
+  // Over a cluster: while a shard has no replica answering, answer 503
+  // instead of a partial answer ("partial": true, "missing_shards").
+  bool require_all_shards = false;
   std::string host = "127.0.0.1";
   int port = 8080;              // 0 binds any free port (see NewsServer::port)
   // Serving threads, each with its own Searcher; 0 = max(4, 2 x hardware
@@ -151,6 +161,12 @@ class NewsServer {
   void HandleSearchPage(const http::Request& req, absl::string_view, http::Response& res);
   void HandleArticlePage(const http::Request& req, absl::string_view id, http::Response& res);
   void HandleStatic(const http::Request& req, absl::string_view file, http::Response& res);
+  // Opens a serving thread's Searcher (of the index or of the cluster).
+  absl::StatusOr<std::unique_ptr<query::Searcher>> OpenSearcher();
+  // Runs `call` on the serving thread's Searcher (see WithSearcher in the .cc);
+  // under require_all_shards, kUnavailable while a shard is missing.
+  template <typename Fn>
+  auto WithSearcher(Fn&& call) -> decltype(call(std::declval<query::Searcher&>()));
   // 403 when writes are off, 401 on a missing or wrong token; else OK.
   absl::Status CheckAdmin(const http::Request& req) const;
 
@@ -159,6 +175,9 @@ class NewsServer {
   Metrics metrics_;
   std::unique_ptr<AccessLog> access_log_;  // null: off; outlives http_'s threads
   std::unique_ptr<ConcurrencyLimit> search_limit_;
+  // Over a cluster: down marks shared by the serving threads' readers.
+  std::shared_ptr<query::ClusterHealth> cluster_health_;
+  std::atomic<size_t> next_replica_{0};  // spreads threads over replicas
   std::unique_ptr<IndexWatcher> watcher_;
   std::unique_ptr<WorkerSearchers> searchers_;
   std::unique_ptr<ArticleWriter> writer_;

@@ -14,11 +14,13 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "core/cluster.h"
 #include "core/data_path.h"
 #include "core/flags.h"
 #include "core/log.h"
 #include "core/status_macros.h"
 #include "server/news_server.h"
+#include "indexer/cluster_writer.h"
 #include "indexer/facet_extractor.h"
 
 namespace newsdex::server {
@@ -28,6 +30,7 @@ constexpr char kUsage[] = R"(newsdexd: the newsdex query daemon (HTTP/JSON API, 
 
 Usage:
   newsdexd --db DIR [options]
+  newsdexd --cluster FILE [options]
 
 Serves GET /search, /articles/{id}, /articles/{id}/related, /facets/{field},
 /health, /stats and /metrics. Commits made by newsdex-index to DIR are served
@@ -35,7 +38,14 @@ within about --reopen-interval-ms, without a restart. SIGTERM or SIGINT stop
 accepting connections and let in-flight requests finish.
 
 Options:
-  --db DIR                 the index to serve (required; must exist)
+  --db DIR                 the index to serve (must exist)
+  --cluster FILE           serve a cluster instead (docs/deployment.md): each
+                           thread reads one replica per shard and moves to
+                           another within the request when one stops
+                           answering; /health and /metrics show the shards
+  --require-all-shards     with --cluster: answer 503 while a shard has no
+                           replica answering (default: answer from the other
+                           shards, marked "partial": true)
   --listen HOST:PORT       address to listen on (default 127.0.0.1:8080; port 0 = any free port)
   --threads N              serving threads, each with its own index reader;
                            any free thread serves any connection, so size for
@@ -75,6 +85,7 @@ struct Flags {
   ServerOptions options;
   std::string admin_token_file;
   std::string data_dir;
+  std::string cluster_file;
 };
 
 // --listen HOST:PORT; an IPv6 host may be bracketed ([::1]:8080).
@@ -113,6 +124,8 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
   ServerOptions& o = f.options;
   const std::vector<core::Flag> table = {
       core::TextFlag("--db", &o.db_path),
+      core::TextFlag("--cluster", &f.cluster_file),
+      core::SwitchFlag("--require-all-shards", &o.require_all_shards),
       core::CustomFlag("--listen",
                        [&](absl::string_view v) { return SetListenAddress(v, &o); }),
       core::NumberFlag("--threads", 1, &o.threads, 1024),
@@ -146,7 +159,15 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
                            core::ParseFlags(argc, argv, table, no_positional, {kUsage}));
   f.help = parsed == core::FlagsParsed::kHelp;
   if (f.help) return f;
-  if (o.db_path.empty()) return absl::InvalidArgumentError("--db DIR is required (see --help)");
+  if (o.db_path.empty() == f.cluster_file.empty()) {
+    return absl::InvalidArgumentError("give --db DIR or --cluster FILE (see --help)");
+  }
+  if (!f.cluster_file.empty()) {
+    NEWSDEX_ASSIGN_OR_RETURN(core::Cluster cluster, core::ReadClusterFile(f.cluster_file));
+    o.cluster = std::make_shared<const core::Cluster>(std::move(cluster));
+  } else if (o.require_all_shards) {
+    return absl::InvalidArgumentError("--require-all-shards needs --cluster FILE");
+  }
   if (!f.admin_token_file.empty()) {
     if (!o.admin_token.empty()) {
       return absl::InvalidArgumentError("give --admin-token or --admin-token-file, not both");
@@ -179,6 +200,11 @@ int Main(int argc, char** argv) {
     setrlimit(RLIMIT_NOFILE, &files);
   }
 
+  // Writes to local primaries must leave changesets for their replicas;
+  // setenv before any thread starts.
+  if (flags->options.cluster != nullptr && !flags->options.admin_token.empty()) {
+    indexer::EnableChangesetsForLocalPrimaries(*flags->options.cluster);
+  }
   std::unique_ptr<indexer::FacetExtractor> extractor;
   if (!flags->options.admin_token.empty()) {
     absl::StatusOr<std::unique_ptr<indexer::FacetExtractor>> e =

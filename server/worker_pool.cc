@@ -10,8 +10,7 @@ namespace {
 
 struct ThreadContext {
   WorkerState state;
-  const std::string* db_path = nullptr;
-  const query::SearcherOptions* options = nullptr;
+  const WorkerSearchers::Opener* open = nullptr;
   IndexWatcher* watcher = nullptr;
   Metrics* metrics = nullptr;
 };
@@ -36,15 +35,18 @@ void NoteLoaded(ThreadContext& c) {
 
 WorkerSearchers::WorkerSearchers(std::string db_path, query::SearcherOptions options,
                                  IndexWatcher* watcher, Metrics* metrics)
-    : db_path_(std::move(db_path)),
-      options_(std::move(options)),
-      watcher_(watcher),
-      metrics_(metrics) {}
+    : WorkerSearchers(
+          [db_path = std::move(db_path), options = std::move(options)] {
+            return query::Searcher::Open(db_path, options);
+          },
+          watcher, metrics) {}
+
+WorkerSearchers::WorkerSearchers(Opener open, IndexWatcher* watcher, Metrics* metrics)
+    : open_(std::move(open)), watcher_(watcher), metrics_(metrics) {}
 
 void WorkerSearchers::RunWorker(const std::function<void()>& loop) {
   ThreadContext context;
-  context.db_path = &db_path_;
-  context.options = &options_;
+  context.open = &open_;
   context.watcher = watcher_;
   context.metrics = metrics_;
   current_context = &context;
@@ -59,8 +61,7 @@ absl::StatusOr<query::Searcher*> WorkerSearchers::CurrentSearcher() {
   }
   const uint64_t generation = c->watcher != nullptr ? c->watcher->generation() : 0;
   if (c->state.searcher == nullptr) {
-    absl::StatusOr<std::unique_ptr<query::Searcher>> searcher =
-        query::Searcher::Open(*c->db_path, *c->options);
+    absl::StatusOr<std::unique_ptr<query::Searcher>> searcher = (*c->open)();
     if (!searcher.ok()) return searcher.status();
     c->state.searcher = *std::move(searcher);
     c->state.generation = generation;

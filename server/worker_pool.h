@@ -39,6 +39,11 @@ class WorkerSearchers {
   // `metrics` may be null; they are not owned and must outlive this object.
   WorkerSearchers(std::string db_path, query::SearcherOptions options,
                   IndexWatcher* watcher, Metrics* metrics);
+  // Opens a serving thread's Searcher (e.g. Searcher::OpenCluster). Called
+  // on the serving threads, any of them at once.
+  using Opener = std::function<absl::StatusOr<std::unique_ptr<query::Searcher>>()>;
+  // Searchers are opened lazily by `open`.
+  WorkerSearchers(Opener open, IndexWatcher* watcher, Metrics* metrics);
   WorkerSearchers(const WorkerSearchers&) = delete;
   WorkerSearchers& operator=(const WorkerSearchers&) = delete;
 
@@ -54,8 +59,7 @@ class WorkerSearchers {
   static absl::Status ReopenCurrent();
 
  private:
-  const std::string db_path_;
-  const query::SearcherOptions options_;
+  const Opener open_;
   IndexWatcher* watcher_;
   Metrics* metrics_;
 };
