@@ -102,9 +102,16 @@ absl::StatusOr<bool> ClusterReader::ConnectShard(size_t i, int connect_ms,
   const absl::Time now = absl::Now();
   const size_t start = current_[i];
   handles_[i].reset();
-  for (size_t k = 0; k < endpoints.size(); ++k) {
+  // Endpoints marked down are tried last rather than never: a mark only says
+  // an endpoint failed within down_for, and when every replica of the shard
+  // carries one, one that came back is still better than a partial answer.
+  // Each endpoint is tried once per call: `was_down` is read before any try.
+  std::vector<bool> was_down(endpoints.size());
+  for (size_t e = 0; e < endpoints.size(); ++e) was_down[e] = health_->IsDown(i, e, now);
+  for (size_t k = 0; k < 2 * endpoints.size(); ++k) {
     const size_t e = (start + k) % endpoints.size();
-    if (health_->IsDown(i, e, now)) continue;
+    const bool last_resort = k >= endpoints.size();
+    if (was_down[e] != last_resort) continue;
     core::RemoteTimeouts timeouts = options_.timeouts;
     timeouts.connect_ms = connect_ms;
     absl::StatusOr<Xapian::Database> db = core::OpenForRead(endpoints[e], timeouts);

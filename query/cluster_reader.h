@@ -11,7 +11,9 @@
 //   replica that does. An endpoint that did not answer is marked down for
 //   `down_for` (shared by every reader of a ClusterHealth, so the other
 //   threads of a daemon move away from it before their next call), then
-//   tried again.
+//   tried again. A marked endpoint is still tried, last, when every endpoint
+//   of its shard is marked: a replica that came back within `down_for` then
+//   answers at once instead of leaving the shard out.
 // - A shard none of whose endpoints answers is left out: the database holds
 //   the shards that answer and MissingShards() names the others (answers are
 //   partial). Once a down mark expires the shard is tried again before the
@@ -153,8 +155,8 @@ class ClusterReader {
 
  private:
   ClusterReader(std::shared_ptr<ClusterHealth> health, ClusterReadOptions options);
-  // Connects shard `i`, trying its endpoints from its current one on and
-  // skipping those marked down; on success sets handles_[i]/current_[i].
+  // Connects shard `i`, trying its endpoints from its current one on, those
+  // marked down last, each once; on success sets handles_[i]/current_[i].
   // `errors` collects each failed endpoint's message. Returns false when no
   // endpoint answers; an error only for a shard of another schema version.
   absl::StatusOr<bool> ConnectShard(size_t i, int connect_ms, std::vector<std::string>* errors);

@@ -3,19 +3,21 @@
 
   tests/cluster_e2e.py BUILD_DIR SOURCE_DIR SHARED_DIR [--files N] [--measure]
 
-1. scripts/cluster.sh starts 3 shards x 2 replicas on loopback; the first N
-   Reuters dev files (default 3, about 3,000 articles, to keep CI under three
-   minutes) are indexed through `newsdex-index --cluster` and into one local
-   index; the replicas converge (document counts).
+1. scripts/cluster.sh starts 3 shards x 2 replicas on loopback; the Reuters
+   dev files (all 14, 14,000 articles; --files N takes the first N) are
+   indexed through `newsdex-index --cluster` and into one local index; the
+   replicas converge (document counts).
 2. newsdexd --cluster and newsdexd --db answer at least 200 requests (words,
    phrases, filters by country/actor/date, sorts, all facets, paging) alike:
    same totals, facet counts and hits in the same order (tied hits compared
    as sets).
 3. While a query loop runs: one replica killed -> zero errors; both replicas
    of that shard killed -> answers are partial naming it; one restarted ->
-   full answers again.
+   full answers again. A replica that hangs (SIGSTOP: it accepts connections
+   and never answers) -> zero errors and no partial answer, each request
+   bounded by the read timeouts, whichever replica of the shard was in use.
 4. A primary's writer (its xapian-tcpsrv --writable) is killed with -9 while
-   newsdex-index writes: after a restart nothing committed is lost, and once
+   newsdex-index writes (two Reuters holdout files): after a restart nothing committed is lost, and once
    indexing is rerun the replicas converge (document counts and a checksum of
    the ids).
 --measure also prints the latency of the cluster vs the local index (p50/p99
@@ -72,9 +74,10 @@ class Env:
         self.cdir = os.path.join(self.tmp, "cluster")
         self.conf = os.path.join(self.cdir, "cluster.conf")
         self.base_port = random.randrange(21000, 59000, 100)
-        dev = os.path.join(shared, "corpora", "reuters21578", "dev")
+        reuters = os.path.join(shared, "corpora", "reuters21578")
+        dev, holdout = os.path.join(reuters, "dev"), os.path.join(reuters, "holdout")
         self.files = sorted(os.path.join(dev, f) for f in os.listdir(dev))[:files]
-        self.more = sorted(os.path.join(dev, f) for f in os.listdir(dev))[files:files + 2]
+        self.more = sorted(os.path.join(holdout, f) for f in os.listdir(holdout))[:2]
         self.daemons = []
 
     def script(self, *args, check=True):
@@ -302,9 +305,11 @@ class QueryLoop:
     def run(self, word):
         qs = urllib.parse.urlencode({"q": word, "facets": "country,date", "limit": 5})
         while not self.stop.is_set():
+            start = time.monotonic()
             status, body = get(f"{self.base}/search?{qs}")
+            now = time.monotonic()
             with self.lock:
-                self.answers.append((time.monotonic(), status, body))
+                self.answers.append((now, status, body, now - start))
 
     def since(self, t):
         with self.lock:
@@ -354,6 +359,38 @@ def failures(env, cluster, shards, do_measure):
     env.script("restart", env.cdir, f"{name}-r1")
     if do_measure:
         measure_failover(env, cluster, name)
+
+
+def hung_replica(env, cluster, shards):
+    """A replica that stops answering but keeps its port (SIGSTOP) costs time, never answers.
+
+    Each replica of one shard in turn, so the one the daemon reads is among them."""
+    name = list(shards)[2]
+    # A request may wait out the read timeout twice (the hung read, then the reconnect).
+    bound = 2 * 5.0 + 1.0 + 3.0
+    for replica in ("r0", "r1"):
+        pid = int(open(os.path.join(env.cdir, "run", f"{name}-{replica}.pid")).read())
+        loop = QueryLoop(cluster)
+        try:
+            wait_until(lambda: len(loop.since(0)) > 10, 10)
+            t0 = time.monotonic()
+            os.killpg(pid, signal.SIGSTOP)
+            try:
+                wait_until(lambda: len(loop.since(t0)) > 40, 40)
+            finally:
+                os.killpg(pid, signal.SIGCONT)
+            answers = loop.since(t0)
+        finally:
+            loop.finish()
+        bad = [a for a in answers if a[1] != 200 or "partial" in a[2]]
+        if bad or len(answers) <= 40:
+            fail(f"replica {name}-{replica} hung: {len(answers)} answers, {len(bad)} failed"
+                 + (f", first {bad[0][1:3]}" if bad else ""))
+        slowest = max(a[3] for a in answers)
+        if slowest > bound:
+            fail(f"replica {name}-{replica} hung: a request took {slowest:.1f} s (bound {bound} s)")
+        print(f"ok: replica {name}-{replica} hung: {len(answers)} answers, no error, "
+              f"slowest {slowest:.2f} s")
 
 
 def check_health(env, cluster, name):
@@ -446,7 +483,7 @@ def start_cluster(env, attempts=4):
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     build, src, shared = (os.path.abspath(a) for a in args[:3])
-    files = 3
+    files = 1000  # all of dev
     for a in sys.argv[1:]:
         if a.startswith("--files="):
             files = int(a.split("=", 1)[1])
@@ -471,6 +508,7 @@ def main():
         if "--measure" in sys.argv:
             measure(single, cluster, reqs)
         failures(env, cluster, shards, "--measure" in sys.argv)
+        hung_replica(env, cluster, shards)
         kill_primary_during_indexing(env, shards)
     finally:
         env.close()
