@@ -65,7 +65,7 @@ const absl::Status& StatusOf(const absl::StatusOr<T>& s) {
 // Runs `call` and, while it fails with kAborted (Xapian's DatabaseModifiedError:
 // a writer committed past the revision being read), runs `reopen` and calls
 // again, at most `retries` times (a reopen that is itself aborted counts as
-// one). If it is still aborted and `gate_db_path`
+// one, as does a reopen that fails with kDataLoss). If it is still aborted and `gate_db_path`
 // names a local database, the last attempt reopens and calls while holding
 // that database's commit gate shared (core/commit_gate.h), so no gated commit
 // can cut it short. `call` returns absl::Status or StatusOr; `reopen` returns
@@ -79,8 +79,14 @@ auto RetryIfModified(int retries, Call&& call, Reopen&& reopen,
     absl::Status reopened = reopen();
     if (reopened.ok()) {
       result = call();
-    } else if (reopened.code() == absl::StatusCode::kAborted) {
-      result = reopened;  // the reopen's own reads were cut short: try again
+    } else if (reopened.code() == absl::StatusCode::kAborted ||
+               reopened.code() == absl::StatusCode::kDataLoss) {
+      // The reopen's own reads were cut short: try again. A reopen racing a
+      // commit can also read a block the commit has just reused and see it as
+      // corrupt (glass: "Expected block 37 to be level 1, not 0", with a
+      // writer committing every few ms); the gated attempt below tells that
+      // from real corruption, since no commit can run beside it.
+      result = absl::AbortedError(reopened.message());
     } else {
       return reopened;
     }

@@ -48,6 +48,33 @@ TEST(RetryIfModifiedTest, RetriesOnlyAbortedReadsAndAtMostAsOftenAsAsked) {
   EXPECT_EQ(reopens, 0);
 }
 
+// A reopen racing a commit can read a reused block as corrupt: retried, and
+// judged by the gated attempt, where no commit runs beside it.
+TEST(RetryIfModifiedTest, AReopenSeeingCorruptionIsRetriedAndJudgedUnderTheGate) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "retry_corrupt";
+  std::filesystem::create_directories(dir);
+  int calls = 0, reopens = 0;
+  auto aborted_once = [&]() -> absl::StatusOr<int> {
+    return ++calls == 1 ? absl::StatusOr<int>(absl::AbortedError("modified")) : 7;
+  };
+  auto corrupt_while_racing = [&] {
+    ++reopens;
+    auto writer = CommitGate::TryAcquire(dir.string(), CommitGate::Mode::kExclusive);
+    const bool gated = writer.status().code() == absl::StatusCode::kUnavailable;
+    return gated ? absl::OkStatus() : absl::DataLossError("Expected block 37 to be level 1");
+  };
+  absl::StatusOr<int> got = RetryIfModified(2, aborted_once, corrupt_while_racing, dir.string());
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(*got, 7);
+  EXPECT_EQ(reopens, 3);  // two racing, one gated
+
+  // Corruption that stays under the gate is reported as such.
+  calls = 0;
+  auto always_corrupt = [] { return absl::DataLossError("Expected block 37 to be level 1"); };
+  EXPECT_EQ(RetryIfModified(2, aborted_once, always_corrupt, dir.string()).status().code(),
+            absl::StatusCode::kDataLoss);
+}
+
 TEST(RetryIfModifiedTest, LastAttemptHoldsTheCommitGate) {
   const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "retry_gate";
   std::filesystem::create_directories(dir);

@@ -5,8 +5,10 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "core/actor_names.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "indexer/internal/name_tokens.h"
 
 namespace newsdex::indexer {
 namespace {
@@ -287,6 +289,33 @@ TEST_F(ActorExtractorTest, LoadReportsMissingWordList) {
   EXPECT_EQ(ex.status().code(), absl::StatusCode::kNotFound);
   EXPECT_NE(ex.status().message().find("name_tokenizer_words.tsv"), std::string::npos)
       << ex.status();
+}
+
+// The name tokenizer folds plain ASCII words itself (FoldPlainWord in
+// name_tokens.cc); its keys must stay exactly what core::FoldAsciiKey (and the
+// analyzer, for other words) gives, or dictionary names stop matching.
+TEST_F(ActorExtractorTest, PlainWordKeysAreFoldAsciiKeys) {
+  const std::string longest_word(core::kMaxWordBytes, 'B');
+  const std::string texts[] = {
+      "Reagan", "REAGAN", "said", "McDonald", "G7", "1987", "3rd", "x", "O'Neill",
+      "Leigh-Pemberton", "U.S.", "Baker's", "al-Sisi", "Min-jun", "Zelensky\xE2\x80\x99s",
+      "J. Smith", "1,000", longest_word, "Jos\xC3\xA9", "\xC3\x89lys\xC3\xA9" "e"};
+  for (const std::string& text : texts) {
+    std::vector<internal::NameToken> tokens;
+    internal::TokenizeNames(text, *analyzer_, extractor_->word_classes(), &tokens);
+    ASSERT_FALSE(tokens.empty()) << text;
+    for (const internal::NameToken& t : tokens) {
+      const absl::string_view raw = t.RawIn(text);
+      std::string expected;
+      if (!core::FoldAsciiKey(raw, &expected)) expected = analyzer_->FoldKey(raw);
+      EXPECT_EQ(t.key, expected) << text << ": " << raw;
+    }
+  }
+  // A word longer than the analyzer indexes has no key, and no token.
+  std::vector<internal::NameToken> tokens;
+  internal::TokenizeNames(std::string(core::kMaxWordBytes + 1, 'A'), *analyzer_,
+                          extractor_->word_classes(), &tokens);
+  EXPECT_TRUE(tokens.empty());
 }
 
 }  // namespace

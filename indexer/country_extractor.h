@@ -114,6 +114,8 @@ class CountryExtractor {
   // with it).
   size_t MaxPhraseTokens(const TextZone& zone, const LanguagePhrases* lang,
                          absl::string_view term) const;
+  // MaxPhraseTokens for English: the phrases that fit the case of the word.
+  size_t MaxEnglishPhraseTokens(const TextZone& zone, size_t first) const;
   bool IsCueWord(absl::string_view term, uint16_t cue) const;
 
   // Matching one zone, left to right: at each token the longest phrase of the
@@ -166,6 +168,8 @@ class CountryExtractor {
   absl::flat_hash_map<std::string, uint32_t> phrase_index_;
   // First token of any phrase -> the most tokens a phrase starting with it has.
   absl::flat_hash_map<std::string, uint8_t> first_tokens_;
+  // The same for the aliases that need no capital letter (flag X).
+  absl::flat_hash_map<std::string, uint8_t> any_case_first_tokens_;
   // data/country_cues.tsv: folded word -> CueWord bits.
   absl::flat_hash_map<std::string, uint16_t> cue_words_;
   std::shared_ptr<const LanguageWordTable> languages_;

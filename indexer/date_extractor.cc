@@ -19,20 +19,33 @@ namespace {
 constexpr int kMinYear = 1800;
 constexpr int kMaxYear = 2099;
 
-// English month names and the abbreviations news uses ("Sept.", "Aug").
+// English month names; news abbreviates them to their first three letters
+// ("Aug", "Sept." too).
+constexpr absl::string_view kMonthNames[12] = {
+    "january", "february", "march",     "april",   "may",      "june",
+    "july",    "august",   "september", "october", "november", "december"};
+
+// The month of a full name or its abbreviation ("august", "aug", "sept"), 0
+// for any other word. No two months share their first three letters, so one
+// pass over the names with a first-letter test decides: Scanner::Read asks
+// this of every capitalised word, and the hash lookup it replaces, asked of
+// every token, was a fifth of date extraction (callgrind, 4,000 Reuters
+// articles: 50M of 226M instructions).
 int MonthOf(absl::string_view term) {
-  static const auto* months = new absl::flat_hash_map<std::string, int>{
-      {"january", 1}, {"jan", 1},   {"february", 2}, {"feb", 2},  {"march", 3},
-      {"mar", 3},     {"april", 4}, {"apr", 4},      {"may", 5},  {"june", 6},
-      {"jun", 6},     {"july", 7},  {"jul", 7},      {"august", 8}, {"aug", 8},
-      {"september", 9}, {"sep", 9}, {"sept", 9},     {"october", 10}, {"oct", 10},
-      {"november", 11}, {"nov", 11}, {"december", 12}, {"dec", 12}};
-  auto it = months->find(term);
-  return it == months->end() ? 0 : it->second;
+  if (term.size() < 3 || term.size() > 9) return 0;
+  for (int m = 0; m < 12; ++m) {
+    const absl::string_view name = kMonthNames[m];
+    if (term[0] != name[0] || term[1] != name[1] || term[2] != name[2]) continue;
+    return term.size() == 3 || term == name || (m == 8 && term == "sept") ? m + 1 : 0;
+  }
+  return 0;
 }
 
 // 0 Monday .. 6 Sunday; -1 if not a weekday name.
 int WeekdayOf(absl::string_view term) {
+  // Every name ends in "day": most words never reach the lookup, which was
+  // another fifth of date extraction when every token did (48M of 226M).
+  if (term.size() < 6 || !absl::EndsWith(term, "day")) return -1;
   static const auto* days = new absl::flat_hash_map<std::string, int>{
       {"monday", 0}, {"tuesday", 1}, {"wednesday", 2}, {"thursday", 3},
       {"friday", 4}, {"saturday", 5}, {"sunday", 6}};
@@ -162,11 +175,20 @@ class Scanner {
   // Out of line, and so is ReadInLanguage: the forms of other languages must
   // not change how the English ones compile (English extraction costs the
   // same instructions with or without them, callgrind on reut2-000).
+  // The English forms split by the token's first character: an ISO date, a
+  // day first and a year start with a digit, a month, a relative day and a
+  // weekday with a letter, so each token tries only the three that can fit
+  // (callgrind, 4,000 Reuters articles: trying the digit forms on every
+  // token was a fifth of date extraction, 47M of 226M instructions).
   ABSL_ATTRIBUTE_NOINLINE bool Read(size_t i, DateHit* hit, size_t* next) const {
     if (lang_ != nullptr) return ReadInLanguage(i, hit, next);
-    return ReadIsoDate(i, hit, next) || ReadMonthFirst(i, hit, next) ||
-           ReadDayFirst(i, hit, next) || ReadYearInContext(i, hit, next) ||
-           ReadRelativeDay(i, hit, next) || ReadWeekday(i, hit, next);
+    if (Term(i).empty()) return false;
+    if (absl::ascii_isdigit(Term(i)[0])) {
+      return ReadIsoDate(i, hit, next) || ReadDayFirst(i, hit, next) ||
+             ReadYearInContext(i, hit, next);
+    }
+    return ReadMonthFirst(i, hit, next) || ReadRelativeDay(i, hit, next) ||
+           ReadWeekday(i, hit, next);
   }
 
   // True if a date may start at token i (a dateline's date, not a relative
@@ -200,8 +222,10 @@ class Scanner {
 
   // Month first: "August 24, 2025", "Aug. 24", "June 2025", "in June".
   bool ReadMonthFirst(size_t i, DateHit* hit, size_t* next) const {
+    // The cheap case test first: most words are not capitalised.
+    if (!Capitalized(i)) return false;
     const int m = MonthOf(Term(i));
-    if (m == 0 || !Capitalized(i)) return false;
+    if (m == 0) return false;
     if (i + 1 < size()) {
       if (const int d = DayOf(Term(i + 1)); d != 0 && Raw(i + 1).size() <= 4) {
         return ReadDayAndYear(i + 1, m, d, /*month_first=*/true, hit, next);

@@ -76,15 +76,23 @@ absl::StatusOr<PipelineCounts> IndexPaths(const std::vector<std::string>& paths,
 // per word and batch or per word and shard. Each shard's spelling table alone
 // is therefore not that of its documents; the shards' union (what compaction
 // makes of them) is.
+// With a `spelling` writer (a database of its own that is merged with the
+// shards afterwards, as BulkLoad does), every word goes there instead, with
+// its count over the whole run, and the shards get none: the words are counted
+// as documents leave for the shards and added as soon as the last document is
+// built, while the shard writers are still draining their queues; and since
+// only one database holds spelling entries, compaction copies them instead of
+// merging each fragment's word lists from several shards.
 // A writer's error is passed through `name_error` (when given) with its shard
 // index, so the caller can say which shard failed (ClusterWriter::NameShard).
-// REQUIRES: the shard writers were opened with spelling off.
+// REQUIRES: the shard writers (and `spelling`) were opened with spelling off.
 using ShardErrorNamer = std::function<absl::Status(size_t shard, const absl::Status&)>;
 absl::StatusOr<PipelineCounts> IndexPathsSharded(const std::vector<std::string>& paths,
                                                  const std::vector<IndexWriter*>& shards,
                                                  const PipelineOptions& options,
                                                  const ErrorCallback& on_error,
-                                                 const ShardErrorNamer& name_error = nullptr);
+                                                 const ShardErrorNamer& name_error = nullptr,
+                                                 IndexWriter* spelling = nullptr);
 
 // The one routing function (stable within and across runs): core/cluster.h.
 using core::ShardOf;

@@ -434,6 +434,8 @@ class Searcher::Impl {
 
   // Enables the facet columns for a single local database; `path` (empty for
   // FromDatabase) lets builds run in the background.
+  void SetLocal(bool local) { local_ = local; }
+
   void InitColumns(std::string path, bool local) {
     columns_path_ = std::move(path);
     columns_eligible_ = local && options_.facet_columns != FacetColumnsMode::kOff;
@@ -516,6 +518,10 @@ class Searcher::Impl {
   DateOrders date_orders_, split_date_orders_;  // for enquire_ and split_handle_
   std::optional<Xapian::Query> recency_query_;     // cached per database revision
   bool columns_eligible_ = false;
+  // One local database. Elsewhere a count never walks posting lists: a remote
+  // shard sends a whole posting list to the client to walk (1M documents over
+  // xapian-tcpsrv: seconds a query), where a matcher pass runs on the server.
+  bool local_ = false;
   std::string columns_path_;  // the database directory when it is one local database
   // db_'s identity at the open revision; nullopt for a database without one
   // (in-memory), whose snapshot is private to this Searcher.
@@ -845,7 +851,7 @@ SearchPlan Searcher::Impl::Plan(const ParsedSearch& search) {
     (search.filters.Has(f) ? in.disjunctive_counts : in.filtered_counts) = true;
   }
   in.matches_all = MatchesAll(plan.query);
-  in.conjunction = plan.terms.has_value();
+  in.conjunction = plan.terms.has_value() && local_;
   // Over remote shards a pass sorted by value that checks positions counts
   // facets wrong (xapian-tcpsrv 1.4.22: "trade talks" newest first counted 27
   // for a country 25 matches hold; relevance order and local shards: 25), so
@@ -920,7 +926,8 @@ void Searcher::Impl::PrepareCounts(const ParsedSearch& search, const SearchPlan&
     const Xapian::Query query = search.filters.Apply(search.parsed.query, f);
     std::optional<std::vector<std::string>> terms = ConjunctionTerms(query);
     const CountPass how =
-        PlanDisjunctiveCount(plan.inputs, counting, MatchesAll(query), terms.has_value());
+        PlanDisjunctiveCount(plan.inputs, counting, MatchesAll(query),
+                             terms.has_value() && local_);
     FacetCounters counters;
     if (how != CountPass::kTermFrequencies) counters = FacetCounters(columns, {f});
     run.AddDisjunctive(f, how, query, std::move(terms), std::move(counters));
@@ -1230,6 +1237,7 @@ absl::StatusOr<std::unique_ptr<Searcher>> Searcher::Make(Xapian::Database db,
                              return std::make_unique<Impl>(std::move(db), options,
                                                            std::move(analyzer));
                            }));
+  impl->SetLocal(local);
   if (local) impl->InitBeside(columns_path);
   if (!local) impl->SortDatesByValue();  // a stub or cluster may hold remote shards
   impl->InitColumns(std::move(columns_path), local);

@@ -112,12 +112,16 @@ const std::vector<PlanRow>& PlanTable() {
       // A page, counted beside it.
       {"1 - - 1 - 0 - - 0 1", "exact counters main=matcher beside"},
       {"1 - 0 0 1 - - - 0 1", "exact main=page page_pass_exact beside"},
-      {"1 0 - 1 - - 0 - 1 1", "exact counters columns main=chunked beside chunked"},
+      {"1 0 - 1 - - 0 0 1 1", "exact counters columns main=chunked beside chunked"},
+      {"1 0 - 1 - - 0 1 1 1", "exact counters columns main=matcher beside"},
       {"1 0 - 1 - - 1 - 1 1", "exact counters columns main=walk beside chunked"},
-      {"1 0 0 0 - - - - 1 1", "exact columns main=page page_pass_exact beside chunked"},
-      {"1 0 1 0 - - 0 - 1 1", "exact columns main=chunked beside chunked"},
+      {"1 0 0 0 - - - 0 1 1", "exact columns main=page page_pass_exact beside chunked"},
+      {"1 0 0 0 - - - 1 1 1", "exact columns main=page page_pass_exact beside"},
+      {"1 0 1 0 - - 0 0 1 1", "exact columns main=chunked beside chunked"},
+      {"1 0 1 0 - - 0 1 1 1", "exact columns main=matcher beside"},
       {"1 0 1 0 - - 1 - 1 1", "exact columns main=walk beside chunked"},
-      {"1 0 1 0 0 - 0 - - 1", "exact main=chunked beside chunked"},
+      {"1 0 1 0 0 - 0 0 - 1", "exact main=chunked beside chunked"},
+      {"1 0 1 0 0 - 0 1 - 1", "exact main=matcher beside"},
       {"1 0 1 0 0 0 1 - - 1", "exact main=walk beside chunked"},
       {"1 0 1 0 1 - 0 - 0 1", "exact main=matcher beside"},
       {"1 0 1 0 1 - 1 - 0 1", "exact main=walk beside"},
@@ -213,23 +217,22 @@ TEST(SearchPlanTest, RankedPassSplitsOnlyWhenNothingElseNeedsItsCoreOrItsMatches
       //R C E F D A J P K B
       {"0 - - - - - - - - -", false},  // no page
       {"1 1 - - - - - - - -", false},  // collapsing: copies in both ranges
+      {"1 0 - - - - - 1 - -", false},  // a phrase: the low range looks ahead through the high
       // Counting in docid chunks beside the page keeps both cores busy.
-      {"1 0 - - 1 - - - 1 1", false},
-      {"1 0 - 1 0 0 0 - 1 1", false},
-      {"1 0 1 0 0 0 0 - - 1", false},
+      {"1 0 - - 1 - - 0 1 1", false},
+      {"1 0 - 1 0 0 0 0 1 1", false},
+      {"1 0 1 0 0 0 0 0 - 1", false},
       // A walk or an unchunked pass beside the page leaves a core idle.
-      {"1 0 - - 1 - - - 0 1", true},
-      {"1 0 - 1 0 0 1 - 1 1", true},
-      {"1 0 - 1 0 0 - - 0 1", true},
-      {"1 0 1 0 0 0 1 - - 1", true},
+      {"1 0 - - 1 - - 0 0 1", true},
+      {"1 0 - 1 0 0 1 0 1 1", true},
+      {"1 0 - 1 0 0 - 0 0 1", true},
+      {"1 0 1 0 0 0 1 0 - 1", true},
       // Nothing counted beside the page.
-      {"1 0 - - 0 1 - - - 1", true},
-      {"1 0 0 0 0 0 - - - 1", true},
-      // A phrase's facets counted in the page pass: each range would see half.
-      {"1 0 - 1 - 0 - 1 - 0", false},
+      {"1 0 - - 0 1 - 0 - 1", true},
+      {"1 0 0 0 0 0 - 0 - 1", true},
       {"1 0 - 1 - 0 - 0 - 0", true},
-      {"1 0 - 1 - 1 - - - 0", true},
-      {"1 0 - 0 - - - - - 0", true},
+      {"1 0 - 1 - 1 - 0 - 0", true},
+      {"1 0 - 0 - - - 0 - 0", true},
   };
   SplitInputs allowed;
   allowed.local = true;

@@ -67,13 +67,20 @@ def wait_until(cond, timeout, poll=0.05):
         time.sleep(poll)
 
 
+def listen_port_base():
+    """A random base for the cluster's ports, below Linux's ephemeral range (32768-60999):
+    there, the outgoing connections of tests running beside this one (thousands in the
+    chaos and browser tests) hold ports a server then cannot bind."""
+    return random.randrange(10000, 32000, 100)
+
+
 class Env:
     def __init__(self, build, src, shared, files):
         self.build, self.src, self.shared = build, src, shared
         self.tmp = tempfile.mkdtemp(prefix="cluster_e2e.")
         self.cdir = os.path.join(self.tmp, "cluster")
         self.conf = os.path.join(self.cdir, "cluster.conf")
-        self.base_port = random.randrange(21000, 59000, 100)
+        self.base_port = listen_port_base()
         reuters = os.path.join(shared, "corpora", "reuters21578")
         dev, holdout = os.path.join(reuters, "dev"), os.path.join(reuters, "holdout")
         self.files = sorted(os.path.join(dev, f) for f in os.listdir(dev))[:files]
@@ -467,7 +474,7 @@ def kill_primary_during_indexing(env, shards):
     print("ok: replicas converged (document counts and id checksums)")
 
 
-def start_cluster(env, attempts=4):
+def start_cluster(env, attempts=8):
     """Starts the cluster on a random port range, another if one is taken."""
     for attempt in range(attempts):
         r = env.script("start", env.cdir, "--shards", str(SHARDS), "--replicas", str(REPLICAS),
@@ -477,7 +484,7 @@ def start_cluster(env, attempts=4):
         print(f"note: ports from {env.base_port} taken, trying others: {r.stderr.strip()}")
         env.script("stop", env.cdir, check=False)
         shutil.rmtree(env.cdir, ignore_errors=True)
-        env.base_port = random.randrange(21000, 59000, 100)
+        env.base_port = listen_port_base()
 
 
 def main():

@@ -37,7 +37,7 @@ fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
 # A random port range; another one if something else holds a port of it.
 for attempt in 1 2 3; do
-  base=$((20000 + RANDOM % 30000))
+  base=$((10000 + RANDOM % 22000))  # below the ephemeral ports (32768-60999) of other tests
   "$cluster_sh" start "$work/cluster" --shards 2 --replicas 1 --base-port "$base" && break
   "$cluster_sh" stop "$work/cluster" >/dev/null 2>&1 || true
   rm -rf "$work/cluster"

@@ -407,7 +407,7 @@ int RunLabelled(const Options& options, const indexer::FacetExtractor& extractor
     return 2;
   }
   const std::filesystem::path dir = std::filesystem::path(options.labelled).parent_path();
-  std::map<std::pair<std::string, int>, LabelledScore> scores;
+  std::map<std::pair<std::string, std::string>, LabelledScore> scores;
   std::string line;
   while (std::getline(labels, line)) {
     if (line.empty()) continue;
@@ -420,7 +420,10 @@ int RunLabelled(const Options& options, const indexer::FacetExtractor& extractor
     if (!ExtractLabelled((dir / want.value("file", "")).string(), extractor, analyzer, &a)) {
       return 1;
     }
-    LabelledScore& score = scores[{want.value("language", ""), want.value("batch", 0)}];
+    // A batch is a number (the sets tuned on) or a name ("unseen-2026-12-07").
+    const nlohmann::json batch = want.value("batch", nlohmann::json(0));
+    LabelledScore& score = scores[{want.value("language", ""),
+                                   batch.is_string() ? batch.get<std::string>() : batch.dump()}];
     ScoreLabelled(want, a, options.dump > 0, analyzer, &score);
     score.seconds += ExtractionSeconds(a, extractor, analyzer);
     score.bytes += (a.title.size() + a.body.size()) * kTimingRounds;
@@ -428,8 +431,8 @@ int RunLabelled(const Options& options, const indexer::FacetExtractor& extractor
   std::printf("lang batch  n  language  date   countries P R F1  focus P R F1     persons P R F1"
               "   extraction\n");
   for (const auto& [key, s] : scores) {
-    std::printf("%-4s %5d %2d  %2d/%-2d    %2d/%-2d  %s    %s    %s   %.1f MB/s\n",
-                key.first.c_str(), key.second, s.articles, s.languages, s.articles, s.dates,
+    std::printf("%-4s %5s %2d  %2d/%-2d    %2d/%-2d  %s    %s    %s   %.1f MB/s\n",
+                key.first.c_str(), key.second.c_str(), s.articles, s.languages, s.articles, s.dates,
                 s.articles, s.countries.Format().c_str(), s.focus.Format().c_str(),
                 s.persons.Format().c_str(), s.seconds > 0 ? s.bytes / s.seconds / 1e6 : 0.0);
   }

@@ -3,7 +3,7 @@
 // same per-query lines and JSON summary as the peers.
 //
 //   newsdex-query-bench DB QUERIES [--no-total] [--facets] [--warmup]
-//                       [--daemon-request] [--threads N --seconds S]
+//                       [--daemon-request] [--threads N --seconds S] [--cluster]
 //
 // Default: top 10 by relevance with the exact total (as xapian-query and
 // fts5-peer). --facets also computes exact counts of every facet (actor,
@@ -13,7 +13,8 @@
 // total, the 2 s time limit), so its throughput is the in-process baseline for the daemon.
 // --threads N runs N threads, each with its own Searcher (as newsdexd's
 // workers), cycling through the file from different offsets for S seconds,
-// and prints the total throughput instead of per-query lines.
+// and prints the total throughput instead of per-query lines. --cluster reads
+// DB as a cluster file (docs/deployment.md), as newsdexd --cluster does.
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -29,7 +30,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "core/cluster.h"
 #include "core/log.h"
+#include "core/status_macros.h"
 #include "query/search.h"
 #include "tools/peers/peer_common.h"
 
@@ -43,14 +46,21 @@ std::string ToQueryLanguage(const BenchQuery& q) {
   return absl::StrJoin(parts, " AND ");
 }
 
+absl::StatusOr<std::unique_ptr<query::Searcher>> OpenSearcher(const std::string& db,
+                                                               bool cluster) {
+  if (!cluster) return query::Searcher::Open(db, query::SearcherOptions());
+  NEWSDEX_ASSIGN_OR_RETURN(core::Cluster c, core::ReadClusterFile(db));
+  return query::Searcher::OpenCluster(c, query::SearcherOptions());
+}
+
 // Every thread answers the requests round-robin from its own starting offset
 // with its own Searcher until the time is up; one untimed pass warms the
 // cache first.
-int Throughput(const std::string& db, const std::vector<query::SearchRequest>& requests,
-               int threads, double seconds) {
+int Throughput(const std::string& db, bool cluster,
+               const std::vector<query::SearchRequest>& requests, int threads, double seconds) {
   std::vector<std::unique_ptr<query::Searcher>> searchers;
   for (int t = 0; t < threads; ++t) {
-    auto searcher = query::Searcher::Open(db, query::SearcherOptions());
+    auto searcher = OpenSearcher(db, cluster);
     if (!searcher.ok()) {
       NEWSDEX_LOG(ERROR) << searcher.status().message();
       return 1;
@@ -93,6 +103,7 @@ int Throughput(const std::string& db, const std::vector<query::SearchRequest>& r
 int Main(int argc, char** argv) {
   std::vector<std::string> positional;
   bool exact_total = true, facets = false, warmup = false, daemon_request = false;
+  bool cluster = false;
   int threads = 0;
   double seconds = 10;
   for (int i = 1; i < argc; ++i) {
@@ -115,13 +126,15 @@ int Main(int argc, char** argv) {
       facets = true;
     } else if (a == "--warmup") {
       warmup = true;
+    } else if (a == "--cluster") {
+      cluster = true;
     } else {
       positional.push_back(a);
     }
   }
   if (positional.size() != 2) {
     NEWSDEX_LOG(ERROR) << "usage: newsdex-query-bench DB QUERIES [--no-total] [--facets] [--warmup]"
-                          " [--daemon-request] [--threads N --seconds S]";
+                          " [--daemon-request] [--threads N --seconds S] [--cluster]";
     return 2;
   }
   auto queries = ReadQueryFile(positional[1]);
@@ -129,7 +142,7 @@ int Main(int argc, char** argv) {
     NEWSDEX_LOG(ERROR) << queries.status().message();
     return 1;
   }
-  auto searcher = query::Searcher::Open(positional[0], query::SearcherOptions());
+  auto searcher = OpenSearcher(positional[0], cluster);
   if (!searcher.ok()) {
     NEWSDEX_LOG(ERROR) << searcher.status().message();
     return 1;
@@ -154,7 +167,7 @@ int Main(int argc, char** argv) {
     if (facets) r.facets = {"actor", "country", "about", "lang", "source", "date"};
     requests.push_back(std::move(r));
   }
-  if (threads > 0) return Throughput(positional[0], requests, threads, seconds);
+  if (threads > 0) return Throughput(positional[0], cluster, requests, threads, seconds);
   auto answer = [&](size_t qid) -> absl::StatusOr<PeerAnswer> {
     PeerAnswer a;
     absl::StatusOr<query::SearchResponse> response = (*searcher)->Search(requests[qid]);
