@@ -35,9 +35,28 @@ int32_t ParseDay(absl::string_view s, int32_t if_empty, bool* ok) {
   return v;
 }
 
+// One word of ASCII letters and digits (nearly every word of news text): its
+// lower case, which is what the general path below makes of it (ApplyWordRules
+// changes only words with apostrophes, dots or commas, and words longer than
+// kMaxWordBytes, which this leaves to it). False for any other text, with *out
+// unspecified. The general path's word splitting and rules cost 410
+// instructions a word, 38% of the name tokenizer (callgrind, 4,000 Reuters
+// articles).
+bool FoldPlainWord(absl::string_view text, std::string* out) {
+  if (text.empty() || text.size() > kMaxWordBytes) return false;
+  out->resize(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c))) return false;
+    (*out)[i] = absl::ascii_tolower(static_cast<unsigned char>(c));
+  }
+  return true;
+}
+
 }  // namespace
 
 bool FoldAsciiKey(absl::string_view text, std::string* out) {
+  if (FoldPlainWord(text, out)) return true;
   if (!IsAsciiText(text)) return false;
   out->clear();
   const size_t n = text.size();

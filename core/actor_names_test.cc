@@ -131,7 +131,10 @@ TEST(ActorNamesTest, FoldAsciiKeyMatchesAnalyzer) {
   std::vector<std::string> inputs = {
       "Ali Khamenei", "J.D. Vance", "James A. Baker III", "O'Neill's", "powers'", "U.S.-Iran",
       "Leigh-Pemberton", "1,000 dlrs", "E3's", "x_y z", "Mr. Smith, Jr.", "  ", "a.b.c. d.",
-      "Rock'n'roll 3.5 1'000"};
+      "Rock'n'roll 3.5 1'000",
+      // One plain word (FoldAsciiKey's fast path), and one too long for it.
+      "Reagan", "REAGAN", "said", "McDonald", "G7", "1987", "3rd", "x",
+      std::string(kMaxWordBytes, 'B'), std::string(kMaxWordBytes + 1, 'B')};
   // Every name and alias of the real dictionary too.
   std::ifstream in(std::string(NEWSDEX_SOURCE_DIR) + "/data/actors.tsv");
   std::string line;

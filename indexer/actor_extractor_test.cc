@@ -291,8 +291,7 @@ TEST_F(ActorExtractorTest, LoadReportsMissingWordList) {
       << ex.status();
 }
 
-// The name tokenizer folds plain ASCII words itself (FoldPlainWord in
-// name_tokens.cc); its keys must stay exactly what core::FoldAsciiKey (and the
+// The name tokenizer's keys must stay exactly what core::FoldAsciiKey (and the
 // analyzer, for other words) gives, or dictionary names stop matching.
 TEST_F(ActorExtractorTest, PlainWordKeysAreFoldAsciiKeys) {
   const std::string longest_word(core::kMaxWordBytes, 'B');

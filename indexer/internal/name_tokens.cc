@@ -74,25 +74,6 @@ Shape ShapeOf(absl::string_view raw, bool dot_follows) {
   return Shape::kCap;
 }
 
-// The key of a word of ASCII letters and digits only (nearly every word of
-// news text): its lower case, which is what core::FoldAsciiKey makes of it
-// (ApplyWordRules changes only words with apostrophes, dots or commas, and
-// those longer than core::kMaxWordBytes, which this leaves to it). False for
-// any other word, with *key unspecified. FoldAsciiKey's word splitting and
-// rules cost 410 instructions a word, 38% of TokenizeNames (callgrind, 4,000
-// Reuters articles); ActorExtractorTest.PlainWordKeysAreFoldAsciiKeys checks
-// that both agree.
-bool FoldPlainWord(absl::string_view raw, std::string* key) {
-  if (raw.empty() || raw.size() > core::kMaxWordBytes) return false;
-  key->resize(raw.size());
-  for (size_t i = 0; i < raw.size(); ++i) {
-    const char c = raw[i];
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c))) return false;
-    (*key)[i] = absl::ascii_tolower(static_cast<unsigned char>(c));
-  }
-  return true;
-}
-
 bool EndsPossessive(absl::string_view raw) {
   return raw.size() > 2 && (absl::EndsWith(raw, "'s") || absl::EndsWith(raw, "\xE2\x80\x99s") ||
                             absl::EndsWith(raw, "'S"));
@@ -257,9 +238,7 @@ class NameTokenizer {
     token.shape = ShapeOf(raw, dot_follows);
     token.possessive = EndsPossessive(raw);
     // "Leigh-Pemberton" -> "leigh pemberton"; the analyzer only for non-ASCII.
-    if (!FoldPlainWord(raw, &token.key) && !core::FoldAsciiKey(raw, &token.key)) {
-      token.key = analyzer_.FoldKey(raw);
-    }
+    if (!core::FoldAsciiKey(raw, &token.key)) token.key = analyzer_.FoldKey(raw);
     token.classes = ClassesOf(words_, token.key);
     if (token.shape == Shape::kLower && StartsWithParticleBeforeCapital(raw)) {
       token.shape = Shape::kCap;
