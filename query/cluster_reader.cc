@@ -214,7 +214,10 @@ std::vector<ShardState> ClusterReader::States() const {
   for (size_t i = 0; i < handles_.size(); ++i) {
     ShardState s;
     s.name = view[i].name;
-    s.up = handles_[i].has_value();
+    // Up only while this reader holds a handle and the process has not
+    // marked every replica down: another thread's reader may have seen the
+    // shard die before this one tried it.
+    s.up = handles_[i].has_value() && view[i].replicas_down < view[i].endpoints.size();
     if (s.up) s.endpoint = view[i].endpoints[current_[i]];
     s.replicas = view[i].endpoints.size();
     s.replicas_down = view[i].replicas_down;

@@ -240,9 +240,12 @@ class ClusterReadTest : public ::testing::Test {
 
   TcpServer& Server(int shard, int replica) { return *servers_[shard * kReplicas + replica]; }
 
-  std::unique_ptr<query::Searcher> OpenCluster(absl::Duration down_for = absl::Seconds(10)) {
+  std::unique_ptr<query::Searcher> OpenCluster(
+      absl::Duration down_for = absl::Seconds(10),
+      std::shared_ptr<query::ClusterHealth> health = nullptr) {
     query::ClusterReadOptions read;
     read.down_for = down_for;
+    read.health = std::move(health);
     absl::StatusOr<std::unique_ptr<query::Searcher>> s =
         query::Searcher::OpenCluster(cluster_, query::SearcherOptions(), read);
     EXPECT_TRUE(s.ok()) << s.status();
@@ -364,6 +367,28 @@ TEST_F(ClusterReadTest, ShardWithoutReplicasIsPartialUntilOneReturns) {
       },
       absl::Seconds(10), absl::Milliseconds(20)));
   EXPECT_TRUE(cluster->GetArticle(on_s2).ok());
+}
+
+TEST_F(ClusterReadTest, ShardDownForOneReaderIsDownForAllThatShareHealth) {
+  // The daemon answers /health from whichever serving thread takes it; that
+  // thread's reader may not have tried the dead shard yet.
+  auto health = std::make_shared<query::ClusterHealth>(cluster_);
+  std::unique_ptr<query::Searcher> a = OpenCluster(absl::Seconds(10), health);
+  std::unique_ptr<query::Searcher> b = OpenCluster(absl::Seconds(10), health);
+  ASSERT_TRUE(a != nullptr && b != nullptr);
+  EXPECT_TRUE(b->cluster()->States()[2].up);
+  Server(2, 0).Kill();
+  Server(2, 1).Kill();
+  SearchRequest r;
+  r.q = "oil";
+  absl::StatusOr<SearchResponse> partial = a->Search(r);
+  ASSERT_TRUE(partial.ok()) << partial.status();
+  ASSERT_TRUE(partial->partial);
+  const std::vector<query::ShardState> states = b->cluster()->States();
+  EXPECT_FALSE(states[2].up);
+  EXPECT_EQ(states[2].replicas_down, 2u);
+  EXPECT_TRUE(states[0].up);
+  EXPECT_TRUE(states[1].up);
 }
 
 TEST_F(ClusterReadTest, NoShardAnsweringIsUnavailable) {
