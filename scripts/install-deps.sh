@@ -16,7 +16,7 @@ packages=(
   libicu-dev libstemmer-dev libabsl-dev libcld2-dev zlib1g-dev
   nlohmann-json3-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev
-  liblinear-dev
+  liblinear-dev libjemalloc-dev
   xapian-omega sqlite3 libsqlite3-dev python3 curl time
   # The sanitizer build and the fuzz harnesses (tests/fuzz/). The sanitizer
   # runtimes (libclang-rt-14-dev) are only a recommendation of clang, and
