@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -46,7 +47,9 @@ constexpr internal::WordKind kPersonCueKinds[] = {
     {"company_suffix", kCompanySuffix},
     {"particle", kParticle},
     {"suffix", kSuffix},
-    {"first_name_title", kFirstNameTitle},
+    // A first-name title is a title too: "Koning Willem-Alexander", "el rey
+    // Felipe VI". The English rows list both; other languages list one.
+    {"first_name_title", kFirstNameTitle | kTitle},
     {"title_suffix", internal::kTitleSuffix},
     {"peer_title", kPeerTitle},
     {"org_name", kOrgName},
@@ -161,13 +164,17 @@ class ArticleState {
     return e;
   }
 
-  Entity& AddUnknown(const std::string& key, const std::string& display, uint32_t order) {
+  // `known_as`: a further word a lone mention may use ("felipe" of "felipe
+  // vi", the whole of "willem alexander").
+  Entity& AddUnknown(const std::string& key, const std::string& display, uint32_t order,
+                     const std::string& known_as = "") {
     Entity& e = Get(key);
     if (e.display.empty()) {
       e.display = display;
       e.key = key;
       AddSurname(&e, LastWord(key));
     }
+    AddSurname(&e, known_as);
     Mention(&e, order);
     return e;
   }
@@ -509,7 +516,7 @@ class MixedCaseScanner {
   // who runs ...").
   bool IsLeadingNonName(TokenSpan run, size_t at, const Cues& cues) const {
     const NameToken& t = toks_[at];
-    const bool given = t.Is(kGiven);
+    const bool given = GivenAt(at, run.end);
     const size_t words_left = run.end - at;
     // "spokesman Mark Oaten": a given name that is also a currency or
     // function word, after a title ("Oaten" for Mark Oaten in 5 of 557 BBC
@@ -547,20 +554,71 @@ class MixedCaseScanner {
   size_t SkipOfficeWords(TokenSpan run, size_t name_begin) const {
     if (name_begin == run.begin && LowerCaseTitleBefore(run)) return name_begin;
     for (size_t k = name_begin + 1; k + 1 < run.end; ++k) {
-      if (toks_[k].Is(kGiven) && !toks_[name_begin].Is(kGiven) && toks_[k].shape == Shape::kCap) {
+      if (GivenAt(k, run.end) && !GivenAt(name_begin, run.end) && toks_[k].shape == Shape::kCap) {
         return k;
       }
     }
     return name_begin;
   }
 
-  // Trailing function words, suffixes, particles and initials are no name.
+  // The word right before a name (nullptr: punctuation) lets it be a
+  // person's, not a product's: no article, adjective, possessive or initials
+  // ("the Mac II", "its new Mac II", "Martin Marietta's Titan III", "U.T.
+  // Thompson III"); a function word, verb or title may.
+  static bool PersonContextBefore(const NameToken* before) {
+    if (before == nullptr) return true;
+    if (before->possessive || before->shape == Shape::kUpper) return false;
+    if (before->key == "the" || before->key == "a" || before->key == "an") return false;
+    return before->shape != Shape::kLower || before->Is(kNonName | kParticle | kVerb | kTitle);
+  }
+
+  // Trailing function words, suffixes, particles and initials are no name;
+  // a regnal numeral is ("Felipe VI").
   size_t TrimTrailingNonNames(size_t begin, size_t end) const {
-    while (end > begin &&
+    while (end > begin && !RegnalNumeralAt(begin, end - 1) &&
            (toks_[end - 1].Is(kNonName | kSuffix | kParticle) || toks_[end - 1].shape == Shape::kInitial)) {
       --end;
     }
     return end;
+  }
+
+  // toks_[k] is a given name. So is a hyphenated word with a surname before
+  // `end` whose parts are given names and nothing a name cannot be
+  // ("Hans-Peter Lorenzen"; not "Major-General Setijana"); alone such a word
+  // is often a range or a firm ("April-June", "Allen-Bradley"). Used where it
+  // decides where a name starts, not whether it is one.
+  bool GivenAt(size_t k, size_t end) const {
+    const NameToken& t = toks_[k];
+    if (t.Is(kGiven)) return true;
+    if (k + 1 >= end || t.shape != Shape::kCap || t.key.find(' ') == std::string::npos) {
+      return false;
+    }
+    for (absl::string_view part : absl::StrSplit(t.key, ' ')) {
+      const uint16_t classes = st_->Classes(part);
+      if (!(classes & kGiven) || (classes & (kTitle | kPlace | kOrg | kNonName))) return false;
+    }
+    return true;
+  }
+
+  // A numeral in the name starting at toks_[begin] is regnal after the one
+  // word or the given names that follow a first-name title ("King Rama X",
+  // "Pope John Paul II"), or right after a lone given name ("Felipe VI",
+  // "Carl XVI Gustaf") in a person's context (PersonContextBefore). After a
+  // surname it tells generations apart ("Davis Love III") and goes with the
+  // other suffixes.
+  bool RegnalNumeralAt(size_t begin, size_t k) const {
+    if (!toks_[k].numeral || k == begin) return false;
+    const NameToken* before =
+        begin > 0 && toks_[begin - 1].gap == Gap::kSpace ? &toks_[begin - 1] : nullptr;
+    const bool title_before = before != nullptr && before->Is(kFirstNameTitle);
+    if (k == begin + 1 && !title_before) {
+      return toks_[begin].Is(kGiven) && PersonContextBefore(before);
+    }
+    if (!title_before) return false;
+    for (size_t j = begin; j < k; ++j) {
+      if (!toks_[j].Is(kGiven)) return false;
+    }
+    return true;
   }
 
   // An organisation word or an acronym in the name, or a company after it:
@@ -683,30 +741,42 @@ class MixedCaseScanner {
     e->mention_keys.push_back(key);
   }
 
-  // Two or more words: a dictionary person, else a person when a given name
-  // or a cue says so and the last word is no place, organisation or title.
-  void RecordFullName(TokenSpan name, const Cues& cues, const NameText& words, uint32_t order) {
-    std::string with_initials;  // the dictionary lists some names with them
+  // The dictionary person the name is, or -1; the dictionary lists some names
+  // with their initials.
+  int DictionaryIdOf(TokenSpan name, const NameText& words) const {
+    std::string with_initials;
     for (size_t k = name.begin; k < name.end; ++k) {
       if (!with_initials.empty()) with_initials.push_back(' ');
       with_initials += toks_[k].key;
     }
-    int id = st_->PickDictionary(ex_.names().FindByKey(with_initials));
-    if (id < 0) id = st_->PickDictionary(ex_.names().FindByKey(words.key));
-    const std::string surname = LastWord(words.key);
+    const int id = st_->PickDictionary(ex_.names().FindByKey(with_initials));
+    return id >= 0 ? id : st_->PickDictionary(ex_.names().FindByKey(words.key));
+  }
+
+  // Two or more words: a dictionary person, else a person when a given name
+  // or a cue says so and the last word is no place, organisation or title.
+  void RecordFullName(TokenSpan name, const Cues& cues, const NameText& words, uint32_t order) {
+    const int id = DictionaryIdOf(name, words);
+    // A regnal name is known by the name before its numeral: "Felipe" of
+    // "Felipe VI" (the only numeral TrimTrailingNonNames leaves at the end).
+    const std::string surname =
+        toks_[name.end - 1].numeral ? toks_[name.end - 2].key : LastWord(words.key);
     if (id >= 0) {
       NoteFullMention(&st_->AddDictionary(id, surname, order), cues, words.key);
       return;
     }
-    // Spanish and Portuguese names have two surnames, used together for a
-    // later mention ("López Obrador").
-    if (other_language_) {
-      if (Entity* e = st_->ByTrailingWords(words.key, order)) {
-        st_->Mention(e, order);
-        return;
-      }
+    // A hyphenated name met before ("Willem-Alexander sprak" after "Koning
+    // Willem-Alexander") is that person again. Spanish and Portuguese names
+    // have two surnames, used together for a later mention ("López Obrador").
+    Entity* known = name.size() == 1 ? st_->ByKey(words.key) : nullptr;
+    if (known == nullptr && other_language_) known = st_->ByTrailingWords(words.key, order);
+    if (known != nullptr) {
+      st_->Mention(known, order);
+      return;
     }
     if (st_->Classes(words.key) & (kPlace | kOrg | kNonName)) return;
+    // A hyphenated given name ("Franz-Josef") places a name's start but is no
+    // cue alone: firms join given names too ("Allen-Bradley Motors").
     const bool given = toks_[name.begin].Is(kGiven);
     const bool cue = cues.title || cues.reported;
     if (!given && !cue) {
@@ -724,7 +794,9 @@ class MixedCaseScanner {
       return;
     }
     if (last_classes & (kOrg | kTitle)) return;
-    NoteFullMention(&st_->AddUnknown(words.key, words.display, order), cues, words.key);
+    // One hyphenated word ("Willem-Alexander") is how its person is known.
+    const std::string& known_as = name.size() == 1 ? words.key : surname;
+    NoteFullMention(&st_->AddUnknown(words.key, words.display, order, known_as), cues, words.key);
   }
 
   // Two capitalised words of two letters or more, neither a place,
@@ -952,7 +1024,28 @@ bool NamedAsOrganisation(const Entity& e, const ArticleState& st) {
   return true;
 }
 
-std::vector<core::ActorFacet> Facets(const core::ActorNames& names, const ArticleState& st) {
+// A dictionary name with its regnal numerals in capitals: the dictionary
+// writes "Carl Xvi Gustaf", "Frederik Ix". A numeral after a given name only
+// ("Tanumafili Ii Malietoa" keeps its word). Facet keys are folded, so the
+// case changes no key.
+std::string DictionaryDisplayName(const std::string& name, const ActorExtractor& ex) {
+  std::string out = name;
+  absl::string_view previous;
+  size_t begin = 0;
+  for (absl::string_view word : absl::StrSplit(name, ' ')) {
+    std::string upper = absl::AsciiStrToUpper(word);
+    if (!previous.empty() && upper != word && internal::IsRomanNumeral(upper) &&
+        (ex.Classes(absl::AsciiStrToLower(previous)) & kGiven)) {
+      out.replace(begin, word.size(), upper);
+    }
+    previous = word;
+    begin += word.size() + 1;
+  }
+  return out;
+}
+
+std::vector<core::ActorFacet> Facets(const ActorExtractor& ex, const ArticleState& st) {
+  const core::ActorNames& names = ex.names();
   std::vector<const Entity*> found;
   for (const auto& [k, e] : st.entities()) {
     if (e.mentions > 0 && !NamedAsOrganisation(e, st)) found.push_back(&e);
@@ -965,7 +1058,7 @@ std::vector<core::ActorFacet> Facets(const core::ActorNames& names, const Articl
     f.mentions = e->mentions;
     if (e->dict_id >= 0) {
       const core::ActorRecord& r = names.actor(static_cast<core::ActorId>(e->dict_id));
-      f.name = r.name;
+      f.name = DictionaryDisplayName(r.name, ex);
       f.country = r.country;
       f.role = r.role;
     } else {
@@ -1047,7 +1140,7 @@ std::vector<core::ActorFacet> ActorExtractor::Extract(const core::Article& artic
   ArticleState st(*this, article.date, classes);
   ScanArticle(article, analyzer, *this, language, &st);
   ResolveSingles(*this, article.date, &st);
-  return Facets(*names_, st);
+  return Facets(*this, st);
 }
 
 }  // namespace newsdex::indexer

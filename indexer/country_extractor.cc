@@ -55,10 +55,16 @@ enum CueWord : uint16_t {
   // A word next to a country name that does not make it part of a person's
   // name ("Jordan's King Hussein", "Chad government").
   kTitleWord = 2,
+  // A capitalised word right before or after a place that makes the place
+  // part of a newspaper's or club's name ("Real Madrid", "New York Times").
+  kOrgBefore = 4,
+  kOrgAfter = 8,
 };
 constexpr internal::WordKind kCueKinds[] = {
     {"function_word", kFunctionWord},
     {"title_word", kTitleWord},
+    {"org_before", kOrgBefore},
+    {"org_after", kOrgAfter},
 };
 
 // Longest phrase we look up, in tokens ("Union of Soviet Socialist Republics").
@@ -578,6 +584,7 @@ size_t CountryExtractor::MatchAtIn(const TextZone& zone, size_t first, std::stri
     // DEVELOPMENT CORP>", "ROCKWELL <ROK>") name no country.
     if (InsideAngleBrackets(zone.text, span.begin)) return 0;
     if (IsAcronym(zone, span, phrase)) continue;
+    if (InOrganisationName(zone, span)) return count;
     const absl::string_view phrase_text(folded->data(), folded_size[count]);
     size_t consumed = 0;
     const Outcome outcome = phrase.is_alias
@@ -640,6 +647,26 @@ bool CountryExtractor::NameWordAfter(const TextZone& zone, const Span& span) con
   const core::Token& after = zone.tokens[span.next()];
   return OnlyBlanks(text, span.end, after.begin) && StartsCapitalized(text.substr(after.begin)) &&
          !IsCueWord(after.term, kTitleWord);
+}
+
+// "New York Times", "Real Madrid", "Los Angeles FC": a place inside the name
+// of a newspaper or a club refers to no country (the labels of tests/ say
+// so). Never in a dateline, which names a place, nor in capitals, where a
+// common noun looks the same ("ARGENTINE OBSERVER").
+bool CountryExtractor::InOrganisationName(const TextZone& zone, const Span& span) const {
+  if (zone.kind == TextZone::kDateline || zone.all_caps) return false;
+  const absl::string_view text = zone.text;
+  const auto cue_at = [&](const core::Token& t, size_t gap_begin, size_t gap_end, uint16_t cue) {
+    return OnlyBlanks(text, gap_begin, gap_end) && StartsCapitalized(text.substr(t.begin)) &&
+           IsCueWord(t.term, cue);
+  };
+  if (span.first > 0) {
+    const core::Token& before = zone.tokens[span.first - 1];
+    if (cue_at(before, before.end, span.begin, kOrgBefore)) return true;
+  }
+  if (span.next() >= zone.tokens.size()) return false;
+  const core::Token& after = zone.tokens[span.next()];
+  return cue_at(after, span.end, after.begin, kOrgAfter);
 }
 
 CountryExtractor::Outcome CountryExtractor::MatchAlias(const TextZone& zone, const Span& span,

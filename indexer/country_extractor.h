@@ -137,6 +137,7 @@ class CountryExtractor {
   static bool AliasFits(const TextZone& zone, const Span& span, uint8_t flags);
   bool NameWordBefore(const TextZone& zone, const Span& span) const;
   bool NameWordAfter(const TextZone& zone, const Span& span) const;
+  bool InOrganisationName(const TextZone& zone, const Span& span) const;
   // A qualifier after a place ("Paris, Texas") sets match->key and extends
   // *consumed over it.
   void Qualify(const TextZone& zone, const Span& place, bool allow_country, Match* match,

@@ -90,6 +90,12 @@ TEST(CountryExtractorTest, ResolvesAmbiguousNames) {
       {"The GAO report was released.", k2020, ""},
       {"Secretary of State George Shultz arrived.", k1987, ""},
       {"Latin American debtors met in the Persian Gulf state.", k1987, ""},
+      // A place inside a newspaper's or a club's name refers to no country.
+      {"The New York Times and the China Daily reported the talks.", k2020, ""},
+      {"Real Madrid beat Inter Miami and Los Angeles FC drew.", k2020, ""},
+      {"Real Madrid fans flew to Japan.", k2020, "jp"},
+      {"Officials in New York and Madrid met.", k2020, "es,us"},
+      {"NEW YORK TIMES SAYS TALKS STALLED", k2020, "us"},
   };
   for (const Case& c : cases) {
     core::Article a = ExtractFrom("", c.body, c.date);

@@ -92,7 +92,7 @@ TEST(EnglishExtractionTest, LabelledArticlesScoreAboveFloors) {
     }
     if (!diff.empty()) std::printf("%s persons: %s\n", file.c_str(), absl::StrJoin(diff, " ").c_str());
   }
-  EXPECT_EQ(articles, 30);
+  EXPECT_EQ(articles, 33);
   std::printf("persons P %.3f R %.3f F1 %.3f; countries P %.3f R %.3f F1 %.3f\n", persons.P(),
               persons.R(), persons.F1(), countries.P(), countries.R(), countries.F1());
   // Measured: persons P 0.988 R 0.988 (82 of 83); countries P 0.97 R 0.99.
@@ -105,9 +105,10 @@ TEST(EnglishExtractionTest, LabelledArticlesScoreAboveFloors) {
 
 // tests/unseen: articles in seven languages written after the rules and never
 // tuned on (its README). Language and publication date must be exact; the
-// countries and persons scores must not fall below their first run (countries
-// F1 0.97, persons F1 0.91): a drop is a regression, and a rise must not come
-// from a rule written for these articles.
+// countries and persons scores must not fall below the first run of the set
+// as it is (countries F1 0.973, persons F1 0.904 since four articles were
+// moved out and seven written, tests/unseen/README.md): a drop is a
+// regression, and a rise must not come from a rule written for these articles.
 TEST(EnglishExtractionTest, UnseenArticlesKeepTheirFirstScores) {
   SetScore persons, countries;
   int articles = 0;
@@ -128,7 +129,7 @@ TEST(EnglishExtractionTest, UnseenArticlesKeepTheirFirstScores) {
     const std::vector<std::string> want = label.value("countries", std::vector<std::string>{});
     countries.Add(std::set<std::string>(want.begin(), want.end()), got_countries);
   }
-  EXPECT_EQ(articles, 44);
+  EXPECT_EQ(articles, 47);
   std::printf("unseen: persons F1 %.3f; countries F1 %.3f\n", persons.F1(), countries.F1());
   EXPECT_GE(countries.F1(), 0.96);
   EXPECT_GE(persons.F1(), 0.90);

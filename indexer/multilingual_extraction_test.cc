@@ -108,8 +108,12 @@ TEST(MultilingualExtractionTest, LabelledArticlesInSixLanguages) {
     EXPECT_EQ(absl::StrJoin(got.focus, ","), absl::StrJoin(want.focus, ",")) << file;
     EXPECT_EQ(absl::StrJoin(got.persons, ","), absl::StrJoin(want.persons, ",")) << file;
   }
-  for (const char* language : {"fr", "de", "es", "it", "pt", "nl"}) {
-    EXPECT_EQ(per_language[language], 13) << language;
+  // Batch 4 (regnal numerals, hyphenated royal names) has fr, de, es, nl;
+  // batch 5 (moved from tests/unseen) es and nl.
+  const std::map<std::string, int> kArticles = {{"fr", 14}, {"de", 14}, {"es", 16},
+                                                {"it", 13}, {"pt", 13}, {"nl", 15}};
+  for (const auto& [language, count] : kArticles) {
+    EXPECT_EQ(per_language[language], count) << language;
   }
 }
 

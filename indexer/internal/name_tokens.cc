@@ -1,5 +1,7 @@
 #include "indexer/internal/name_tokens.h"
 
+#include <algorithm>
+#include <iterator>
 #include <optional>
 
 #include <unicode/uchar.h>
@@ -220,6 +222,60 @@ class NameTokenizer {
     return (ClassesOf(words_, raw.substr(0, hyphen)) & kParticle) != 0;
   }
 
+  // A regnal numeral needs a name word right before it, in the same
+  // sentence: "Felipe VI", not "Stage IV" after a full stop or "MR REAGAN".
+  bool AfterNameWord() const {
+    if (out_->empty()) return false;
+    const NameToken& prev = out_->back();
+    return prev.gap == Gap::kSpace && prev.shape == Shape::kCap && !prev.possessive;
+  }
+
+  // The classes of the capitalised word after the blanks at `at`, or
+  // nullopt when none is there.
+  std::optional<uint16_t> CapitalisedWordAt(size_t at) const {
+    while (at < text_.size() && text_[at] == ' ') ++at;
+    size_t end = at;
+    while (end < text_.size()) {
+      char32_t cp;
+      const size_t len = DecodeAt(text_, end, &cp);
+      if (!IsWordChar(cp)) break;
+      end += len;
+    }
+    if (end == at) return std::nullopt;
+    const absl::string_view raw = text_.substr(at, end - at);
+    char32_t first;
+    DecodeAt(raw, 0, &first);
+    if (!IsUpperChar(first)) return std::nullopt;
+    std::string key;
+    if (!core::FoldAsciiKey(raw, &key)) key = analyzer_.FoldKey(raw);
+    uint16_t classes = ClassesOf(words_, key);
+    if (language_.classes != nullptr) classes |= ClassesOf(*language_.classes, key);
+    return classes;
+  }
+
+  // German writes an ordinal with a dot ("Carl XVI. Gustaf"): before a given
+  // name that dot ends no sentence.
+  bool GivenNameAt(size_t at) const {
+    const std::optional<uint16_t> classes = CapitalisedWordAt(at);
+    return classes.has_value() && (*classes & kGiven);
+  }
+
+  // "V." and "X." before a name word are initials ("Harold V. Wallace"); at
+  // a sentence's end ("koning Frederik X.") numerals.
+  bool InitialAt(absl::string_view raw, bool dot_follows) const {
+    if (raw.size() != 1 || !dot_follows) return false;
+    const std::optional<uint16_t> classes = CapitalisedWordAt(pos_ + 1);
+    return classes.has_value() && !(*classes & kNonName);
+  }
+
+  // A numeral after a name word is a suffix of that name, not an acronym.
+  void MarkNumeral(absl::string_view raw, bool dot_follows, NameToken* token) const {
+    if (!AfterNameWord() || !IsRomanNumeral(raw) || InitialAt(raw, dot_follows)) return;
+    token->numeral = true;
+    token->shape = Shape::kCap;
+    token->classes = kSuffix;
+  }
+
   void ReadWord() {
     const size_t elided = language_.elisions == nullptr ? 0 : ElidedArticleAt();
     pos_ += elided;
@@ -244,11 +300,13 @@ class NameTokenizer {
       token.shape = Shape::kCap;
     }
     if (language_.classes != nullptr) AddLanguageClasses(&token);
+    MarkNumeral(raw, dot_follows, &token);
     token.gap = Gap::kSpace;
-    // A dot after an initial, a title abbreviation or an acronym does not end
-    // the sentence.
+    // A dot after an initial, a title abbreviation, an acronym or an ordinal
+    // inside a name does not end the sentence.
     if (dot_follows && (token.shape == Shape::kInitial || token.Is(kAbbreviation) ||
-                        raw.find('.') != absl::string_view::npos)) {
+                        raw.find('.') != absl::string_view::npos ||
+                        (token.numeral && GivenNameAt(pos_ + 1)))) {
       ++pos_;
     }
     if (token.key.empty()) return;
@@ -267,6 +325,18 @@ class NameTokenizer {
 };
 
 }  // namespace
+
+bool IsRomanNumeral(absl::string_view word) {
+  if (word.empty() || word == "I" || (word[0] != 'X' && word[0] != 'V' && word[0] != 'I')) {
+    return false;
+  }
+  size_t tens = 0;
+  while (tens < word.size() && tens < 3 && word[tens] == 'X') ++tens;
+  static constexpr absl::string_view kUnits[] = {"",  "I",  "II",  "III",  "IV",
+                                                 "V", "VI", "VII", "VIII", "IX"};
+  const absl::string_view units = word.substr(tens);
+  return std::find(std::begin(kUnits), std::end(kUnits), units) != std::end(kUnits);
+}
 
 void TokenizeNames(absl::string_view text, core::Analyzer& analyzer, const WordClasses& words,
                    std::vector<NameToken>* out, const NameLanguage& language) {

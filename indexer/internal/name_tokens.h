@@ -71,6 +71,11 @@ struct NameToken {
   // An elided article was split off before it ("dell'Interno"): the word
   // before belongs to that article, not to this word.
   bool after_elision = false;
+  // A Roman numeral (II to XXXIX, or V or X; never the pronoun "I") right
+  // after a capitalised word: "Felipe VI", "Carl XVI Gustaf", "Davis Love
+  // III". Shaped kCap, as part of the run and no acronym, and classed kSuffix:
+  // the scanner keeps it when it is regnal, after a given name.
+  bool numeral = false;
   Gap gap = Gap::kStop;
   uint16_t classes = 0;  // NameWordClass bits of `key`
 
@@ -99,6 +104,10 @@ struct NameLanguage {
   // ("Umweltministerin", "SPD-Chef") are too many to list.
   const std::vector<std::string>* title_suffixes = nullptr;
 };
+
+// True for "II" to "XXXIX", "V" and "X" (upper case): the regnal numbers of
+// names; "I" alone is the pronoun far more often.
+bool IsRomanNumeral(absl::string_view word);
 
 // Splits `text` into word tokens with shapes, gaps, sentence starts and the
 // classes `words` (and `language`) give their keys. ASCII words are folded
