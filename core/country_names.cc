@@ -156,7 +156,7 @@ absl::Status CountryNames::LoadExtra(const std::string& path) {
                                ParseKeySpec(cols[1], origin));
       const std::string flags = cols.size() > 3 ? cols[3] : "";
       for (absl::string_view name : absl::StrSplit(cols[2], '|', absl::SkipWhitespace())) {
-        aliases_.push_back(CountryAlias{std::string(name), candidates, flags, origin});
+        aliases_.push_back(CountryAlias{std::string(name), candidates, flags, origin, ""});
       }
     } else if (type == "succession") {
       if (cols.size() < 4) return BadRow(origin, "succession row needs 4 columns");
@@ -188,7 +188,7 @@ absl::Status CountryNames::LoadAliasTable(const std::string& path, AliasTable ta
     }
     const std::vector<CountryCandidate> only_this{CountryCandidate{key, {}}};
     for (absl::string_view name : absl::StrSplit(cols[columns - 1], '|', absl::SkipWhitespace())) {
-      aliases_.push_back(CountryAlias{std::string(name), only_this, "", origin});
+      aliases_.push_back(CountryAlias{std::string(name), only_this, "", origin, ""});
     }
     return absl::OkStatus();
   });

@@ -147,7 +147,9 @@ TEST_F(BulkProgramTest, KillNineDuringTheMergeLeavesTheTargetEmptyOrComplete) {
   }
   const Xapian::doccount docs = Xapian::Database(db_).get_doccount();
   EXPECT_TRUE(docs == 0 || docs == static_cast<Xapian::doccount>(kDocs)) << docs;
-  if (ended) EXPECT_EQ(docs, static_cast<Xapian::doccount>(kDocs));
+  if (ended) {
+    EXPECT_EQ(docs, static_cast<Xapian::doccount>(kDocs));
+  }
 }
 
 TEST_F(BulkProgramTest, NormalRunAfterAKilledBulkLoadRemovesItsLeftovers) {
