@@ -32,12 +32,24 @@ for n in $(seq 1 2000); do article "seed-$n" "$n"; done >"$work/seed.jsonl"
 for n in $(seq 1 600); do article "cli-$n" "$n"; done >"$work/cli.jsonl"
 "$index" --db "$work/db" --quiet "$work/seed.jsonl"
 
-port=$((20000 + RANDOM % 20000))
-"$daemon" --db "$work/db" --listen "127.0.0.1:$port" --admin-token chaos --access-log off \
-  >"$work/daemon.log" 2>&1 &
-pids+=($!)
-base="http://127.0.0.1:$port"
-for _ in $(seq 100); do curl -sf "$base/health" >/dev/null && break; sleep 0.1; done
+# A port below the ephemeral range (32768-60999), where the outgoing
+# connections of tests running beside this one may hold it; another port if
+# the daemon cannot listen on this one.
+for _ in $(seq 8); do
+  port=$((10000 + RANDOM % 22000))
+  "$daemon" --db "$work/db" --listen "127.0.0.1:$port" --admin-token chaos --access-log off \
+    >"$work/daemon.log" 2>&1 &
+  daemon_pid=$!
+  base="http://127.0.0.1:$port"
+  for _ in $(seq 100); do
+    curl -sf "$base/health" >/dev/null && break
+    kill -0 "$daemon_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  curl -sf "$base/health" >/dev/null && break
+  kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null || true
+done
+pids+=("$daemon_pid")
 curl -sf "$base/health" >/dev/null || { cat "$work/daemon.log" >&2; exit 1; }
 
 end=$((SECONDS + seconds))
