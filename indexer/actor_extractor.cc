@@ -1024,26 +1024,6 @@ bool NamedAsOrganisation(const Entity& e, const ArticleState& st) {
   return true;
 }
 
-// A dictionary name with its regnal numerals in capitals: the dictionary
-// writes "Carl Xvi Gustaf", "Frederik Ix". A numeral after a given name only
-// ("Tanumafili Ii Malietoa" keeps its word). Facet keys are folded, so the
-// case changes no key.
-std::string DictionaryDisplayName(const std::string& name, const ActorExtractor& ex) {
-  std::string out = name;
-  absl::string_view previous;
-  size_t begin = 0;
-  for (absl::string_view word : absl::StrSplit(name, ' ')) {
-    std::string upper = absl::AsciiStrToUpper(word);
-    if (!previous.empty() && upper != word && internal::IsRomanNumeral(upper) &&
-        (ex.Classes(absl::AsciiStrToLower(previous)) & kGiven)) {
-      out.replace(begin, word.size(), upper);
-    }
-    previous = word;
-    begin += word.size() + 1;
-  }
-  return out;
-}
-
 std::vector<core::ActorFacet> Facets(const ActorExtractor& ex, const ArticleState& st) {
   const core::ActorNames& names = ex.names();
   std::vector<const Entity*> found;
@@ -1058,7 +1038,7 @@ std::vector<core::ActorFacet> Facets(const ActorExtractor& ex, const ArticleStat
     f.mentions = e->mentions;
     if (e->dict_id >= 0) {
       const core::ActorRecord& r = names.actor(static_cast<core::ActorId>(e->dict_id));
-      f.name = DictionaryDisplayName(r.name, ex);
+      f.name = r.name;
       f.country = r.country;
       f.role = r.role;
     } else {

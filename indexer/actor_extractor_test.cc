@@ -207,8 +207,8 @@ TEST_F(ActorExtractorTest, ReadsPersonCuesOfTheArticlesLanguage) {
 }
 
 // A Roman numeral after a given name, or after a first-name title and a
-// name, is part of the name and keeps its capitals ("Carl Xvi Gustaf" in the
-// dictionary); after a surname it is a generation's suffix, dropped. A
+// name, is part of the name and keeps its capitals (as the dictionary writes
+// "Carl XVI Gustaf"); after a surname it is a generation's suffix, dropped. A
 // first-name title is a title in every language ("Koning Willem-Alexander"),
 // and a hyphenated given name starts a name even at a sentence start
 // ("Hans-Peter Friedrich sagte"). Published 2025-06-01.

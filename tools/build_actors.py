@@ -104,7 +104,15 @@ def clean_phrase(phrase):
     # Drop dangling particles at the ends.
     while words and words[-1].lower() in PARTICLES:
         words.pop()
-    return [title_word(w) for w in words]
+    out = [title_word(w) for w in words]
+    # A roman numeral after the first word is a regnal number: "Carl XVI
+    # Gustaf", "Juan Carlos I" is left alone ("I" is too often the pronoun).
+    return out[:1] + [w.upper() if is_regnal_numeral(w) else w for w in out[1:]]
+
+
+def is_regnal_numeral(word):
+    """'Ii' to 'Xxxix', 'V', 'X': the numerals indexer/internal/name_tokens.cc reads."""
+    return bool(re.fullmatch(r"X{0,3}(IX|IV|V?I{0,3})", word.upper())) and word.upper() not in ("", "I")
 
 
 def parse_codes(text):
