@@ -407,15 +407,25 @@ class MixedCaseScanner {
     while (end < n && toks_[end - 1].gap == Gap::kSpace && !toks_[end - 1].possessive) {
       if (NameIsh(toks_[end])) {
         ++end;
-      } else if (IsLowerWord(toks_[end], kParticle) && end + 1 < n &&
-                 toks_[end].gap == Gap::kSpace && NameIsh(toks_[end + 1]) &&
-                 !OfficeAfterParticle(end + 1)) {
-        end += 2;
+      } else if (const size_t particles = ParticlesBeforeName(end); particles > 0) {
+        end += particles + 1;
       } else {
         break;
       }
     }
     return {begin, end};
+  }
+
+  // How many particles (one or two: "de la Fuente", "von der Leyen") join
+  // the name word after them to the run; 0 when none does.
+  size_t ParticlesBeforeName(size_t at) const {
+    const size_t n = toks_.size();
+    size_t k = at;
+    while (k < n && k < at + 2 && IsLowerWord(toks_[k], kParticle) && toks_[k].gap == Gap::kSpace) {
+      ++k;
+    }
+    if (k == at || k >= n || !NameIsh(toks_[k]) || OfficeAfterParticle(at, k)) return 0;
+    return k - at;
   }
 
   void ScanRun(TokenSpan run) {
@@ -426,6 +436,7 @@ class MixedCaseScanner {
     name_begin = SkipOfficeWords(run, name_begin);
     const TokenSpan name{name_begin, TrimTrailingNonNames(name_begin, run.end)};
     if (name.empty()) return;
+    if (NamedAfterPerson(run, name)) return;
     NameText words = JoinWords(name);
     if (IsOrganisation(run, name)) {
       st_->org_keys().insert(words.key);
@@ -445,11 +456,40 @@ class MixedCaseScanner {
 
   // In other languages a particle is also a preposition or a conjunction:
   // "minister Eric Wiebes van Economische Zaken", "Banco de España", "Dani
-  // Carvajal y Vinícius Júnior". An office or a place after it, or a particle
-  // the language lists as no name (a conjunction), ends the name.
-  bool OfficeAfterParticle(size_t after) const {
+  // Carvajal y Vinícius Júnior". An office or a place after the particles
+  // at toks_[particle], or a first particle the language lists as no name (a
+  // conjunction), ends the name.
+  bool OfficeAfterParticle(size_t particle, size_t after) const {
     return other_language_ &&
-           (toks_[after].Is(kOrg | kPlace) || toks_[after - 1].Is(kNonName));
+           (toks_[after].Is(kOrg | kPlace) || toks_[particle].Is(kNonName));
+  }
+
+  // Other languages name prizes, foundations, stadiums and streets after a
+  // person with a noun (person_cues_intl.tsv org_noun) before the name, or in
+  // Dutch and German after it: "le prix Paul Robeson", "la calle de Concha
+  // Espina", "Premio Carlos Fuentes", "Fondation Roi Baudouin", "Johannes
+  // Vermeer Prijs". That is no mention of the person; one elsewhere in the
+  // article still is ("José Saramago" beside the "Prémio José Saramago").
+  bool NamedAfterPerson(TokenSpan run, TokenSpan name) const {
+    if (!other_language_) return false;
+    if (toks_[name.end - 1].Is(kOrgName) && toks_[name.end - 1].shape == Shape::kCap) return true;
+    if (name.begin > run.begin) return NounLeadsRun(run, name);
+    size_t k = run.begin;
+    if (k >= 1 && toks_[k - 1].gap == Gap::kSpace && IsLowerWord(toks_[k - 1], kParticle)) --k;
+    return k >= 1 && toks_[k - 1].gap == Gap::kSpace && IsLowerWord(toks_[k - 1], kOrgName) &&
+           !toks_[k - 1].Is(kTitle);
+  }
+
+  // A capitalised org_noun in the run before the name, and no title between
+  // them but a monarch's ("Il Premio Marcello Mastroianni", "Fondation Roi
+  // Baudouin"): "Premio Nobel de Literatura Mario Vargas Llosa" names the
+  // laureate.
+  bool NounLeadsRun(TokenSpan run, TokenSpan name) const {
+    for (size_t k = name.begin; k-- > run.begin;) {
+      if (toks_[k].Is(kOrgName) && toks_[k].shape == Shape::kCap) return true;
+      if (toks_[k].Is(kTitle) && !toks_[k].Is(kFirstNameTitle)) return false;
+    }
+    return false;
   }
 
   // A lower-case title right before the run: "guitarist Tesfaye Girma"; not
@@ -776,8 +816,11 @@ class MixedCaseScanner {
     }
     if (st_->Classes(words.key) & (kPlace | kOrg | kNonName)) return;
     // A hyphenated given name ("Franz-Josef") places a name's start but is no
-    // cue alone: firms join given names too ("Allen-Bradley Motors").
-    const bool given = toks_[name.begin].Is(kGiven);
+    // cue alone in English: firms join given names too ("Allen-Bradley
+    // Motors"). French, Spanish and Italian name people so far more often
+    // than firms ("l'universitaire Jean-Luc Ferrand").
+    const bool given = toks_[name.begin].Is(kGiven) ||
+                       (other_language_ && GivenAt(name.begin, name.end));
     const bool cue = cues.title || cues.reported;
     if (!given && !cue) {
       HoldUnknownName(name, words, order);

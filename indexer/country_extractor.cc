@@ -59,12 +59,24 @@ enum CueWord : uint16_t {
   // part of a newspaper's or club's name ("Real Madrid", "New York Times").
   kOrgBefore = 4,
   kOrgAfter = 8,
+  // A preposition before a language's adjective, or a noun for a language:
+  // "traducida al inglés", "auf Englisch", "in lingua inglese".
+  kLanguageBefore = 16,
+  kLanguageNoun = 32,
+  // A conjunction after a language's adjective: "al inglés y al alemán".
+  kLanguageJoiner = 64,
+  // A given name (data/given_names*.txt): next to a city it makes a
+  // person's name ("Fernando Ferrara", "Santiago Bernabéu").
+  kGivenName = 128,
 };
 constexpr internal::WordKind kCueKinds[] = {
     {"function_word", kFunctionWord},
     {"title_word", kTitleWord},
     {"org_before", kOrgBefore},
     {"org_after", kOrgAfter},
+    {"language_before", kLanguageBefore},
+    {"language_noun", kLanguageNoun},
+    {"language_joiner", kLanguageJoiner},
 };
 
 // Longest phrase we look up, in tokens ("Union of Soviet Socialist Republics").
@@ -86,6 +98,12 @@ bool LooksLikeDemonym(absl::string_view alias, absl::string_view display_name) {
 }
 
 bool IsUpperAscii(char c) { return c >= 'A' && c <= 'Z'; }
+
+// "Jordan's", "Visa’s" (U+2019 ends in byte 0x99).
+bool EndsPossessive(absl::string_view word) {
+  return word.size() > 2 && word.back() == 's' &&
+         (word[word.size() - 2] == '\'' || static_cast<unsigned char>(word[word.size() - 2]) == 0x99);
+}
 
 // True if the words of `text` start with a capital letter (non-ASCII first
 // letters are accepted: scripts without case, accented capitals).
@@ -308,6 +326,9 @@ absl::StatusOr<std::unique_ptr<CountryExtractor>> CountryExtractor::Load(
   }
   NEWSDEX_RETURN_IF_ERROR(
       internal::AddWordKinds(data_dir + "/country_cues.tsv", kCueKinds, &ex->cue_words_));
+  for (const char* file : {"/given_names.txt", "/given_names_intl.txt"}) {
+    NEWSDEX_RETURN_IF_ERROR(internal::AddWordList(data_dir + file, kGivenName, &ex->cue_words_));
+  }
   NEWSDEX_ASSIGN_OR_RETURN(
       FocusModel model,
       FocusModel::Load(absl::StrCat(data_dir, "/", FocusModel::kFileName)));
@@ -584,7 +605,7 @@ size_t CountryExtractor::MatchAtIn(const TextZone& zone, size_t first, std::stri
     // DEVELOPMENT CORP>", "ROCKWELL <ROK>") name no country.
     if (InsideAngleBrackets(zone.text, span.begin)) return 0;
     if (IsAcronym(zone, span, phrase)) continue;
-    if (InOrganisationName(zone, span)) return count;
+    if (InOrganisationName(zone, span) || NamesALanguage(zone, span, phrase)) return count;
     const absl::string_view phrase_text(folded->data(), folded_size[count]);
     size_t consumed = 0;
     const Outcome outcome = phrase.is_alias
@@ -639,11 +660,7 @@ bool CountryExtractor::NameWordBefore(const TextZone& zone, const Span& span) co
 // possessive: "Jordan's King"), other than a title word.
 bool CountryExtractor::NameWordAfter(const TextZone& zone, const Span& span) const {
   const absl::string_view text = zone.text;
-  const absl::string_view s = span.text;
-  const bool possessive =
-      span.end < text.size() && text[span.end - 1] == 's' && s.size() > 2 &&
-      (s[s.size() - 2] == '\'' || static_cast<unsigned char>(s[s.size() - 2]) == 0x99);
-  if (possessive || span.next() >= zone.tokens.size()) return false;
+  if (EndsPossessive(span.text) || span.next() >= zone.tokens.size()) return false;
   const core::Token& after = zone.tokens[span.next()];
   return OnlyBlanks(text, span.end, after.begin) && StartsCapitalized(text.substr(after.begin)) &&
          !IsCueWord(after.term, kTitleWord);
@@ -669,6 +686,72 @@ bool CountryExtractor::InOrganisationName(const TextZone& zone, const Span& span
   return cue_at(after, span.end, after.begin, kOrgAfter);
 }
 
+// "Fernando Ferrara", "Santiago Bernabéu", "Paris Hilton": a city that ends
+// a name begun by a given name ("Chase Manhattan Bank" goes on), or that is
+// named like a person and followed by one more capitalised word ("London
+// Metal Exchange" goes on; no title word: "Santiago government", "Paris
+// Club"), is part of a person's name.
+bool CountryExtractor::InPersonsName(const TextZone& zone, const Span& span) const {
+  const absl::string_view text = zone.text;
+  const std::vector<core::Token>& tokens = zone.tokens;
+  // Whether a capitalised word follows tokens[i - 1] after blanks only.
+  const auto capitalised_after = [&](size_t i) {
+    return i < tokens.size() && OnlyBlanks(text, tokens[i - 1].end, tokens[i].begin) &&
+           StartsCapitalized(text.substr(tokens[i].begin));
+  };
+  if (span.first > 0 && !capitalised_after(span.next())) {
+    const core::Token& before = tokens[span.first - 1];
+    const absl::string_view word = text.substr(before.begin, before.end - before.begin);
+    if (word.size() > 2 && OnlyBlanks(text, before.end, span.begin) && StartsCapitalized(word) &&
+        !EndsPossessive(word) && IsCueWord(before.term, kGivenName) &&
+        !IsMonthName(before.term) && !SentenceInitial(text, before.begin)) {
+      return true;
+    }
+  }
+  return span.count == 1 && IsCueWord(tokens[span.first].term, kGivenName) &&
+         NameWordAfter(zone, span) && !IsMonthName(tokens[span.next()].term) &&
+         !capitalised_after(span.next() + 1);
+}
+
+// "traducida al francés, al inglés y al alemán", "in lingua inglese", "sigla
+// em inglês", "in English.": an adjective that names a language after a
+// preposition, and before punctuation or a conjunction, or after a noun for
+// language (and a preposition), refers to no country (the labels of tests/ say so). Not
+// "del inglés Harry Kane", where it is a person's nationality.
+bool CountryExtractor::NamesALanguage(const TextZone& zone, const Span& span,
+                                      const Phrase& phrase) const {
+  // Adjectives: the other languages' (X) and English demonyms that are no
+  // place ("Paris" looks like one).
+  const bool adjective =
+      (phrase.flags & kAnyCase) || (phrase.demonym && phrase.text_place.empty());
+  if (!adjective || span.first == 0) return false;
+  const absl::string_view text = zone.text;
+  const core::Token& before = zone.tokens[span.first - 1];
+  if (!OnlyBlanks(text, before.end, span.begin)) return false;
+  if (IsCueWord(before.term, kLanguageNoun)) return true;
+  if (!IsCueWord(before.term, kLanguageBefore)) return false;
+  // "por sus siglas en inglés", "sigla em inglês para ..."
+  if (span.first >= 2 && IsCueWord(zone.tokens[span.first - 2].term, kLanguageNoun)) return true;
+  // Then the clause ends, or a list of languages goes on with another
+  // preposition ("al francés, al inglés y al alemán"; not "in Colombian,
+  // Brazilian and Mexican coffee").
+  const std::vector<core::Token>& tokens = zone.tokens;
+  size_t next = span.next();
+  if (next >= tokens.size()) return true;
+  const absl::string_view gap = text.substr(span.end, tokens[next].begin - span.end);
+  const bool comma = absl::StripAsciiWhitespace(gap) == ",";
+  if (!comma && !OnlyBlanks(text, span.end, tokens[next].begin)) return true;
+  // A comma after the list's last item: "... y al alemán, alcanzó".
+  if (comma && span.first >= 2 && IsCueWord(tokens[span.first - 2].term, kLanguageJoiner)) {
+    return true;
+  }
+  if (!comma) {
+    if (!IsCueWord(tokens[next].term, kLanguageJoiner)) return false;
+    ++next;
+  }
+  return next < tokens.size() && IsCueWord(tokens[next].term, kLanguageBefore);
+}
+
 CountryExtractor::Outcome CountryExtractor::MatchAlias(const TextZone& zone, const Span& span,
                                                        const Phrase& phrase,
                                                        absl::string_view phrase_text,
@@ -681,6 +764,10 @@ CountryExtractor::Outcome CountryExtractor::MatchAlias(const TextZone& zone, con
     return Outcome::kNoMatch;
   }
   if (phrase.block) return Outcome::kNoMatch;
+  const bool place = (phrase.flags & kCity) || !phrase.text_place.empty();
+  if (place && zone.kind != TextZone::kDateline && !zone.all_caps && InPersonsName(zone, span)) {
+    return Outcome::kNoMatch;
+  }
   match->alias_set = phrase.alias_set;
   if (phrase.alias_set >= 0 && candidate_sets_[phrase.alias_set].size() == 1 &&
       !(phrase.flags & (kEvidence | kQualifier))) {
@@ -723,6 +810,7 @@ CountryExtractor::Outcome CountryExtractor::MatchPlace(const TextZone& zone, con
   }
   if (place == nullptr) return Outcome::kTryShorter;
   *consumed = span.count;
+  if (!dateline && !zone.all_caps && InPersonsName(zone, span)) return Outcome::kNoMatch;
   match->key = *place;
   match->phrase = std::string(phrase_text);
   match->by_place = true;

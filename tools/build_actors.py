@@ -295,15 +295,23 @@ def build_actors(shared, given):
             order.append(key)
     actors = [merged[k] for k in order]
 
-    # Project seed: current leaders; merges into a Phoenix entry sharing a full
-    # (two or more word) alias, else adds a new actor.
+    # Seeds: the shared project seed (current leaders), then this directory's
+    # own (names as other languages write them; see merge_seed).
+    merge_seed(actors, os.path.join(adir, "project_current_actors_seed.tsv"))
+    merge_seed(actors, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "actors_seed_intl.tsv"))
+    return actors
+
+
+def merge_seed(actors, seed_path):
+    """Merges a seed TSV into `actors`: a row joins the Phoenix entry sharing a
+    full (two or more word) alias, whose name it takes, else adds an actor."""
     by_alias = collections.defaultdict(list)
     for a in actors:
         for n in [a.name] + a.aliases:
             f = fold(n)
             if " " in f:
                 by_alias[f].append(a)
-    seed_path = os.path.join(adir, "project_current_actors_seed.tsv")
     seed_by_name = {}
     with open(seed_path, encoding="utf-8") as f:
         header = None
@@ -345,7 +353,6 @@ def build_actors(shared, given):
             for al in aliases:
                 a.add_alias(al.split())
             a.periods.append((start, end))
-    return actors
 
 
 def format_periods(periods):
