@@ -465,14 +465,14 @@ class MixedCaseScanner {
   }
 
   // Other languages name prizes, foundations, stadiums and streets after a
-  // person with a noun (person_cues_intl.tsv org_noun) before the name, or in
-  // Dutch and German after it: "le prix Paul Robeson", "la calle de Concha
-  // Espina", "Premio Carlos Fuentes", "Fondation Roi Baudouin", "Johannes
-  // Vermeer Prijs". That is no mention of the person; one elsewhere in the
-  // article still is ("José Saramago" beside the "Prémio José Saramago").
+  // person with a noun (person_cues_intl.tsv org_noun) before the name: "le
+  // prix Paul Robeson", "la calle de Concha Espina", "Premio Carlos Fuentes",
+  // "Fondation Roi Baudouin". That is no mention of the person; one
+  // elsewhere in the article still is ("José Saramago" beside the "Prémio
+  // José Saramago"). Dutch and German put the noun after the name, where it
+  // is an org word ("Johannes Vermeer Prijs", "Robert Bosch Stiftung").
   bool NamedAfterPerson(TokenSpan run, TokenSpan name) const {
     if (!other_language_) return false;
-    if (toks_[name.end - 1].Is(kOrgName) && toks_[name.end - 1].shape == Shape::kCap) return true;
     if (name.begin > run.begin) return NounLeadsRun(run, name);
     size_t k = run.begin;
     if (k >= 1 && toks_[k - 1].gap == Gap::kSpace && IsLowerWord(toks_[k - 1], kParticle)) --k;
@@ -1138,9 +1138,11 @@ absl::Status ActorExtractor::LoadLanguageClasses(const std::string& path) {
     }
     std::sort(language_title_suffixes_[language].begin(), language_title_suffixes_[language].end());
   }
-  // Month and weekday names are no names: German writes them as capitalised
-  // nouns ("am Montag", "im Mai").
+  // Month and weekday names are no names where they are capitalised nouns
+  // (German: "am Montag", "im Mai"). Where the language writes them in lower
+  // case a capital marks a name: "Julio César Ledesma", "Avril Lavigne".
   for (const std::unique_ptr<LanguageWords>& words : languages_->languages()) {
+    if (!words->capitalized_names) continue;
     internal::WordClasses& classes = language_classes_[words->language];
     for (const auto* names : {&words->months, &words->weekdays}) {
       for (const auto& [name, unused] : *names) classes[name] |= kNonName;
