@@ -49,6 +49,28 @@ void AddMonths(const icu::DateFormatSymbols& symbols, LocaleDateNames* out) {
   }
 }
 
+// Agencies also cut month names to their first three or four letters
+// ("21 fév. 2025", "3 de jun. de 2024"; ICU's French is "févr."): such a
+// prefix of a wide name is an abbreviation too unless it could be another
+// month's ("jui": juin or juillet).
+void AddPrefixAbbreviations(const icu::DateFormatSymbols& symbols, LocaleDateNames* out) {
+  int32_t count = 0;
+  const icu::UnicodeString* names = symbols.getMonths(
+      count, icu::DateFormatSymbols::FORMAT, icu::DateFormatSymbols::WIDE);
+  count = std::min<int32_t>(count, 12);
+  for (int32_t length : {3, 4}) {
+    for (int32_t m = 0; m < count; ++m) {
+      if (names[m].countChar32() <= length) continue;
+      const icu::UnicodeString prefix = names[m].tempSubString(0, names[m].moveIndex32(0, length));
+      bool unique = true;
+      for (int32_t other = 0; other < count && unique; ++other) {
+        unique = other == m || !names[other].startsWith(prefix);
+      }
+      if (unique) AddUnique(&out->abbreviations[m], Utf8(prefix));
+    }
+  }
+}
+
 // Yesterday, today, tomorrow and the days either side, as one word or phrase
 // ("pasado mañana").
 absl::Status AddRelativeDays(const icu::Locale& locale, LocaleDateNames* out) {
@@ -99,6 +121,7 @@ absl::StatusOr<LocaleDateNames> DateNamesFor(absl::string_view language) {
   }
   LocaleDateNames out;
   AddMonths(symbols, &out);
+  AddPrefixAbbreviations(symbols, &out);
   int32_t count = 0;
   const icu::UnicodeString* weekdays =
       symbols.getWeekdays(count, icu::DateFormatSymbols::FORMAT, icu::DateFormatSymbols::WIDE);

@@ -32,7 +32,8 @@ struct LocaleDateNames {
   // stand-alone, deduplicated ("février").
   std::vector<std::string> months[12];
   // abbreviations[m]: the abbreviated forms of month m + 1, without a final
-  // dot ("févr", "sept").
+  // dot: ICU's ("févr", "sept") and the wide name's first three or four
+  // letters where no other month starts with them ("fév", "janv").
   std::vector<std::string> abbreviations[12];
   // weekdays[d]: the wide name of weekday d, Monday = 0 ("lundi",
   // "segunda-feira").

@@ -407,7 +407,7 @@ class MixedCaseScanner {
     while (end < n && toks_[end - 1].gap == Gap::kSpace && !toks_[end - 1].possessive) {
       if (NameIsh(toks_[end])) {
         ++end;
-      } else if (const size_t particles = ParticlesBeforeName(end); particles > 0) {
+      } else if (const size_t particles = ParticlesBeforeName(begin, end); particles > 0) {
         end += particles + 1;
       } else {
         break;
@@ -417,15 +417,21 @@ class MixedCaseScanner {
   }
 
   // How many particles (one or two: "de la Fuente", "von der Leyen") join
-  // the name word after them to the run; 0 when none does.
-  size_t ParticlesBeforeName(size_t at) const {
+  // the name word after them to the run from toks_[begin]; 0 when none does.
+  // After a surname, a given name and another name word or particle after
+  // them start a new name ("Sunil Ramdin van de Anton de Kom Universiteit";
+  // not "María Elena del Castillo Ríos").
+  size_t ParticlesBeforeName(size_t begin, size_t at) const {
     const size_t n = toks_.size();
     size_t k = at;
     while (k < n && k < at + 2 && IsLowerWord(toks_[k], kParticle) && toks_[k].gap == Gap::kSpace) {
       ++k;
     }
     if (k == at || k >= n || !NameIsh(toks_[k]) || OfficeAfterParticle(at, k)) return 0;
-    return k - at;
+    const bool new_name = at - begin >= 2 && !toks_[at - 1].Is(kGiven) && toks_[k].Is(kGiven) &&
+                          k + 1 < n && toks_[k].gap == Gap::kSpace &&
+                          (NameIsh(toks_[k + 1]) || IsLowerWord(toks_[k + 1], kParticle));
+    return new_name ? 0 : k - at;
   }
 
   void ScanRun(TokenSpan run) {

@@ -238,6 +238,38 @@ TEST_F(ActorExtractorTest, KeepsRegnalNumeralsAndHyphenatedGivenNames) {
   ExpectPersons(kCases, absl::CivilDay(2025, 6, 1));
 }
 
+// Session 10's rules for other languages: a hyphenated given name starts a
+// person with no cue; a noun naming a thing after a person (before the name,
+// or after it in Dutch and German) makes no mention of the person; two
+// particles join a name, but a given name and more after a surname start a
+// new one; other languages' spellings of well-known persons; a capitalised
+// month is a name where months are written in lower case. Published
+// 2025-06-01.
+TEST_F(ActorExtractorTest, OtherLanguagesNamesInContext) {
+  const LanguageCase kCases[] = {
+      {"fr", "Selon l'historienne Marie-Claire Vautrin, le dossier reste ouvert.",
+       {"Marie-Claire Vautrin"}},
+      {"it", "Lo ha spiegato lo storico Gian-Luca Bertoni durante il convegno.",
+       {"Gian-Luca Bertoni"}},
+      {"fr", "Le prix Albert Londres a été remis mardi à la journaliste Claire Dumont.",
+       {"Claire Dumont"}},
+      {"es", "La Fundación Pablo Neruda y la calle de Gabriela Mistral acogieron el acto.", {}},
+      {"es", "El Premio Nobel de Literatura Mario Vargas Llosa visitó la feria.",
+       {"Mario Vargas Llosa"}},
+      {"pt", "O Prémio José Saramago foi entregue. José Saramago escreveu muito.",
+       {"José Saramago"}},
+      {"nl", "Het concert vond plaats in de Johan Cruijff Arena en de Erasmus Universiteit.", {}},
+      {"es", "La jueza María Luisa de la Vega Ortiz dictó sentencia.",
+       {"María Luisa de la Vega Ortiz"}},
+      {"nl", "Decaan Ravi Kanhai van de Anton de Kom Universiteit sprak.", {"Ravi Kanhai"}},
+      {"de", "Kommissionspräsidentin Ursula von der Leyen reiste ab.", {"Ursula von der Leyen"}},
+      {"fr", "Le roi Abdallah II a reçu le pape Léon XIV.", {"Abdullah II", "Leo XIV"}},
+      {"es", "El escritor Julio César Ledesma presentó su libro en julio.",
+       {"Julio César Ledesma"}},
+  };
+  ExpectPersons(kCases, absl::CivilDay(2025, 6, 1));
+}
+
 TEST_F(ActorExtractorTest, LoadReportsMissingFileAndBadCueLine) {
   auto missing = ActorExtractor::Load("/nonexistent-dir");
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);

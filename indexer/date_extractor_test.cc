@@ -151,6 +151,13 @@ TEST(DateExtractorTest, ReadsDatelinesInOtherLanguages) {
       {"it", "ROMA, 3 marzo 2021 - ", absl::CivilDay(2021, 3, 3)},
       {"nl", "AMSTERDAM, 12 januari 2020 - ", absl::CivilDay(2020, 1, 12)},
       {"nl", "DEN HAAG, 31 februari 2020 - ", std::nullopt},  // no such day
+      // A month cut to its first letters, and a country in brackets.
+      {"fr", "NOUMÉA (Nouvelle-Calédonie), 3 fév. 2024 (AFP) - ", absl::CivilDay(2024, 2, 3)},
+      {"fr", "LYON, 4 jui. 2024 - ", std::nullopt},  // juin or juillet
+      {"es", "Valparaíso (Chile), 4 de sept. de 2023 (EFE).- ", absl::CivilDay(2023, 9, 4)},
+      {"pt", "Porto Alegre (Brasil), 12 de jun. de 2024 - ", absl::CivilDay(2024, 6, 12)},
+      {"pt", "Recife, 9 de ago. de 2023 - ", absl::CivilDay(2023, 8, 9)},
+      {"it", "BARI, 5 febb. 2024 - ", absl::CivilDay(2024, 2, 5)},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(DatelineDate(ZoneIn(c.language, TextZone::kDateline, c.dateline), std::nullopt),
