@@ -364,13 +364,14 @@ bool RoleAppositionAt(const std::vector<NameToken>& toks, size_t after) {
 class MixedCaseScanner {
  public:
   MixedCaseScanner(absl::string_view text, const std::vector<NameToken>& toks,
-                   const ActorExtractor& ex, uint32_t order_base, bool other_language,
-                   ArticleState* st)
+                   const ActorExtractor& ex, uint32_t order_base,
+                   const internal::NameLanguage& language, ArticleState* st)
       : text_(text),
         toks_(toks),
         ex_(ex),
         order_base_(order_base),
-        other_language_(other_language),
+        other_language_(language.classes != nullptr),
+        articles_(language.articles),
         st_(st) {}
 
   void Run() {
@@ -479,11 +480,23 @@ class MixedCaseScanner {
   // is an org word ("Johannes Vermeer Prijs", "Robert Bosch Stiftung").
   bool NamedAfterPerson(TokenSpan run, TokenSpan name) const {
     if (!other_language_) return false;
+    if (ArticleBefore(run)) return true;
     if (name.begin > run.begin) return NounLeadsRun(run, name);
     size_t k = run.begin;
     if (k >= 1 && toks_[k - 1].gap == Gap::kSpace && IsLowerWord(toks_[k - 1], kParticle)) --k;
     return k >= 1 && toks_[k - 1].gap == Gap::kSpace && IsLowerWord(toks_[k - 1], kOrgName) &&
            !toks_[k - 1].Is(kTitle);
+  }
+
+  // "al Felipe Ángeles", "no Humberto Delgado": a definite article right
+  // before a given name and a surname (a person has no article in news, a
+  // place named after one does; not "o Presidente João Lourenço").
+  bool ArticleBefore(TokenSpan run) const {
+    if (articles_ == nullptr || run.begin == 0 || run.size() < 2) return false;
+    const NameToken& before = toks_[run.begin - 1];
+    return before.gap == Gap::kSpace && before.shape == Shape::kLower &&
+           articles_->contains(before.key) &&
+           !toks_[run.begin].Is(kOrg | kTitle | kPlace | kNonName) && GivenAt(run.begin, run.end);
   }
 
   // A capitalised org_noun in the run before the name, and no title between
@@ -871,6 +884,7 @@ class MixedCaseScanner {
   const uint32_t order_base_;
   // The article is in a language with its own words (NameLanguage).
   const bool other_language_;
+  const absl::flat_hash_set<std::string>* articles_;  // may be null
   ArticleState* const st_;
 };
 
@@ -962,7 +976,7 @@ void ScanArticle(const core::Article& article, core::Analyzer& analyzer, const A
       ScanHeadline(toks, ex, seg.order_base, st);
       continue;
     }
-    MixedCaseScanner(seg.text, toks, ex, seg.order_base, language.classes != nullptr, st).Run();
+    MixedCaseScanner(seg.text, toks, ex, seg.order_base, language, st).Run();
   }
 }
 
@@ -1164,6 +1178,7 @@ std::vector<core::ActorFacet> ActorExtractor::Extract(const core::Article& artic
   internal::NameLanguage language;
   language.classes = classes;
   language.elisions = words != nullptr && !words->elisions.empty() ? &words->elisions : nullptr;
+  language.articles = words != nullptr && !words->articles.empty() ? &words->articles : nullptr;
   if (auto it = language_title_suffixes_.find(article.language);
       it != language_title_suffixes_.end() && !it->second.empty()) {
     language.title_suffixes = &it->second;

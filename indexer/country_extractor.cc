@@ -68,6 +68,11 @@ enum CueWord : uint16_t {
   // A given name (data/given_names*.txt): next to a city it makes a
   // person's name ("Fernando Ferrara", "Santiago Bernabéu").
   kGivenName = 128,
+  // A masculine article before a city makes it a football club in Spanish
+  // and Italian ("el Barcelona", "del Sevilla", "il Napoli", "la Roma"),
+  // unless the city takes the article itself (kArticlePlace: "del Cairo").
+  kClubArticle = 256,
+  kArticlePlace = 512,
 };
 constexpr internal::WordKind kCueKinds[] = {
     {"function_word", kFunctionWord},
@@ -77,6 +82,8 @@ constexpr internal::WordKind kCueKinds[] = {
     {"language_before", kLanguageBefore},
     {"language_noun", kLanguageNoun},
     {"language_joiner", kLanguageJoiner},
+    {"club_article", kClubArticle},
+    {"article_place", kArticlePlace},
 };
 
 // Longest phrase we look up, in tokens ("Union of Soviet Socialist Republics").
@@ -101,8 +108,9 @@ bool IsUpperAscii(char c) { return c >= 'A' && c <= 'Z'; }
 
 // "Jordan's", "Visa’s" (U+2019 ends in byte 0x99).
 bool EndsPossessive(absl::string_view word) {
-  return word.size() > 2 && word.back() == 's' &&
-         (word[word.size() - 2] == '\'' || static_cast<unsigned char>(word[word.size() - 2]) == 0x99);
+  if (word.size() <= 2 || word.back() != 's') return false;
+  const char before_s = word[word.size() - 2];
+  return before_s == '\'' || static_cast<unsigned char>(before_s) == 0x99;
 }
 
 // True if the words of `text` start with a capital letter (non-ASCII first
@@ -713,6 +721,17 @@ bool CountryExtractor::InPersonsName(const TextZone& zone, const Span& span) con
          !capitalised_after(span.next() + 1);
 }
 
+// "el Barcelona", "ante el Sevilla", "il Napoli": in an article in another
+// language, a club article right before a one-word city.
+bool CountryExtractor::ClubAfterArticle(const TextZone& zone, const Span& span) const {
+  if (zone.language == nullptr || span.first == 0 || span.count != 1) return false;
+  const core::Token& before = zone.tokens[span.first - 1];
+  return OnlyBlanks(zone.text, before.end, span.begin) &&
+         !StartsCapitalized(zone.text.substr(before.begin)) &&
+         IsCueWord(before.term, kClubArticle) &&
+         !IsCueWord(zone.tokens[span.first].term, kArticlePlace);
+}
+
 // "traducida al francés, al inglés y al alemán", "in lingua inglese", "sigla
 // em inglês", "in English.": an adjective that names a language after a
 // preposition, and before punctuation or a conjunction, or after a noun for
@@ -765,7 +784,8 @@ CountryExtractor::Outcome CountryExtractor::MatchAlias(const TextZone& zone, con
   }
   if (phrase.block) return Outcome::kNoMatch;
   const bool place = (phrase.flags & kCity) || !phrase.text_place.empty();
-  if (place && zone.kind != TextZone::kDateline && !zone.all_caps && InPersonsName(zone, span)) {
+  if (place && zone.kind != TextZone::kDateline && !zone.all_caps &&
+      (InPersonsName(zone, span) || ClubAfterArticle(zone, span))) {
     return Outcome::kNoMatch;
   }
   match->alias_set = phrase.alias_set;
@@ -810,7 +830,9 @@ CountryExtractor::Outcome CountryExtractor::MatchPlace(const TextZone& zone, con
   }
   if (place == nullptr) return Outcome::kTryShorter;
   *consumed = span.count;
-  if (!dateline && !zone.all_caps && InPersonsName(zone, span)) return Outcome::kNoMatch;
+  if (!dateline && !zone.all_caps && (InPersonsName(zone, span) || ClubAfterArticle(zone, span))) {
+    return Outcome::kNoMatch;
+  }
   match->key = *place;
   match->phrase = std::string(phrase_text);
   match->by_place = true;

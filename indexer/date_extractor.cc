@@ -382,20 +382,25 @@ class Scanner {
   }
 
   // Day first: "14 février 2024", "8. November 2022", "6 de setembro de
-  // 2023", "1er mars", "14 févr. 2024".
+  // 2023", "1er mars", "14 févr. 2024", "23.nov.2025" (Brazilian papers).
   bool ReadLocaleDayFirst(size_t i, DateHit* hit, size_t* next) const {
     const int d = LocaleDayOf(i);
     if (d == 0 || i + 1 >= size()) return false;
     const absl::string_view gap = Between(i);
-    if (gap != " " && gap != ". " && gap != "\xC2\xB0 ") return false;  // "8. Nov", "1° marzo"
+    const bool compact = gap == "." && i + 2 < size() && Between(i + 1) == ".";
+    // "8. Nov", "1° marzo"
+    if (gap != " " && gap != ". " && gap != "\xC2\xB0 " && !compact) return false;
     const size_t month = gap == " " ? AfterLink(i) : i + 1;
     const int m = LocaleMonthAt(month, /*abbreviated=*/true);
     if (m == 0) return false;
     const size_t year = AfterLink(month);
     int y = 0;
-    if (year < size() && YearAt(year, &y) &&
-        (year > month + 1 || Between(month) == " " || Between(month) == ", " ||
-         Between(month) == ". ")) {
+    // YearAt takes no year after a dot ("3.2015"); the compact form has one.
+    const bool has_year =
+        year < size() &&
+        (compact ? Raw(year).size() == 4 && ParseYear(Term(year), &y) : YearAt(year, &y));
+    if (has_year && (year > month + 1 || Between(month) == " " || Between(month) == ", " ||
+                     Between(month) == ". " || compact)) {
       if (!ValidDay(y, m, d)) return false;
       return Found(DateHit{DateHit::kDay, y, m, d}, year + 1, hit, next);
     }

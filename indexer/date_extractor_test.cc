@@ -158,6 +158,7 @@ TEST(DateExtractorTest, ReadsDatelinesInOtherLanguages) {
       {"pt", "Porto Alegre (Brasil), 12 de jun. de 2024 - ", absl::CivilDay(2024, 6, 12)},
       {"pt", "Recife, 9 de ago. de 2023 - ", absl::CivilDay(2023, 8, 9)},
       {"it", "BARI, 5 febb. 2024 - ", absl::CivilDay(2024, 2, 5)},
+      {"pt", "SÃO PAULO, 5.mar.2024 — ", absl::CivilDay(2024, 3, 5)},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(DatelineDate(ZoneIn(c.language, TextZone::kDateline, c.dateline), std::nullopt),

@@ -81,6 +81,10 @@ absl::Status AddRow(const std::vector<std::string>& cols, const std::string& ori
     words->elisions.insert(folded);
     return absl::OkStatus();
   }
+  if (kind == "article") {
+    words->articles.insert(folded);
+    return absl::OkStatus();
+  }
   if (kind == "name_suffix") {
     words->name_suffixes.push_back(folded);
     return absl::OkStatus();

@@ -55,6 +55,9 @@ struct LanguageWords {
   bool capitalized_names = false;
   absl::flat_hash_map<std::string, uint16_t> date_words;  // DateWordKind bits
   absl::flat_hash_set<std::string> elisions;              // "l", "dell"
+  // Definite articles, alone or joined to a preposition ("el", "del", "no"):
+  // right before a full name they make it a place named after the person.
+  absl::flat_hash_set<std::string> articles;
   std::vector<std::string> name_suffixes;                 // "s"
 
   uint16_t DateKinds(absl::string_view term) const {

@@ -103,6 +103,9 @@ struct NameLanguage {
   // Endings that make a word a strong title: German compounds
   // ("Umweltministerin", "SPD-Chef") are too many to list.
   const std::vector<std::string>* title_suffixes = nullptr;
+  // Definite articles that make a full name right after them a place named
+  // after the person ("al Felipe Ángeles"; LanguageWords::articles).
+  const absl::flat_hash_set<std::string>* articles = nullptr;
 };
 
 // True for "II" to "XXXIX", "V" and "X" (upper case): the regnal numbers of
