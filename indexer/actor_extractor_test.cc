@@ -266,6 +266,9 @@ TEST_F(ActorExtractorTest, OtherLanguagesNamesInContext) {
       {"fr", "Le roi Abdallah II a reçu le pape Léon XIV.", {"Abdullah II", "Leo XIV"}},
       {"es", "El escritor Julio César Ledesma presentó su libro en julio.",
        {"Julio César Ledesma"}},
+      {"es", "Los vuelos irán al Felipe Ortega, dijo el ministro Pedro Gómez.", {"Pedro Gómez"}},
+      {"es", "La Aeronáutica Civil y la Fiscalía General informaron del caso.", {}},
+      {"it", "La presidente del Consiglio Giorgia Meloni ha parlato.", {"Giorgia Meloni"}},
   };
   ExpectPersons(kCases, absl::CivilDay(2025, 6, 1));
 }

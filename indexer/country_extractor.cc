@@ -721,14 +721,12 @@ bool CountryExtractor::InPersonsName(const TextZone& zone, const Span& span) con
          !capitalised_after(span.next() + 1);
 }
 
-// "el Barcelona", "ante el Sevilla", "il Napoli": in an article in another
+// "El Barcelona", "ante el Sevilla", "il Napoli": in an article in another
 // language, a club article right before a one-word city.
 bool CountryExtractor::ClubAfterArticle(const TextZone& zone, const Span& span) const {
   if (zone.language == nullptr || span.first == 0 || span.count != 1) return false;
   const core::Token& before = zone.tokens[span.first - 1];
-  return OnlyBlanks(zone.text, before.end, span.begin) &&
-         !StartsCapitalized(zone.text.substr(before.begin)) &&
-         IsCueWord(before.term, kClubArticle) &&
+  return OnlyBlanks(zone.text, before.end, span.begin) && IsCueWord(before.term, kClubArticle) &&
          !IsCueWord(zone.tokens[span.first].term, kArticlePlace);
 }
 

@@ -236,6 +236,18 @@ TEST(CountryExtractorTest, ReadsCountryWordsOfTheArticlesLanguage) {
       {"nl", "Frans Timmermans sprak in het parlement.", ""},
       // English keeps its own rules: "Londres" is no English name.
       {"en", "Ministers met in Londres and Madrid.", "es"},
+      // Session 10: languages, cities inside names and clubs name no country.
+      {"es", "La novela fue traducida al francés, al inglés y al alemán, y llegó a Perú.", "pe"},
+      {"es", "Un gol del inglés Harry Kane dio la victoria.", "gb"},
+      {"it", "Il film, in lingua inglese, ha vinto a Roma.", "it"},
+      {"pt", "O satélite, sigla em inglês para Satélite Sino-Brasileiro, foi lançado.", "br"},
+      {"es", "La vicepresidenta Francia Márquez visitó Bogotá.", "co"},
+      {"nl", "Zijn collega Fernando Ferrara reageerde in Buenos Aires.", "ar"},
+      {"es", "El ruido del estadio Santiago Bernabéu molesta a los vecinos de Madrid.", "es"},
+      {"es", "El Barcelona venció al Sevilla y el ministro viajó al Cairo.", "eg"},
+      {"it", "La Roma ha battuto il Napoli davanti a diecimila tifosi.", ""},
+      {"en", "The book was published in English. Its author is French.", "fr"},
+      {"en", "Chairman Milan Panic met officials of the Milan Stock Exchange.", "it"},
   };
   for (const Case& c : cases) {
     const core::Article a = ExtractFrom("", c.body, k2023, c.language);
