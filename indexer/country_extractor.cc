@@ -742,6 +742,15 @@ bool CountryExtractor::NamesALanguage(const TextZone& zone, const Span& span,
   const bool adjective =
       (phrase.flags & kAnyCase) || (phrase.demonym && phrase.text_place.empty());
   if (!adjective || span.first == 0) return false;
+  // French, Spanish, Italian and Portuguese write languages in lower case;
+  // capitalised, the word is the country ("en Suiza", "suiza" being also the
+  // adjective).
+  static constexpr absl::string_view kLowerCaseLanguages[] = {"fr", "es", "it", "pt"};
+  if (zone.language != nullptr && StartsCapitalized(span.text) &&
+      std::find(std::begin(kLowerCaseLanguages), std::end(kLowerCaseLanguages),
+                zone.language->language) != std::end(kLowerCaseLanguages)) {
+    return false;
+  }
   const absl::string_view text = zone.text;
   const core::Token& before = zone.tokens[span.first - 1];
   if (!OnlyBlanks(text, before.end, span.begin)) return false;

@@ -239,6 +239,7 @@ TEST(CountryExtractorTest, ReadsCountryWordsOfTheArticlesLanguage) {
       // Session 10: languages, cities inside names and clubs name no country.
       {"es", "La novela fue traducida al francés, al inglés y al alemán, y llegó a Perú.", "pe"},
       {"es", "Un gol del inglés Harry Kane dio la victoria.", "gb"},
+      {"es", "Guardó el dinero en una cuenta en Suiza.", "ch"},
       {"it", "Il film, in lingua inglese, ha vinto a Roma.", "it"},
       {"pt", "O satélite, sigla em inglês para Satélite Sino-Brasileiro, foi lançado.", "br"},
       {"es", "La vicepresidenta Francia Márquez visitó Bogotá.", "co"},
