@@ -742,6 +742,11 @@ bool CountryExtractor::NamesALanguage(const TextZone& zone, const Span& span,
   const bool adjective =
       (phrase.flags & kAnyCase) || (phrase.demonym && phrase.text_place.empty());
   if (!adjective || span.first == 0) return false;
+  const absl::string_view text = zone.text;
+  const core::Token& before = zone.tokens[span.first - 1];
+  if (!OnlyBlanks(text, before.end, span.begin)) return false;
+  if (IsCueWord(before.term, kLanguageNoun)) return true;
+  if (!IsCueWord(before.term, kLanguageBefore)) return false;
   // French, Spanish, Italian and Portuguese write languages in lower case;
   // capitalised, the word is the country ("en Suiza", "suiza" being also the
   // adjective).
@@ -751,11 +756,6 @@ bool CountryExtractor::NamesALanguage(const TextZone& zone, const Span& span,
                 zone.language->language) != std::end(kLowerCaseLanguages)) {
     return false;
   }
-  const absl::string_view text = zone.text;
-  const core::Token& before = zone.tokens[span.first - 1];
-  if (!OnlyBlanks(text, before.end, span.begin)) return false;
-  if (IsCueWord(before.term, kLanguageNoun)) return true;
-  if (!IsCueWord(before.term, kLanguageBefore)) return false;
   // "por sus siglas en inglés", "sigla em inglês para ..."
   if (span.first >= 2 && IsCueWord(zone.tokens[span.first - 2].term, kLanguageNoun)) return true;
   // Then the clause ends, or a list of languages goes on with another
