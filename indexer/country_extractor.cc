@@ -721,6 +721,13 @@ bool CountryExtractor::InPersonsName(const TextZone& zone, const Span& span) con
          !capitalised_after(span.next() + 1);
 }
 
+// A city in running text that is part of a person's or a club's name. A
+// dateline names a place, and capitals hide the cues.
+bool CountryExtractor::PlaceInOtherName(const TextZone& zone, const Span& span) const {
+  return zone.kind != TextZone::kDateline && !zone.all_caps &&
+         (InPersonsName(zone, span) || ClubAfterArticle(zone, span));
+}
+
 // "El Barcelona", "ante el Sevilla", "il Napoli": in an article in another
 // language, a club article right before a one-word city.
 bool CountryExtractor::ClubAfterArticle(const TextZone& zone, const Span& span) const {
@@ -791,10 +798,7 @@ CountryExtractor::Outcome CountryExtractor::MatchAlias(const TextZone& zone, con
   }
   if (phrase.block) return Outcome::kNoMatch;
   const bool place = (phrase.flags & kCity) || !phrase.text_place.empty();
-  if (place && zone.kind != TextZone::kDateline && !zone.all_caps &&
-      (InPersonsName(zone, span) || ClubAfterArticle(zone, span))) {
-    return Outcome::kNoMatch;
-  }
+  if (place && PlaceInOtherName(zone, span)) return Outcome::kNoMatch;
   match->alias_set = phrase.alias_set;
   if (phrase.alias_set >= 0 && candidate_sets_[phrase.alias_set].size() == 1 &&
       !(phrase.flags & (kEvidence | kQualifier))) {
@@ -837,9 +841,7 @@ CountryExtractor::Outcome CountryExtractor::MatchPlace(const TextZone& zone, con
   }
   if (place == nullptr) return Outcome::kTryShorter;
   *consumed = span.count;
-  if (!dateline && !zone.all_caps && (InPersonsName(zone, span) || ClubAfterArticle(zone, span))) {
-    return Outcome::kNoMatch;
-  }
+  if (PlaceInOtherName(zone, span)) return Outcome::kNoMatch;
   match->key = *place;
   match->phrase = std::string(phrase_text);
   match->by_place = true;

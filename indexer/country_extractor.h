@@ -141,6 +141,7 @@ class CountryExtractor {
   bool NamesALanguage(const TextZone& zone, const Span& span, const Phrase& phrase) const;
   bool InPersonsName(const TextZone& zone, const Span& span) const;
   bool ClubAfterArticle(const TextZone& zone, const Span& span) const;
+  bool PlaceInOtherName(const TextZone& zone, const Span& span) const;
   // A qualifier after a place ("Paris, Texas") sets match->key and extends
   // *consumed over it.
   void Qualify(const TextZone& zone, const Span& place, bool allow_country, Match* match,

@@ -955,9 +955,10 @@ absl::StatusOr<internal::RankedPage> Searcher::Impl::RankPage(const ParsedSearch
   const auto offset = static_cast<Xapian::doccount>(search.request->offset);
   const auto limit = static_cast<Xapian::doccount>(search.limit);
   const Xapian::doccount check_at_least = plan.counting.page_pass_exact ? plan.doccount : 0;
-  if (!plan.split_ranking) {
+  const auto single_pass = [&] {
     return internal::PageOf(page.get_mset(offset, limit, check_at_least), /*sort_keys=*/false);
-  }
+  };
+  if (!plan.split_ranking) return single_pass();
   Xapian::Enquire& upper = *split_handle_.enquire();
   split_date_orders_.Apply(search.request->sort, upper);
   upper.set_collapse_key(Xapian::BAD_VALUENO);
@@ -983,7 +984,7 @@ absl::StatusOr<internal::RankedPage> Searcher::Impl::RankPage(const ParsedSearch
     NEWSDEX_LOG(WARNING) << "split ranking failed, ranking in one pass: "
                          << split.status().message();
     page.set_query(plan.page_query);
-    return internal::PageOf(page.get_mset(offset, limit, check_at_least), /*sort_keys=*/false);
+    return single_pass();
   }
   NEWSDEX_ASSIGN_OR_RETURN(internal::RankedPage ranked, std::move(split));
   // The single pass knows the total of the whole database or of one term
