@@ -108,7 +108,7 @@ size_t FacetColumns::MemoryBytes() const {
     n += c.ordinal_of.capacity() * (sizeof(std::string) + sizeof(uint32_t) + 1);
     for (const auto& [key, ord] : c.ordinal_of) n += key.capacity();
   }
-  return n;
+  return n + doc_lengths_.capacity() * sizeof(Xapian::termcount);
 }
 
 absl::Status FacetColumns::AppendFrom(const Xapian::Database& db, Xapian::docid first,
@@ -116,7 +116,28 @@ absl::Status FacetColumns::AppendFrom(const Xapian::Database& db, Xapian::docid 
   for (FacetField f : kAllFields) {
     NEWSDEX_RETURN_IF_ERROR(columns_[Index(f)].AppendFrom(db, f, first, last, cancel));
   }
-  return absl::OkStatus();
+  return AppendDocLengths(db, first, last, cancel);
+}
+
+// Read in docid order from the length list, one step each (at 1M documents
+// ~50 ms), not by a lookup per document.
+absl::Status FacetColumns::AppendDocLengths(const Xapian::Database& db, Xapian::docid first,
+                                            Xapian::docid last,
+                                            const std::atomic<bool>* cancel) {
+  doc_lengths_.resize(static_cast<size_t>(last) + 1, 0);
+  return core::CallXapian("reading document lengths", [&]() -> absl::Status {
+    Xapian::PostingIterator it = db.postlist_begin("");
+    if (first > 1) it.skip_to(first);
+    uint32_t n = 0;
+    for (; it != db.postlist_end("") && *it <= last; ++it) {
+      if ((++n & kCancelCheckMask) == 0 && cancel != nullptr &&
+          cancel->load(std::memory_order_relaxed)) {
+        return absl::CancelledError("facet columns: build cancelled");
+      }
+      doc_lengths_[*it] = it.get_doclength();
+    }
+    return absl::OkStatus();
+  });
 }
 
 absl::Status FacetColumns::Column::AppendFrom(const Xapian::Database& db, FacetField field,

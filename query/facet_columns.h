@@ -1,7 +1,9 @@
 // Facet columns: an in-memory, read-only snapshot of the facet value slots of
 // ONE local database, laid out per docid so a match spy can count facets with
 // integer increments instead of the string maps of Xapian::ValueCountMatchSpy
-// (the stock spy costs 0.5 us per matching document per facet).
+// (the stock spy costs 0.5 us per matching document per facet). It also holds
+// every document's length, for ranking without Xapian's per-document length
+// lookups (query/snapshot_bm25.h).
 //
 // The stock-spy path stays the reference and the fallback: columns never work
 // on remote shards (a custom MatchSpy cannot run in xapian-tcpsrv) nor on a
@@ -43,6 +45,7 @@
 #include "absl/time/civil_time.h"
 #include "core/schema.h"
 #include "query/resolver.h"
+#include "query/snapshot_bm25.h"
 
 namespace newsdex::query {
 
@@ -87,6 +90,10 @@ class FacetColumns {
   const std::vector<std::string>& values(FacetField field) const {
     return columns_[Index(field)].values;
   }
+  // Document lengths by docid, 0 where there is no document, for docids up
+  // to lastdocid().
+  const DocLengths& doc_lengths() const { return doc_lengths_; }
+
   // Bytes held by the arrays and dictionaries (approximate for the strings).
   size_t MemoryBytes() const;
 
@@ -150,10 +157,19 @@ class FacetColumns {
   static int Index(FacetField f) { return static_cast<int>(f); }
   absl::Status AppendFrom(const Xapian::Database& db, Xapian::docid first,
                           Xapian::docid last, const std::atomic<bool>* cancel);
+  absl::Status AppendDocLengths(const Xapian::Database& db, Xapian::docid first,
+                                Xapian::docid last, const std::atomic<bool>* cancel);
 
   DatabaseIdentity identity_;
   Column columns_[kColumns];
+  DocLengths doc_lengths_;
 };
+
+// The document lengths of `columns`, sharing ownership of the snapshot.
+inline std::shared_ptr<const DocLengths> DocLengthsOf(
+    const std::shared_ptr<const FacetColumns>& columns) {
+  return std::shared_ptr<const DocLengths>(columns, &columns->doc_lengths());
+}
 
 // Counts facets of the matching documents through a snapshot. Local only:
 // it reads doc.get_docid() and never the document's values.

@@ -183,6 +183,13 @@ TEST(FacetColumnsTest, ExtensionAfterAppendsEqualsAFullBuild) {
     EXPECT_EQ(ColumnCounts(*extended, db, q), want);
     EXPECT_EQ(ColumnCounts(*full, db, q), want);
   }
+  // Every document's length, built or extended, is the database's.
+  for (const auto& snapshot : {*extended, *full}) {
+    ASSERT_EQ(snapshot->doc_lengths().size(), 98u);
+    for (Xapian::docid did = 1; did <= 97; ++did) {
+      EXPECT_EQ(snapshot->doc_lengths()[did], db.get_doclength(did)) << "doc " << did;
+    }
+  }
   // The old snapshot still answers for its own (older) revision, and the new
   // one for the old revision too (a superset when only additions happened).
   EXPECT_TRUE((*first)->ValidFor((*first)->identity()));

@@ -111,7 +111,11 @@ absl::StatusOr<RankedPage> RankInTwoRanges(Xapian::Enquire& here, Xapian::Enquir
   // The other thread's query is a deep copy: Query reference counts are not
   // atomic. Made here; from then on only the other thread touches it.
   absl::StatusOr<Xapian::Query> copy = core::CallXapian(
-      "copying the query", [&] { return Xapian::Query::unserialise(query.serialise()); });
+      "copying the query", [&] {
+        return pass.registry != nullptr
+                   ? Xapian::Query::unserialise(query.serialise(), *pass.registry)
+                   : Xapian::Query::unserialise(query.serialise());
+      });
   if (!copy.ok()) return copy.status();
   RankedPage high;
   absl::Status high_status;

@@ -88,6 +88,9 @@ struct SplitPass {
   Xapian::doccount check_at_least = 0;     // per range
   Xapian::docid lastdocid = 0;
   bool by_key = false;  // the Enquires sort by key then relevance
+  // Unserialises the query's own posting sources in the copy the other
+  // thread ranks (query/snapshot_bm25.h); null: Xapian's own only.
+  const Xapian::Registry* registry = nullptr;
 };
 
 // Ranks `query` as two docid ranges: the lower half on `here` (this thread),

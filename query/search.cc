@@ -21,6 +21,7 @@
 #include "query/query_parser.h"
 #include "query/search_exec_internal.h"
 #include "query/search_plan.h"
+#include "query/snapshot_bm25.h"
 #include "query/snippet.h"
 
 namespace newsdex::query {
@@ -183,6 +184,9 @@ struct SearchPlan {
   std::shared_ptr<const FacetColumns> columns;  // the snapshot, when counting.columns
   // The ranked pass runs as two docid ranges (PlanSplitRanking).
   bool split_ranking = false;
+  // The lengths page_query's terms are weighed with (query/snapshot_bm25.h),
+  // or null when Xapian reads them.
+  std::shared_ptr<const DocLengths> lengths;
 };
 
 // What running a search left to render (its hits are read while it runs).
@@ -881,6 +885,16 @@ SearchPlan Searcher::Impl::Plan(const ParsedSearch& search) {
                             ? options_.parallel_rank_max_in_flight
                             : static_cast<int>(std::thread::hardware_concurrency());
   plan.split_ranking = PlanSplitRanking(in, plan.counting, split) && HandleReady(split_handle_);
+  // Last, as the page query's terms become posting sources (LargestPostings
+  // and single_term above read its terms).
+  if (in.ranked && options_.snapshot_bm25) {
+    const std::shared_ptr<const FacetColumns> columns =
+        plan.columns != nullptr ? plan.columns : ColumnsForSearch();
+    if (columns != nullptr) {
+      plan.lengths = DocLengthsOf(columns);
+      plan.page_query = SnapshotBm25(plan.page_query, db_, plan.lengths);
+    }
+  }
   return plan;
 }
 
@@ -970,6 +984,11 @@ absl::StatusOr<internal::RankedPage> Searcher::Impl::RankPage(const ParsedSearch
   pass.check_at_least = check_at_least;
   pass.lastdocid = db_.get_lastdocid();
   pass.by_key = SortsByKey(search.request->sort);
+  Xapian::Registry registry;
+  if (plan.lengths != nullptr) {
+    RegisterBm25TermSource(registry, plan.lengths);
+    pass.registry = &registry;
+  }
   // A date order visits every match whatever check_at_least says (no weight
   // bound can exclude a document), so each range may as well count exactly.
   if (pass.by_key) pass.check_at_least = plan.doccount;

@@ -4,6 +4,7 @@
 //
 //   newsdex-query-bench DB QUERIES [--no-total] [--facets] [--warmup]
 //                       [--daemon-request] [--threads N --seconds S] [--cluster]
+//                       [--no-snapshot-bm25]
 //
 // Default: top 10 by relevance with the exact total (as xapian-query and
 // fts5-peer). --facets also computes exact counts of every facet (actor,
@@ -46,11 +47,17 @@ std::string ToQueryLanguage(const BenchQuery& q) {
   return absl::StrJoin(parts, " AND ");
 }
 
+// --no-snapshot-bm25: Xapian's BM25Weight reads the document lengths
+// (SearcherOptions::snapshot_bm25), for the side-by-side figures.
+bool snapshot_bm25 = true;
+
 absl::StatusOr<std::unique_ptr<query::Searcher>> OpenSearcher(const std::string& db,
                                                                bool cluster) {
-  if (!cluster) return query::Searcher::Open(db, query::SearcherOptions());
+  query::SearcherOptions options;
+  options.snapshot_bm25 = snapshot_bm25;
+  if (!cluster) return query::Searcher::Open(db, options);
   NEWSDEX_ASSIGN_OR_RETURN(core::Cluster c, core::ReadClusterFile(db));
-  return query::Searcher::OpenCluster(c, query::SearcherOptions());
+  return query::Searcher::OpenCluster(c, options);
 }
 
 // Every thread answers the requests round-robin from its own starting offset
@@ -128,13 +135,15 @@ int Main(int argc, char** argv) {
       warmup = true;
     } else if (a == "--cluster") {
       cluster = true;
+    } else if (a == "--no-snapshot-bm25") {
+      snapshot_bm25 = false;
     } else {
       positional.push_back(a);
     }
   }
   if (positional.size() != 2) {
     NEWSDEX_LOG(ERROR) << "usage: newsdex-query-bench DB QUERIES [--no-total] [--facets] [--warmup]"
-                          " [--daemon-request] [--threads N --seconds S] [--cluster]";
+                          " [--daemon-request] [--threads N --seconds S] [--cluster] [--no-snapshot-bm25]";
     return 2;
   }
   auto queries = ReadQueryFile(positional[1]);
