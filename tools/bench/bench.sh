@@ -60,6 +60,15 @@ case $corpus in
   *) echo "bench.sh: unknown corpus $corpus" >&2; exit 2 ;;
 esac
 "$work/bin/make-queries" "$jsonl" --count "$nqueries" --seed 7 --out "$work/queries.txt" >/dev/null
+# The peers of a generated corpus get newsdex's extracted countries (see
+# peer_countries.py); newsdex itself reads the corpus as it is.
+if [[ $corpus == generated ]]; then
+  export PEER_CORPUS="$work/corpus-peers.jsonl"
+  if [[ ${BENCH_REUSE_INDEXES:-0} != 1 || ! -s $PEER_CORPUS ]]; then
+    "$work/bin/newsdex-index" --extract-only --format jsonl "$jsonl" |
+      python3 "$here/peer_countries.py" "$jsonl" >"$PEER_CORPUS"
+  fi
+fi
 
 for ((r = 1; r <= runs; r++)); do
   # shellcheck disable=SC2086

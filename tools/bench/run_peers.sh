@@ -22,6 +22,9 @@ if (($# < 4)); then
   exit 2
 fi
 bin=$1 corpus=$2 queries=$3 work=$4
+# What the other engines index: the corpus, or PEER_CORPUS (bench.sh sets it
+# for a generated corpus: the same articles with countries).
+peer_corpus=${PEER_CORPUS:-$corpus}
 shift 4
 peers=("$@")
 ((${#peers[@]})) || peers=(xapian fts5 lucene)
@@ -74,13 +77,13 @@ for peer in "${peers[@]}"; do
     xapian)
       timed "$work/$peer.index.time" bash -c \
         '"$1/jsonl-to-scriptindex" "$2" - 2>/dev/null | scriptindex --overwrite "$3" "$4" >/dev/null' \
-        _ "$bin" "$corpus" "$db" "$here/../peers/scriptindex.idx"
+        _ "$bin" "$peer_corpus" "$db" "$here/../peers/scriptindex.idx"
       qcmd=("$bin/xapian-query" "$db" "$queries" --warmup) ;;
     fts5)
-      timed "$work/$peer.index.time" "$bin/fts5-peer" index "$db" "$corpus" >/dev/null
+      timed "$work/$peer.index.time" "$bin/fts5-peer" index "$db" "$peer_corpus" >/dev/null
       qcmd=("$bin/fts5-peer" query "$db" "$queries" --warmup) ;;
     lucene)
-      timed "$work/$peer.index.time" "$bin/lucene-peer" index "$db" "$corpus" >/dev/null
+      timed "$work/$peer.index.time" "$bin/lucene-peer" index "$db" "$peer_corpus" >/dev/null
       qcmd=("$bin/lucene-peer" query "$db" "$queries" --warmup) ;;
     *) echo "run_peers.sh: unknown peer $peer" >&2; exit 2 ;;
   esac
