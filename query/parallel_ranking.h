@@ -56,8 +56,20 @@ class SearchInFlight {
 
 // `query` restricted to the docids in [first, last] without a change of
 // weights: OP_FILTER with a weight-0 posting source. The source has no name,
-// so the query does not serialise (local databases only).
+// so the query does not serialise (local databases only). Each phrase and
+// NEAR the filter can reach (RangeReachesPositions) is also ANDed with the
+// source: Xapian checks a phrase's positions under an AND only for documents
+// that match the whole AND, while a phrase under an OR, asked for its next
+// match, checks positions until it finds one, past the range's end to the
+// end of the database if need be (1M documents, "investment that profits",
+// the lower half: 60 ms without, 14 ms with; the whole database: 68 ms).
 Xapian::Query InDocidRange(const Xapian::Query& query, Xapian::docid first, Xapian::docid last);
+
+// Whether InDocidRange reaches every phrase and NEAR of `query`: none sits
+// under an operator other than AND, OR, AND_NOT, FILTER, AND_MAYBE and XOR
+// (whose subqueries are all it has; 1.4 cannot read back the parameters of
+// the others, so they cannot be rebuilt with the range inside).
+bool RangeReachesPositions(const Xapian::Query& query);
 
 struct RankedHit {
   Xapian::docid docid = 0;

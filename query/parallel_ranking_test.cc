@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "core/analyzer.h"
@@ -73,6 +74,12 @@ TEST(ParallelRankingTest, DocidRangeLeavesEveryWeightUnchanged) {
       Xapian::Query(Xapian::Query::OP_AND, term("pd"), term("pe")),
       Xapian::Query(Xapian::Query::OP_AND_MAYBE, term("pa"), term("pf")),
       Xapian::Query(Xapian::Query::OP_PHRASE, term("pb"), term("pd")),
+      // The parser's default-field phrase: the range goes into both phrases.
+      Xapian::Query(Xapian::Query::OP_FILTER,
+                    Xapian::Query(Xapian::Query::OP_AND, term("pa"), term("pb")),
+                    Xapian::Query(Xapian::Query::OP_OR,
+                                  Xapian::Query(Xapian::Query::OP_PHRASE, term("pa"), term("pb")),
+                                  Xapian::Query(Xapian::Query::OP_NEAR, term("pb"), term("pa")))),
   };
   int compared = 0;
   for (const Xapian::Query& query : queries) {
@@ -106,6 +113,27 @@ TEST(ParallelRankingTest, DocidRangeLeavesEveryWeightUnchanged) {
     }
   }
   EXPECT_GT(compared, 1000);
+}
+
+// The range reaches phrases and NEAR under operators without parameters,
+// and not under one whose parameter cannot be read back.
+TEST(ParallelRankingTest, RangeReachesPositionsUnderPlainOperatorsOnly) {
+  const Xapian::Query a("Zpa"), b("Zpb");
+  const Xapian::Query phrase(Xapian::Query::OP_PHRASE, a, b);
+  const Xapian::Query near(Xapian::Query::OP_NEAR, a, b);
+  EXPECT_TRUE(internal::RangeReachesPositions(a));
+  EXPECT_TRUE(internal::RangeReachesPositions(phrase));
+  EXPECT_TRUE(internal::RangeReachesPositions(Xapian::Query(
+      Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_AND, a, b),
+      Xapian::Query(Xapian::Query::OP_OR, phrase, near))));
+  EXPECT_TRUE(internal::RangeReachesPositions(
+      Xapian::Query(Xapian::Query::OP_AND_NOT, a, Xapian::Query(Xapian::Query::OP_OR, phrase, b))));
+  EXPECT_FALSE(internal::RangeReachesPositions(
+      Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, phrase, 2.0)));
+  EXPECT_FALSE(internal::RangeReachesPositions(Xapian::Query(
+      Xapian::Query::OP_OR, a, Xapian::Query(Xapian::Query::OP_ELITE_SET, phrase, near))));
+  // Under such an operator without positions below it, nothing to reach.
+  EXPECT_TRUE(internal::RangeReachesPositions(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, a, 2.0)));
 }
 
 TEST(ParallelRankingTest, MergeKeepsTheSinglePassOrder) {
@@ -191,6 +219,7 @@ TEST_P(ParallelRankingBruteForceTest, SplitPassAnswersExactlyAsTheSinglePass) {
   ASSERT_TRUE(split.ok()) << split.status();
 
   int rounds_split = 0, rounds_with_hits = 0, rounds_exact = 0, tied_neighbours = 0;
+  int phrase_splits = 0;
   for (int round = 0; round < 300; ++round) {
     const SearchRequest r = RandomRequest(rng);
     SCOPED_TRACE(absl::StrCat("round ", round, " q=", r.q, " sort=", SortOrderName(r.sort),
@@ -201,6 +230,7 @@ TEST_P(ParallelRankingBruteForceTest, SplitPassAnswersExactlyAsTheSinglePass) {
     ASSERT_TRUE(got.ok()) << got.status();
     EXPECT_FALSE(want->ranked_in_parallel);
     rounds_split += got->ranked_in_parallel;
+    phrase_splits += got->ranked_in_parallel && absl::StrContains(r.q, "\"");
     rounds_with_hits += !want->hits.empty();
 
     ASSERT_EQ(got->hits.size(), want->hits.size());
@@ -236,6 +266,8 @@ TEST_P(ParallelRankingBruteForceTest, SplitPassAnswersExactlyAsTheSinglePass) {
   }
   // The comparison covered the split path, pages with hits and tied weights.
   EXPECT_GT(rounds_split, GetParam() ? 30 : 120);
+  // Phrases split too, with the range inside their position checks.
+  EXPECT_GT(phrase_splits, 10);
   EXPECT_GT(rounds_exact, 150);
   EXPECT_GT(rounds_with_hits, 150);
   EXPECT_GT(tied_neighbours, 1000);

@@ -879,6 +879,7 @@ SearchPlan Searcher::Impl::Plan(const ParsedSearch& search) {
   split.local = !beside_path_.empty();
   split.largest_postings = largest;
   split.single_term = plan.page_query.get_type() == Xapian::Query::LEAF_TERM;
+  split.range_reaches_positions = in.positional && internal::RangeReachesPositions(plan.page_query);
   split.min_postings = options_.parallel_rank_min_postings;
   split.searches_in_flight = search.searches_in_flight;
   split.max_in_flight = options_.parallel_rank_max_in_flight > 0

@@ -127,6 +127,10 @@ struct SplitInputs {
   // cores gain nothing (150k generated articles, "said", 125k postings, top
   // 10: 4.0 ms whole, 8.2 ms for the two ranges together).
   bool single_term = false;
+  // The docid range reaches every phrase and NEAR of the page query
+  // (RangeReachesPositions in query/parallel_ranking.h), so neither range
+  // checks positions beyond its end. Read only for a positional query.
+  bool range_reaches_positions = false;
   // Searches running in the process when this one began, this one included,
   // and the most that still lets a search split (the number of cores).
   int searches_in_flight = 1;

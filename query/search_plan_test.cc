@@ -92,6 +92,9 @@ const std::vector<PlanRow>& PlanTable() {
       {"0 1 - 1 - 1 - - 0 -", "exact counters main=page page_pass_exact"},
       {"0 1 1 0 - - 1 - 0 -", "exact main=page page_pass_exact"},
       // A page, counted on this thread.
+      // A phrase with only an exact total: one exact pass checks positions
+      // once (and may split into docid ranges), beside or not.
+      {"1 0 1 0 0 - 0 1 - 1", "exact main=page page_pass_exact"},
       {"1 - - 1 - - - 1 0 0", "exact counters main=page page_pass_exact"},
       {"1 - - 1 - - - 1 1 0", "exact counters columns main=page page_pass_exact"},
       {"1 - - 1 - 0 - 0 0 0", "exact counters main=matcher"},
@@ -121,7 +124,6 @@ const std::vector<PlanRow>& PlanTable() {
       {"1 0 1 0 - - 0 1 1 1", "exact columns main=matcher beside"},
       {"1 0 1 0 - - 1 - 1 1", "exact columns main=walk beside chunked"},
       {"1 0 1 0 0 - 0 0 - 1", "exact main=chunked beside chunked"},
-      {"1 0 1 0 0 - 0 1 - 1", "exact main=matcher beside"},
       {"1 0 1 0 0 0 1 - - 1", "exact main=walk beside chunked"},
       {"1 0 1 0 1 - 0 - 0 1", "exact main=matcher beside"},
       {"1 0 1 0 1 - 1 - 0 1", "exact main=walk beside"},
@@ -217,7 +219,7 @@ TEST(SearchPlanTest, RankedPassSplitsOnlyWhenNothingElseNeedsItsCoreOrItsMatches
       //R C E F D A J P K B
       {"0 - - - - - - - - -", false},  // no page
       {"1 1 - - - - - - - -", false},  // collapsing: copies in both ranges
-      {"1 0 - - - - - 1 - -", false},  // a phrase: the low range looks ahead through the high
+      {"1 0 - - - - - 1 - -", false},  // a phrase out of the range's reach (see below)
       // Counting in docid chunks beside the page keeps both cores busy.
       {"1 0 - - 1 - - 0 1 1", false},
       {"1 0 - 1 0 0 0 0 1 1", false},
@@ -253,6 +255,44 @@ TEST(SearchPlanTest, RankedPassSplitsOnlyWhenNothingElseNeedsItsCoreOrItsMatches
           << "inputs " << Bits(bits) << " (row \"" << r.inputs << "\")";
     }
     EXPECT_EQ(matched, 1) << "inputs " << Bits(bits);
+  }
+}
+
+// A phrase splits once the range filter reaches its position checks, and
+// then only where a plain query would: its exact total counted in the page
+// pass, no counters in that pass, no collapsing.
+TEST(SearchPlanTest, PhraseSplitsWhenTheRangeReachesItsPositions) {
+  struct Row {
+    bool exact_total, filtered_counts, collapse, beside;
+    bool split;
+  };
+  const Row kRows[] = {
+      {true, false, false, false, true},    // exact total only: one exact pass, halved
+      {true, false, false, true, true},     // the same with a second handle at hand
+      {false, false, false, false, false},  // an estimated total never splits
+      {true, true, false, false, false},    // the page pass feeds the facet counters
+      {true, false, true, false, false},    // collapsing
+  };
+  for (const Row& r : kRows) {
+    CountingInputs in;
+    in.ranked = true;
+    in.positional = true;
+    in.exact_total = r.exact_total;
+    in.filtered_counts = r.filtered_counts;
+    in.collapse = r.collapse;
+    in.beside = r.beside;
+    const CountingPlan plan = PlanCounting(in);
+    SplitInputs split;
+    split.local = true;
+    split.largest_postings = 100;
+    split.min_postings = 100;
+    split.max_in_flight = 2;
+    split.range_reaches_positions = true;
+    EXPECT_EQ(PlanSplitRanking(in, plan, split), r.split)
+        << "exact " << r.exact_total << " facets " << r.filtered_counts << " collapse "
+        << r.collapse << " beside " << r.beside << ": " << DescribePlan(plan);
+    split.range_reaches_positions = false;
+    EXPECT_FALSE(PlanSplitRanking(in, plan, split)) << DescribePlan(plan);
   }
 }
 
