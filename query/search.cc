@@ -862,6 +862,10 @@ SearchPlan Searcher::Impl::Plan(const ParsedSearch& search) {
   // there such a query counts in a pass of its own, as non-phrase queries do.
   in.positional = ChecksPositions(search.parsed.query) &&
                   !(date_orders_.by_value && SortsByKey(request.sort));
+  // The page query adds only the recency boost, and the counted queries only
+  // filters, on the parsed query's side.
+  in.range_reaches_positions =
+      in.positional && internal::RangeReachesPositions(search.parsed.query);
   // One column counter replaces all the stock spies of a pass when the
   // snapshot is ready (query/facet_columns.h); the stock spies stay the path
   // for remote and sharded databases and while a snapshot builds.
@@ -879,7 +883,6 @@ SearchPlan Searcher::Impl::Plan(const ParsedSearch& search) {
   split.local = !beside_path_.empty();
   split.largest_postings = largest;
   split.single_term = plan.page_query.get_type() == Xapian::Query::LEAF_TERM;
-  split.range_reaches_positions = in.positional && internal::RangeReachesPositions(plan.page_query);
   split.min_postings = options_.parallel_rank_min_postings;
   split.searches_in_flight = search.searches_in_flight;
   split.max_in_flight = options_.parallel_rank_max_in_flight > 0

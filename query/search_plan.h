@@ -47,6 +47,11 @@ struct CountingInputs {
   bool conjunction = false;
   // The query checks term positions (a phrase or NEAR). Implies !conjunction.
   bool positional = false;
+  // A docid range filter reaches every phrase and NEAR of the query
+  // (RangeReachesPositions in query/parallel_ranking.h), so a pass over a
+  // docid range or chunk checks no positions beyond its end. Read only when
+  // `positional`.
+  bool range_reaches_positions = false;
   // A facet column snapshot is ready. Asked for only when UsesFacetCounters().
   bool columns = false;
   // The query is big enough to count on a second thread and the second
@@ -127,10 +132,6 @@ struct SplitInputs {
   // cores gain nothing (150k generated articles, "said", 125k postings, top
   // 10: 4.0 ms whole, 8.2 ms for the two ranges together).
   bool single_term = false;
-  // The docid range reaches every phrase and NEAR of the page query
-  // (RangeReachesPositions in query/parallel_ranking.h), so neither range
-  // checks positions beyond its end. Read only for a positional query.
-  bool range_reaches_positions = false;
   // Searches running in the process when this one began, this one included,
   // and the most that still lets a search split (the number of cores).
   int searches_in_flight = 1;

@@ -281,17 +281,17 @@ TEST(SearchPlanTest, PhraseSplitsWhenTheRangeReachesItsPositions) {
     in.filtered_counts = r.filtered_counts;
     in.collapse = r.collapse;
     in.beside = r.beside;
-    const CountingPlan plan = PlanCounting(in);
+    const CountingPlan plan = PlanCounting(in);  // out of the range's reach
     SplitInputs split;
     split.local = true;
     split.largest_postings = 100;
     split.min_postings = 100;
     split.max_in_flight = 2;
-    split.range_reaches_positions = true;
-    EXPECT_EQ(PlanSplitRanking(in, plan, split), r.split)
+    in.range_reaches_positions = true;
+    EXPECT_EQ(PlanSplitRanking(in, PlanCounting(in), split), r.split)
         << "exact " << r.exact_total << " facets " << r.filtered_counts << " collapse "
         << r.collapse << " beside " << r.beside << ": " << DescribePlan(plan);
-    split.range_reaches_positions = false;
+    in.range_reaches_positions = false;
     EXPECT_FALSE(PlanSplitRanking(in, plan, split)) << DescribePlan(plan);
   }
 }
