@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <optional>
 #include <thread>
-#include <vector>
 #include <utility>
+#include <vector>
 
 #include "core/xapian_status.h"
 
