@@ -330,11 +330,12 @@ class Scanner {
   // The token after i when token i + 1 is a link between blanks ("de"), else
   // i + 1.
   size_t AfterLink(size_t i) const {
+    // Token i may be the last: nothing is read past it.
+    if (i + 2 >= size() || !Is(i + 1, kDateLink) || Between(i + 1) != " ") return i + 1;
     // An abbreviated month keeps its dot before the link: "3 de jun. de 2024".
     const bool gap = Between(i) == " " || (Between(i) == ". " && LocaleMonthAt(i, false) == 0 &&
                                            LocaleMonthAt(i, true) != 0);
-    if (i + 2 < size() && Is(i + 1, kDateLink) && gap && Between(i + 1) == " ") return i + 2;
-    return i + 1;
+    return gap ? i + 2 : i + 1;
   }
 
   ABSL_ATTRIBUTE_NOINLINE bool LocaleMayStartDate(size_t i) const {
