@@ -153,11 +153,6 @@ void Bm25TermSource::skip_to(Xapian::docid did, double /*min_wt*/) {
   it_.skip_to(did);
 }
 
-bool Bm25TermSource::check(Xapian::docid did, double min_wt) {
-  skip_to(did, min_wt);
-  return true;
-}
-
 double Bm25TermSource::get_weight() const {
   const Xapian::docid did = *it_;
   const Xapian::termcount len =

@@ -60,7 +60,6 @@ class Bm25TermSource : public Xapian::PostingSource {
   void init(const Xapian::Database& db) override;
   void next(double min_wt) override;
   void skip_to(Xapian::docid did, double min_wt) override;
-  bool check(Xapian::docid did, double min_wt) override;
   bool at_end() const override { return it_ == end_; }
   Xapian::docid get_docid() const override { return *it_; }
   double get_weight() const override;
