@@ -47,14 +47,8 @@ std::string ToQueryLanguage(const BenchQuery& q) {
   return absl::StrJoin(parts, " AND ");
 }
 
-// --no-snapshot-bm25: Xapian's BM25Weight reads the document lengths
-// (SearcherOptions::snapshot_bm25), for the side-by-side figures.
-bool snapshot_bm25 = true;
-
-absl::StatusOr<std::unique_ptr<query::Searcher>> OpenSearcher(const std::string& db,
-                                                               bool cluster) {
-  query::SearcherOptions options;
-  options.snapshot_bm25 = snapshot_bm25;
+absl::StatusOr<std::unique_ptr<query::Searcher>> OpenSearcher(
+    const std::string& db, bool cluster, const query::SearcherOptions& options) {
   if (!cluster) return query::Searcher::Open(db, options);
   NEWSDEX_ASSIGN_OR_RETURN(core::Cluster c, core::ReadClusterFile(db));
   return query::Searcher::OpenCluster(c, options);
@@ -63,11 +57,11 @@ absl::StatusOr<std::unique_ptr<query::Searcher>> OpenSearcher(const std::string&
 // Every thread answers the requests round-robin from its own starting offset
 // with its own Searcher until the time is up; one untimed pass warms the
 // cache first.
-int Throughput(const std::string& db, bool cluster,
+int Throughput(const std::string& db, bool cluster, const query::SearcherOptions& options,
                const std::vector<query::SearchRequest>& requests, int threads, double seconds) {
   std::vector<std::unique_ptr<query::Searcher>> searchers;
   for (int t = 0; t < threads; ++t) {
-    auto searcher = OpenSearcher(db, cluster);
+    auto searcher = OpenSearcher(db, cluster, options);
     if (!searcher.ok()) {
       NEWSDEX_LOG(ERROR) << searcher.status().message();
       return 1;
@@ -110,6 +104,7 @@ int Throughput(const std::string& db, bool cluster,
 int Main(int argc, char** argv) {
   std::vector<std::string> positional;
   bool exact_total = true, facets = false, warmup = false, daemon_request = false;
+  query::SearcherOptions options;
   bool cluster = false;
   int threads = 0;
   double seconds = 10;
@@ -136,7 +131,8 @@ int Main(int argc, char** argv) {
     } else if (a == "--cluster") {
       cluster = true;
     } else if (a == "--no-snapshot-bm25") {
-      snapshot_bm25 = false;
+      // Xapian's BM25Weight reads the document lengths, for side-by-side figures.
+      options.snapshot_bm25 = false;
     } else {
       positional.push_back(a);
     }
@@ -151,7 +147,7 @@ int Main(int argc, char** argv) {
     NEWSDEX_LOG(ERROR) << queries.status().message();
     return 1;
   }
-  auto searcher = OpenSearcher(positional[0], cluster);
+  auto searcher = OpenSearcher(positional[0], cluster, options);
   if (!searcher.ok()) {
     NEWSDEX_LOG(ERROR) << searcher.status().message();
     return 1;
@@ -176,7 +172,7 @@ int Main(int argc, char** argv) {
     if (facets) r.facets = {"actor", "country", "about", "lang", "source", "date"};
     requests.push_back(std::move(r));
   }
-  if (threads > 0) return Throughput(positional[0], cluster, requests, threads, seconds);
+  if (threads > 0) return Throughput(positional[0], cluster, options, requests, threads, seconds);
   auto answer = [&](size_t qid) -> absl::StatusOr<PeerAnswer> {
     PeerAnswer a;
     absl::StatusOr<query::SearchResponse> response = (*searcher)->Search(requests[qid]);
