@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/xapian_status.h"
+#include "query/query_rewrite.h"
 
 namespace newsdex::query::internal {
 namespace {
@@ -65,64 +66,12 @@ std::atomic<int> SearchInFlight::running_{0};
 SearchInFlight::SearchInFlight() : at_start_(running_.fetch_add(1) + 1) {}
 SearchInFlight::~SearchInFlight() { running_.fetch_sub(1); }
 
-namespace {
-
-bool Positional(Xapian::Query::op type) {
-  return type == Xapian::Query::OP_PHRASE || type == Xapian::Query::OP_NEAR;
-}
-
-// Operators that have no parameter: rebuilt from their subqueries alone.
-bool Rebuildable(Xapian::Query::op type) {
-  switch (type) {
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_AND_NOT:
-    case Xapian::Query::OP_FILTER:
-    case Xapian::Query::OP_AND_MAYBE:
-    case Xapian::Query::OP_XOR:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// `q` with each phrase and NEAR P replaced by (P AND `range`), setting
-// `*positional` if there was one; nullopt when one sits under an operator
-// that cannot be rebuilt.
-std::optional<Xapian::Query> RangeAtPositions(const Xapian::Query& q, const Xapian::Query& range,
-                                              bool* positional) {
-  const Xapian::Query::op type = q.get_type();
-  if (Positional(type)) {
-    *positional = true;
-    return Xapian::Query(Xapian::Query::OP_AND, q, range);
-  }
-  std::vector<Xapian::Query> subs;
-  bool below = false;
-  for (size_t i = 0; i < q.get_num_subqueries(); ++i) {
-    std::optional<Xapian::Query> ranged = RangeAtPositions(q.get_subquery(i), range, &below);
-    if (!ranged) return std::nullopt;
-    subs.push_back(*std::move(ranged));
-  }
-  if (!below) return q;
-  if (!Rebuildable(type)) return std::nullopt;
-  *positional = true;
-  return Xapian::Query(type, subs.begin(), subs.end());
-}
-
-}  // namespace
-
 Xapian::Query InDocidRange(const Xapian::Query& query, Xapian::docid first, Xapian::docid last) {
   const Xapian::Query range((new DocidRange(first, last))->release());
-  bool positional = false;
-  const std::optional<Xapian::Query> inner = RangeAtPositions(query, range, &positional);
+  const std::optional<Xapian::Query> inner = WrapPositional(query, [&](const Xapian::Query& p) {
+    return Xapian::Query(Xapian::Query::OP_AND, p, range);
+  });
   return Xapian::Query(Xapian::Query::OP_FILTER, inner ? *inner : query, range);
-}
-
-bool RangeReachesPositions(const Xapian::Query& query) {
-  bool positional = false;
-  // A fresh MatchAll: Query::MatchAll is shared by every thread, and Query
-  // reference counts are not atomic.
-  return RangeAtPositions(query, Xapian::Query(std::string()), &positional).has_value();
 }
 
 RankedPage PageOf(const Xapian::MSet& mset, bool sort_keys) {

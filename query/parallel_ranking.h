@@ -17,8 +17,9 @@
 // - Totals are the two ranges' sums: exact when both are (check_at_least of
 //   the whole database on each side), else a sum of estimates, which may
 //   differ from the single pass's estimate but stays within the bounds.
-// Not for collapsing (copies in both ranges would each survive) nor for a
-// pass that feeds match spies (each range would see half the matches).
+// Not for collapsing (copies in both ranges would each survive). Match spies
+// on an Enquire see only that range's matches: the caller gives each range
+// a counter of its own and merges them.
 //
 // Threads: RankInTwoRanges starts one thread, which touches only the second
 // Enquire (on a second database handle at the same revision) and a deep copy
@@ -57,19 +58,11 @@ class SearchInFlight {
 // `query` restricted to the docids in [first, last] without a change of
 // weights: OP_FILTER with a weight-0 posting source. The source has no name,
 // so the query does not serialise (local databases only). Each phrase and
-// NEAR the filter can reach (RangeReachesPositions) is also ANDed with the
-// source: Xapian checks a phrase's positions under an AND only for documents
-// that match the whole AND, while a phrase under an OR, asked for its next
-// match, checks positions until it finds one, past the range's end to the
-// end of the database if need be (1M documents, "investment that profits",
-// the lower half: 60 ms without, 14 ms with; the whole database: 68 ms).
+// NEAR is also ANDed with the source where WrapPositional
+// (query/query_rewrite.h) reaches it, so a range checks no positions past its
+// end (1M documents, "investment that profits", the lower half: 60 ms
+// without, 14 ms with; the whole database: 68 ms).
 Xapian::Query InDocidRange(const Xapian::Query& query, Xapian::docid first, Xapian::docid last);
-
-// Whether InDocidRange reaches every phrase and NEAR of `query`: none sits
-// under an operator other than AND, OR, AND_NOT, FILTER, AND_MAYBE and XOR
-// (whose subqueries are all it has; 1.4 cannot read back the parameters of
-// the others, so they cannot be rebuilt with the range inside).
-bool RangeReachesPositions(const Xapian::Query& query);
 
 struct RankedHit {
   Xapian::docid docid = 0;
@@ -108,8 +101,8 @@ struct SplitPass {
 // Ranks `query` as two docid ranges: the lower half on `here` (this thread),
 // the upper on `other` on a thread of its own, then merges them. `here` and
 // `other` are set up alike (weighting, order, docid order, time limit, no
-// collapse, no match spies) on two handles of one database at one revision.
-// Xapian errors of either thread come back as Status.
+// collapse; match spies only of their own) on two handles of one database at
+// one revision. Xapian errors of either thread come back as Status.
 absl::StatusOr<RankedPage> RankInTwoRanges(Xapian::Enquire& here, Xapian::Enquire& other,
                                            const Xapian::Query& query, const SplitPass& pass);
 

@@ -115,27 +115,6 @@ TEST(ParallelRankingTest, DocidRangeLeavesEveryWeightUnchanged) {
   EXPECT_GT(compared, 1000);
 }
 
-// The range reaches phrases and NEAR under operators without parameters,
-// and not under one whose parameter cannot be read back.
-TEST(ParallelRankingTest, RangeReachesPositionsUnderPlainOperatorsOnly) {
-  const Xapian::Query a("Zpa"), b("Zpb");
-  const Xapian::Query phrase(Xapian::Query::OP_PHRASE, a, b);
-  const Xapian::Query near(Xapian::Query::OP_NEAR, a, b);
-  EXPECT_TRUE(internal::RangeReachesPositions(a));
-  EXPECT_TRUE(internal::RangeReachesPositions(phrase));
-  EXPECT_TRUE(internal::RangeReachesPositions(Xapian::Query(
-      Xapian::Query::OP_FILTER, Xapian::Query(Xapian::Query::OP_AND, a, b),
-      Xapian::Query(Xapian::Query::OP_OR, phrase, near))));
-  EXPECT_TRUE(internal::RangeReachesPositions(
-      Xapian::Query(Xapian::Query::OP_AND_NOT, a, Xapian::Query(Xapian::Query::OP_OR, phrase, b))));
-  EXPECT_FALSE(internal::RangeReachesPositions(
-      Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, phrase, 2.0)));
-  EXPECT_FALSE(internal::RangeReachesPositions(Xapian::Query(
-      Xapian::Query::OP_OR, a, Xapian::Query(Xapian::Query::OP_ELITE_SET, phrase, near))));
-  // Under such an operator without positions below it, nothing to reach.
-  EXPECT_TRUE(internal::RangeReachesPositions(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, a, 2.0)));
-}
-
 TEST(ParallelRankingTest, MergeKeepsTheSinglePassOrder) {
   using internal::RankedHit;
   using internal::RankedPage;
@@ -219,7 +198,7 @@ TEST_P(ParallelRankingBruteForceTest, SplitPassAnswersExactlyAsTheSinglePass) {
   ASSERT_TRUE(split.ok()) << split.status();
 
   int rounds_split = 0, rounds_with_hits = 0, rounds_exact = 0, tied_neighbours = 0;
-  int phrase_splits = 0;
+  int phrase_splits = 0, phrase_facet_splits = 0;
   for (int round = 0; round < 300; ++round) {
     const SearchRequest r = RandomRequest(rng);
     SCOPED_TRACE(absl::StrCat("round ", round, " q=", r.q, " sort=", SortOrderName(r.sort),
@@ -231,6 +210,8 @@ TEST_P(ParallelRankingBruteForceTest, SplitPassAnswersExactlyAsTheSinglePass) {
     EXPECT_FALSE(want->ranked_in_parallel);
     rounds_split += got->ranked_in_parallel;
     phrase_splits += got->ranked_in_parallel && absl::StrContains(r.q, "\"");
+    phrase_facet_splits +=
+        got->ranked_in_parallel && absl::StrContains(r.q, "\"") && !r.facets.empty();
     rounds_with_hits += !want->hits.empty();
 
     ASSERT_EQ(got->hits.size(), want->hits.size());
@@ -268,6 +249,8 @@ TEST_P(ParallelRankingBruteForceTest, SplitPassAnswersExactlyAsTheSinglePass) {
   EXPECT_GT(rounds_split, GetParam() ? 30 : 120);
   // Phrases split too, with the range inside their position checks.
   EXPECT_GT(phrase_splits, 10);
+  // Their facets count in the split page pass, one column counter per range.
+  EXPECT_GT(phrase_facet_splits, 3);
   EXPECT_GT(rounds_exact, 150);
   EXPECT_GT(rounds_with_hits, 150);
   EXPECT_GT(tied_neighbours, 1000);

@@ -19,6 +19,7 @@
 #include "query/facet_columns.h"
 #include "query/parallel_ranking.h"
 #include "query/query_parser.h"
+#include "query/query_rewrite.h"
 #include "query/search_exec_internal.h"
 #include "query/search_plan.h"
 #include "query/snapshot_bm25.h"
@@ -150,7 +151,15 @@ class SearchFilters {
             ? filters[0]
             : Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
     if (MatchesAll(query)) return filter;
-    return Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+    // The filter also goes inside each phrase and NEAR it reaches, which then
+    // checks positions only for documents the filter keeps (1M documents,
+    // `"new year" country:de`, top 10 with an exact total: 71 ms without, 14
+    // ms with, medians of 3). It selects and adds no weight there either.
+    const std::optional<Xapian::Query> inner =
+        internal::WrapPositional(query, [&](const Xapian::Query& p) {
+          return Xapian::Query(Xapian::Query::OP_FILTER, p, filter);
+        });
+    return Xapian::Query(Xapian::Query::OP_FILTER, inner ? *inner : query, filter);
   }
 
  private:
@@ -477,8 +486,10 @@ class Searcher::Impl {
   // order for a page, else the BoolWeight one.
   Xapian::Enquire& PreparePagePass(const ParsedSearch& search, const Xapian::Query& query);
   // The page pass as planned: one pass on `page`, or two docid ranges.
+  // `counters`: the main count's, when the page pass makes the main count.
   absl::StatusOr<internal::RankedPage> RankPage(const ParsedSearch& search,
-                                                const SearchPlan& plan, Xapian::Enquire& page);
+                                                const SearchPlan& plan, Xapian::Enquire& page,
+                                                const FacetCounters& counters);
   absl::Status ReadHits(const ParsedSearch& search, const internal::RankedPage& page,
                         std::vector<Hit>* hits);
   // Fills in everything but the hits.
@@ -865,7 +876,7 @@ SearchPlan Searcher::Impl::Plan(const ParsedSearch& search) {
   // The page query adds only the recency boost, and the counted queries only
   // filters, on the parsed query's side.
   in.range_reaches_positions =
-      in.positional && internal::RangeReachesPositions(search.parsed.query);
+      in.positional && internal::ReachesPositional(search.parsed.query);
   // One column counter replaces all the stock spies of a pass when the
   // snapshot is ready (query/facet_columns.h); the stock spies stay the path
   // for remote and sharded databases and while a snapshot builds.
@@ -917,7 +928,8 @@ absl::StatusOr<SearchRun> Searcher::Impl::Run(const ParsedSearch& search, const 
   run.counting->AttachToPagePass(page);
   run.counting->Start();
   if (plan.counting.page_pass) {
-    NEWSDEX_ASSIGN_OR_RETURN(run.page, RankPage(search, plan, page));
+    NEWSDEX_ASSIGN_OR_RETURN(run.page,
+                             RankPage(search, plan, page, run.counting->main_counters()));
   }
   page.clear_matchspies();
   NEWSDEX_RETURN_IF_ERROR(ReadHits(search, run.page, hits));
@@ -969,7 +981,8 @@ Xapian::Enquire& Searcher::Impl::PreparePagePass(const ParsedSearch& search,
 // on split_handle_, set up alike. Throws Xapian errors.
 absl::StatusOr<internal::RankedPage> Searcher::Impl::RankPage(const ParsedSearch& search,
                                                               const SearchPlan& plan,
-                                                              Xapian::Enquire& page) {
+                                                              Xapian::Enquire& page,
+                                                              const FacetCounters& counters) {
   const auto offset = static_cast<Xapian::doccount>(search.request->offset);
   const auto limit = static_cast<Xapian::doccount>(search.limit);
   const Xapian::doccount check_at_least = plan.counting.page_pass_exact ? plan.doccount : 0;
@@ -996,8 +1009,30 @@ absl::StatusOr<internal::RankedPage> Searcher::Impl::RankPage(const ParsedSearch
   // A date order visits every match whatever check_at_least says (no weight
   // bound can exclude a document), so each range may as well count exactly.
   if (pass.by_key) pass.check_at_least = plan.doccount;
+  // A split page pass that makes the main count feeds one counter per range
+  // (only column counters merge: PlanSplitRanking), merged into the main
+  // counter only once both ranges succeeded, so the fallback below counts
+  // from nothing.
+  FacetColumnCounter* main = plan.counting.main == CountPass::kPagePass
+                                 ? counters.column_counter() : nullptr;
+  std::unique_ptr<FacetColumnCounter> range_counters[2];
+  if (main != nullptr) {
+    for (auto& c : range_counters) c = counters.NewColumnCounter();
+    page.clear_matchspies();
+    page.add_matchspy(range_counters[0].get());
+    upper.add_matchspy(range_counters[1].get());
+  }
   absl::StatusOr<internal::RankedPage> split =
       internal::RankInTwoRanges(page, upper, plan.page_query, pass);
+  if (main != nullptr) {
+    page.clear_matchspies();
+    upper.clear_matchspies();
+    if (split.ok()) {
+      for (const auto& c : range_counters) main->MergeFrom(*c);
+    } else {
+      counters.AttachTo(page);
+    }
+  }
   if (!split.ok() && split.status().code() != absl::StatusCode::kAborted) {
     // The upper range reads split_handle_, a second handle that a writer's
     // commit can leave at another revision than db_ (seen under ASan:

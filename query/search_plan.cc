@@ -42,8 +42,16 @@ CountingPlan PlanCounting(const CountingInputs& in) {
   // ranked pass checks positions only for candidates that could enter the
   // page, a counting pass for every candidate, so one pass that ranks and
   // counts checks each candidate once.
+  // With the snapshot's counters, a phrase's facets count in the exact page
+  // pass even when a second core is free: PlanSplitRanking can cut that pass
+  // into two docid ranges, each feeding a counter of its own that merge, so
+  // each candidate's positions are checked once, half on each core (1M
+  // documents, "pct owned" with all facets: 79 ms ranked and counted beside,
+  // 52 ms split).
+  const bool counters_in_page = in.positional && in.range_reaches_positions && plan.columns &&
+                                !in.collapse && !in.disjunctive_counts;
   const bool split = in.ranked && (plan.counters || total_apart) &&
-                     (beside_possible || !in.positional);
+                     (beside_possible || !in.positional) && !counters_in_page;
   // Beside only when there is counting apart from the page to move there.
   plan.beside = beside_possible && (split || in.disjunctive_counts);
   // The main count as a posting-list walk when the counted query is a
@@ -59,16 +67,15 @@ CountingPlan PlanCounting(const CountingInputs& in) {
   // leave the other idle for most of it. Chunks need the snapshot's counters
   // to count facets (two counters merge; two stock spies do not); an exact
   // total alone needs none.
-  // Never for a phrase or NEAR: a default-field phrase is an OR of a body and
-  // a title phrase (query_parser.cc, PositionalQuery), and a phrase under an
-  // OR looks ahead for its next match, past a chunk's last docid to the end of
-  // the database, so each of the 16 chunks checked the positions of most of
-  // it (1M documents, "investment that profits": 430 ms counted in chunks,
-  // 30 ms in one pass). InDocidRange now puts the range inside the phrases,
-  // but counting the facets of phrase queries in chunks still gained nothing
-  // at 1M (all-facets p99 63.7 and 62.6 ms with chunks, 65.4 and 59.5 in one
-  // pass), so they stay in one pass.
-  plan.chunked = plan.beside && !in.collapse && !in.positional &&
+  // A phrase or NEAR only when the range reaches it: a phrase under an OR
+  // (a default-field phrase, query_parser.cc) looks ahead for its next match
+  // past a chunk's end, so each of the 16 chunks checked the positions of
+  // most of the database (1M documents, "investment that profits": 430 ms
+  // counted in chunks, 30 ms in one pass). Phrases that reach this point
+  // have a disjunctive count, which checks the positions of every candidate
+  // of the phrase without that facet's filter.
+  plan.chunked = plan.beside && !in.collapse &&
+                 (!in.positional || in.range_reaches_positions) &&
                  (plan.columns || (!plan.counters && !in.disjunctive_counts));
   if (walk) {
     plan.main = CountPass::kWalk;
@@ -100,7 +107,7 @@ bool PlanSplitRanking(const CountingInputs& in, const CountingPlan& plan,
   // The low range of a phrase the range filter cannot reach would look ahead
   // through the high one (see plan.chunked in PlanCounting).
   if (in.positional && !in.range_reaches_positions) return false;
-  if (plan.main == CountPass::kPagePass && plan.counters) return false;
+  if (plan.main == CountPass::kPagePass && plan.counters && !plan.columns) return false;
   // Docid chunks already keep both cores busy until the counting ends, this
   // thread's share after its page: splitting the page too would only add a
   // third thread. A walk (~4x cheaper than a matcher pass, see above) or an

@@ -48,7 +48,7 @@ struct CountingInputs {
   // The query checks term positions (a phrase or NEAR). Implies !conjunction.
   bool positional = false;
   // A docid range filter reaches every phrase and NEAR of the query
-  // (RangeReachesPositions in query/parallel_ranking.h), so a pass over a
+  // (ReachesPositional in query/query_rewrite.h), so a pass over a
   // docid range or chunk checks no positions beyond its end. Read only when
   // `positional`.
   bool range_reaches_positions = false;
@@ -143,8 +143,9 @@ struct SplitInputs {
 // Only for a page (in.ranked) that is big enough and whose total comes out
 // exact, while fewer searches than max_in_flight run (a busy process keeps its cores for other searches), not
 // when counting passes in docid chunks keep both cores busy, not with
-// collapsing, and not when the page pass feeds the main count's facet
-// counters (each range would see half the matches).
+// collapsing, and not when the page pass feeds the main count's stock spies
+// (each range would see half the matches; column counters, one per range,
+// merge).
 bool PlanSplitRanking(const CountingInputs& in, const CountingPlan& plan,
                       const SplitInputs& split);
 

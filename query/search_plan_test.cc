@@ -260,18 +260,21 @@ TEST(SearchPlanTest, RankedPassSplitsOnlyWhenNothingElseNeedsItsCoreOrItsMatches
 
 // A phrase splits once the range filter reaches its position checks, and
 // then only where a plain query would: its exact total counted in the page
-// pass, no counters in that pass, no collapsing.
+// pass, facets only by column counters (one per range, merged), no
+// collapsing.
 TEST(SearchPlanTest, PhraseSplitsWhenTheRangeReachesItsPositions) {
   struct Row {
-    bool exact_total, filtered_counts, collapse, beside;
+    bool exact_total, filtered_counts, columns, collapse, beside;
     bool split;
   };
   const Row kRows[] = {
-      {true, false, false, false, true},    // exact total only: one exact pass, halved
-      {true, false, false, true, true},     // the same with a second handle at hand
-      {false, false, false, false, false},  // an estimated total never splits
-      {true, true, false, false, false},    // the page pass feeds the facet counters
-      {true, false, true, false, false},    // collapsing
+      {true, false, false, false, false, true},    // exact total only: one exact pass, halved
+      {true, false, false, false, true, true},     // the same with a second handle at hand
+      {false, false, false, false, false, false},  // an estimated total never splits
+      {true, true, false, false, false, false},    // the page pass feeds stock spies
+      {true, true, true, false, false, true},      // column counters, one per range
+      {false, true, true, false, true, true},      // the same, a second handle at hand
+      {true, false, false, true, false, false},    // collapsing
   };
   for (const Row& r : kRows) {
     CountingInputs in;
@@ -279,6 +282,7 @@ TEST(SearchPlanTest, PhraseSplitsWhenTheRangeReachesItsPositions) {
     in.positional = true;
     in.exact_total = r.exact_total;
     in.filtered_counts = r.filtered_counts;
+    in.columns = r.columns;
     in.collapse = r.collapse;
     in.beside = r.beside;
     const CountingPlan plan = PlanCounting(in);  // out of the range's reach
@@ -289,11 +293,34 @@ TEST(SearchPlanTest, PhraseSplitsWhenTheRangeReachesItsPositions) {
     split.max_in_flight = 2;
     in.range_reaches_positions = true;
     EXPECT_EQ(PlanSplitRanking(in, PlanCounting(in), split), r.split)
-        << "exact " << r.exact_total << " facets " << r.filtered_counts << " collapse "
-        << r.collapse << " beside " << r.beside << ": " << DescribePlan(plan);
+        << "exact " << r.exact_total << " facets " << r.filtered_counts << " columns "
+        << r.columns << " collapse " << r.collapse << " beside " << r.beside << ": "
+        << DescribePlan(PlanCounting(in));
     in.range_reaches_positions = false;
     EXPECT_FALSE(PlanSplitRanking(in, plan, split)) << DescribePlan(plan);
   }
+}
+
+// Within the range filter's reach, a phrase's facets count in the page pass
+// (which may split), and its disjunctive counts in docid chunks that both
+// threads take; out of reach, as the table above says.
+TEST(SearchPlanTest, PhraseCountsWhereTheRangeReachesItsPositions) {
+  CountingInputs in;
+  in.ranked = true;
+  in.positional = true;
+  in.filtered_counts = true;
+  in.columns = true;
+  in.beside = true;
+  in.range_reaches_positions = true;
+  EXPECT_EQ(DescribePlan(PlanCounting(in)), "exact counters columns main=page page_pass_exact");
+  in.disjunctive_counts = true;
+  EXPECT_EQ(DescribePlan(PlanCounting(in)),
+            "exact counters columns main=chunked beside chunked");
+  EXPECT_EQ(PlanDisjunctiveCount(in, PlanCounting(in), false, false), CountPass::kChunkedMatcher);
+  in.range_reaches_positions = false;
+  EXPECT_EQ(DescribePlan(PlanCounting(in)), "exact counters columns main=matcher beside");
+  in.disjunctive_counts = false;
+  EXPECT_EQ(DescribePlan(PlanCounting(in)), "exact counters columns main=matcher beside");
 }
 
 // The size threshold, the admission rule and locality, on a plain ranked

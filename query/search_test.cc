@@ -252,6 +252,37 @@ TEST_P(SearchTest, FiltersOrWithinAFacetAndAcrossFacets) {
   EXPECT_THAT(Ids(r), ::testing::IsEmpty());
 }
 
+// A filter selects documents and never changes a score, also where it goes
+// inside a phrase's position checks (SearchFilters::Apply).
+TEST_P(SearchTest, FiltersSelectWithoutChangingScores) {
+  int compared = 0;
+  for (const char* q : {"\"nuclear talks\"", "nuclear talks", "\"talks resume\" OR iran"}) {
+    SearchRequest all;
+    all.q = q;
+    all.limit = 100;
+    std::map<std::string, double> scores;
+    size_t kept = 0;  // hits the filters below keep
+    for (const Hit& h : Run(all).hits) {
+      scores[h.id] = h.score;
+      const bool ir = std::any_of(h.countries.begin(), h.countries.end(),
+                                  [](const core::CountryFacet& c) { return c.code == "ir"; });
+      kept += ir && h.date && *h.date >= absl::CivilDay(2025, 6, 11);
+    }
+    SearchRequest filtered = all;
+    filtered.countries = {"ir"};
+    filtered.from = absl::CivilDay(2025, 6, 11);
+    const SearchResponse resp = Run(filtered);
+    EXPECT_EQ(resp.hits.size(), kept) << q;
+    EXPECT_LT(resp.hits.size(), scores.size()) << q;
+    for (const Hit& h : resp.hits) {
+      ASSERT_EQ(scores.count(h.id), 1u) << q << " " << h.id;
+      EXPECT_EQ(h.score, scores[h.id]) << q << " " << h.id;
+      ++compared;
+    }
+  }
+  EXPECT_GE(compared, 6);
+}
+
 TEST_P(SearchTest, CountsFacetsExactlyAndDisjunctively) {
   SearchRequest r;
   r.q = "nuclear";
