@@ -42,6 +42,22 @@ TEST(LocaleNamesTest, DateNamesOfALanguage) {
   EXPECT_EQ(pt->weekdays[0], "segunda-feira");
 }
 
+// Regional variants' own month names belong to the language.
+TEST(LocaleNamesTest, MonthNamesOfRegionalVariants) {
+  struct Case {
+    const char* language;
+    int month;  // 0 = January
+    const char* name;
+  } cases[] = {{"de", 0, "Jänner"}, {"de", 0, "Januar"}, {"es", 8, "setiembre"},
+               {"es", 8, "septiembre"}};
+  for (const Case& c : cases) {
+    absl::StatusOr<LocaleDateNames> names = DateNamesFor(c.language);
+    ASSERT_TRUE(names.ok()) << names.status();
+    const std::vector<std::string>& month = names->months[c.month];
+    EXPECT_NE(std::find(month.begin(), month.end(), c.name), month.end()) << c.name;
+  }
+}
+
 TEST(LocaleNamesTest, LanguageWithoutDataIsAnError) {
   absl::StatusOr<LocaleDateNames> names = DateNamesFor("xx");
   ASSERT_FALSE(names.ok());

@@ -311,7 +311,8 @@ class Scanner {
   // --- The forms of a language other than English (lang_ set) ---
 
   ABSL_ATTRIBUTE_NOINLINE bool ReadInLanguage(size_t i, DateHit* hit, size_t* next) const {
-    return ReadIsoDate(i, hit, next) || ReadLocaleDayFirst(i, hit, next) ||
+    return ReadIsoDate(i, hit, next) || ReadNumericDayFirst(i, hit, next) ||
+           ReadLocaleDayFirst(i, hit, next) ||
            ReadLocaleMonth(i, hit, next) || ReadLocaleYear(i, hit, next) ||
            ReadLocalePhrase(i, hit, next);
   }
@@ -339,7 +340,10 @@ class Scanner {
   }
 
   ABSL_ATTRIBUTE_NOINLINE bool LocaleMayStartDate(size_t i) const {
-    return LocaleDayOf(i) != 0 || LocaleMonthAt(i, true) != 0;
+    // A dotted number ("19.02.2026") is one token and no day of its own.
+    return LocaleDayOf(i) != 0 || LocaleMonthAt(i, true) != 0 ||
+           (!Term(i).empty() && absl::ascii_isdigit(static_cast<unsigned char>(Term(i)[0])) &&
+            absl::StrContains(Term(i), '.'));
   }
 
   // A day of month: "14", "1er", "1º" (folded "1o").
@@ -380,6 +384,40 @@ class Scanner {
   // start or a title in capitals.
   bool CapitalizedInside(size_t i) const {
     return !zone_.all_caps && Capitalized(i) && !AtSentenceStart(i);
+  }
+
+  // All digits, day first, as every one of these languages writes them:
+  // "19.02.2026" (dpa-AFX; one token, as ICU keeps a number with dots),
+  // "19/02/2026", "19-02-2026" (three tokens). Not a longer run of numbers
+  // ("12.5.2024.3", a version or a reference).
+  bool ReadNumericDayFirst(size_t i, DateHit* hit, size_t* next) const {
+    const absl::string_view term = Term(i);
+    if (term.empty() || !absl::ascii_isdigit(static_cast<unsigned char>(term[0]))) return false;
+    absl::string_view parts[3];
+    size_t after = i + 1;
+    if (const size_t dot = term.find('.'); dot != absl::string_view::npos) {
+      const size_t second = term.find('.', dot + 1);
+      if (second == absl::string_view::npos || term.find('.', second + 1) != term.npos) {
+        return false;
+      }
+      parts[0] = term.substr(0, dot);
+      parts[1] = term.substr(dot + 1, second - dot - 1);
+      parts[2] = term.substr(second + 1);
+    } else {
+      const absl::string_view sep = i + 2 < size() ? Between(i) : "";
+      if ((sep != "/" && sep != "-") || Between(i + 1) != sep) return false;
+      if (i + 3 < size() && Between(i + 2) == sep && IsDigits(Term(i + 3))) return false;
+      parts[0] = term;
+      parts[1] = Term(i + 1);
+      parts[2] = Term(i + 2);
+      after = i + 3;
+    }
+    int d = DayNumber(parts[0]), m = 0, y = 0;
+    if (d == 0 || parts[1].size() > 2 || !IsDigits(parts[1]) || !absl::SimpleAtoi(parts[1], &m) ||
+        parts[2].size() != 4 || !ParseYear(parts[2], &y) || !ValidDay(y, m, d)) {
+      return false;
+    }
+    return Found(DateHit{DateHit::kDay, y, m, d}, after, hit, next);
   }
 
   // Day first: "14 février 2024", "8. November 2022", "6 de setembro de

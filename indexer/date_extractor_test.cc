@@ -159,6 +159,16 @@ TEST(DateExtractorTest, ReadsDatelinesInOtherLanguages) {
       {"pt", "Recife, 9 de ago. de 2023 - ", absl::CivilDay(2023, 8, 9)},
       {"it", "BARI, 5 febb. 2024 - ", absl::CivilDay(2024, 2, 5)},
       {"pt", "SÃO PAULO, 5.mar.2024 — ", absl::CivilDay(2024, 3, 5)},
+      // Regional month names.
+      {"de", "Kitzbühel, 24. Jänner 2026 (APA) - ", absl::CivilDay(2026, 1, 24)},
+      {"es", "Lima, 9 de setiembre de 2025 (EFE).- ", absl::CivilDay(2025, 9, 9)},
+      // All digits, day first.
+      {"de", "Stuttgart, 19.02.2026 (dpa-AFX) - ", absl::CivilDay(2026, 2, 19)},
+      {"fr", "ABIDJAN, 03/11/2025 (AIP) - ", absl::CivilDay(2025, 11, 3)},
+      {"nl", "GENT, 7-3-2026 (BELGA) - ", absl::CivilDay(2026, 3, 7)},
+      {"it", "MILANO, 31.04.2025 - ", std::nullopt},     // no such day
+      {"es", "MADRID, 12.5.2024.3 - ", std::nullopt},    // a longer run of numbers
+      {"pt", "LISBOA, 12.05/2024 - ", std::nullopt},     // two separators
   };
   for (const Case& c : cases) {
     EXPECT_EQ(DatelineDate(ZoneIn(c.language, TextZone::kDateline, c.dateline), std::nullopt),
