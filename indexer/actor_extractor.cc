@@ -54,6 +54,9 @@ constexpr internal::WordKind kPersonCueKinds[] = {
     {"peer_title", kPeerTitle},
     {"org_name", kOrgName},
     {"org_noun", kOrgName},  // one word: see kOrgName
+    // German and Dutch: a noun after the name ("Johan Cruijff Arena"), also
+    // as a word's ending (ActorExtractor::CompoundHeads).
+    {"compound_org_noun", kOrgName | kOrg},
 };
 constexpr internal::WordKind kTokenizerKinds[] = {
     {"abbreviation", kAbbreviation},
@@ -365,13 +368,16 @@ class MixedCaseScanner {
  public:
   MixedCaseScanner(absl::string_view text, const std::vector<NameToken>& toks,
                    const ActorExtractor& ex, uint32_t order_base,
-                   const internal::NameLanguage& language, ArticleState* st)
+                   const internal::NameLanguage& language,
+                   const absl::flat_hash_set<std::string>* name_adjectives, ArticleState* st)
       : text_(text),
         toks_(toks),
         ex_(ex),
         order_base_(order_base),
         other_language_(language.classes != nullptr),
         articles_(language.articles),
+        elisions_(language.elisions),
+        name_adjectives_(name_adjectives),
         st_(st) {}
 
   void Run() {
@@ -436,6 +442,8 @@ class MixedCaseScanner {
   }
 
   void ScanRun(TokenSpan run) {
+    if (other_language_) run.begin = AfterLeadingPlace(run);
+    if (run.empty()) return;
     Cues cues;
     size_t name_begin = SkipTitles(run, &cues);
     FindPersonCues(run, &cues);
@@ -461,14 +469,46 @@ class MixedCaseScanner {
     }
   }
 
+  // Where a run starting with a place of two or more words that the
+  // gazetteers know goes on: such a place is no part of a name ("Vila Franca
+  // de Xira", also before a name in apposition). The longest of up to
+  // kMaxPlaceWords words; a hash lookup for each longer key. Not one that
+  // starts with a given name: "Diego Martín Sosa" is a person, whatever
+  // town is called Diego Martin.
+  size_t AfterLeadingPlace(TokenSpan run) const {
+    constexpr size_t kMaxPlaceWords = 5;
+    size_t end = run.begin;
+    if (run.size() < 2 || toks_[run.begin].Is(kGiven)) return end;
+    std::string key = toks_[run.begin].key;
+    for (size_t k = run.begin + 1; k < run.end && k < run.begin + kMaxPlaceWords; ++k) {
+      absl::StrAppend(&key, " ", toks_[k].key);
+      if (st_->Classes(key) & kPlace) end = k + 1;
+    }
+    return end;
+  }
+
   // In other languages a particle is also a preposition or a conjunction:
   // "minister Eric Wiebes van Economische Zaken", "Banco de España", "Dani
   // Carvajal y Vinícius Júnior". An office or a place after the particles
   // at toks_[particle], or a first particle the language lists as no name (a
   // conjunction), ends the name.
+  // A place with a further surname after it is a surname: "Ana Lúcia dos
+  // Santos Ferreira".
   bool OfficeAfterParticle(size_t particle, size_t after) const {
-    return other_language_ &&
-           (toks_[after].Is(kOrg | kPlace) || toks_[particle].Is(kNonName));
+    if (!other_language_) return false;
+    if (toks_[after].Is(kOrg) || toks_[particle].Is(kNonName)) return true;
+    return toks_[after].Is(kPlace) && !SurnameAfter(after);
+  }
+
+  // A capitalised word after toks_[at] in the same phrase that can only be a
+  // surname: no given name (which starts a new name: "de Madrid Juan Pérez"),
+  // place, organisation, title or function word.
+  bool SurnameAfter(size_t at) const {
+    if (at + 1 >= toks_.size() || toks_[at].gap != Gap::kSpace || toks_[at].possessive) {
+      return false;
+    }
+    const NameToken& next = toks_[at + 1];
+    return next.shape == Shape::kCap && !next.Is(kGiven | kPlace | kOrg | kTitle | kNonName);
   }
 
   // Other languages name prizes, foundations, stadiums and streets after a
@@ -480,12 +520,47 @@ class MixedCaseScanner {
   // is an org word ("Johannes Vermeer Prijs", "Robert Bosch Stiftung").
   bool NamedAfterPerson(TokenSpan run, TokenSpan name) const {
     if (!other_language_) return false;
-    if (ArticleBefore(run)) return true;
+    if (ArticleBefore(run) || NounBeforeRun(run)) return true;
     if (name.begin > run.begin) return NounLeadsRun(run, name);
+    // "San Lázaro", "Santa Teresa": a saint's name (or another such noun)
+    // opening the name names a church, a palace or a place in news.
+    return name.size() >= 2 && toks_[name.begin].Is(kOrgName) &&
+           toks_[name.begin].shape == Shape::kCap && !toks_[name.begin].Is(kTitle);
+  }
+
+  // A lower-case noun that names a thing after a person right before the
+  // run, or with up to two particles ("la calle de Concha Espina",
+  // "aeroporto di Pisa Galileo Galilei") or one adjective ("aeropuerto
+  // internacional Ministro Pistarini") between; titles in the run are part
+  // of the thing's name ("avenida Presidente Vargas").
+  bool NounBeforeRun(TokenSpan run) const {
     size_t k = run.begin;
-    if (k >= 1 && toks_[k - 1].gap == Gap::kSpace && IsLowerWord(toks_[k - 1], kParticle)) --k;
-    return k >= 1 && toks_[k - 1].gap == Gap::kSpace && IsLowerWord(toks_[k - 1], kOrgName) &&
-           !toks_[k - 1].Is(kTitle);
+    while (k >= 1 && run.begin - k < 2 && SpaceBefore(k) && IsLowerWord(toks_[k - 1], kParticle)) {
+      --k;
+    }
+    if (k == run.begin && k >= 2 && SpaceBefore(k) && SpaceBefore(k - 1) &&
+        name_adjectives_ != nullptr && toks_[k - 1].shape == Shape::kLower &&
+        name_adjectives_->contains(toks_[k - 1].key)) {
+      --k;
+    }
+    return k >= 1 && SpaceBefore(k) && OrgNounAt(toks_[k - 1]);
+  }
+  bool SpaceBefore(size_t k) const { return toks_[k - 1].gap == Gap::kSpace; }
+
+  // A lower-case org noun that is no title, also after an elided article
+  // ("l'hôpital", "dell'aeroporto": the elision stays on a lower-case word).
+  bool OrgNounAt(const NameToken& t) const {
+    if (t.shape != Shape::kLower || t.Is(kTitle)) return false;
+    if (t.Is(kOrgName)) return true;
+    if (elisions_ == nullptr) return false;
+    for (const std::string& e : *elisions_) {
+      if (t.key.size() <= e.size() + 1 || !absl::StartsWith(t.key, e)) continue;
+      absl::string_view rest = absl::string_view(t.key).substr(e.size());
+      if (rest[0] == '\'') rest.remove_prefix(1);
+      const uint16_t classes = st_->Classes(rest);
+      if ((classes & kOrgName) && !(classes & kTitle)) return true;
+    }
+    return false;
   }
 
   // "al Felipe Ángeles", "no Humberto Delgado": a definite article right
@@ -885,6 +960,8 @@ class MixedCaseScanner {
   // The article is in a language with its own words (NameLanguage).
   const bool other_language_;
   const absl::flat_hash_set<std::string>* articles_;  // may be null
+  const absl::flat_hash_set<std::string>* elisions_;  // may be null
+  const absl::flat_hash_set<std::string>* name_adjectives_;  // may be null
   ArticleState* const st_;
 };
 
@@ -951,9 +1028,38 @@ void ScanHeadline(const std::vector<NameToken>& toks, const ActorExtractor& ex,
   }
 }
 
+// German and Dutch name things after a person with a noun joined to the
+// name ("Koning Boudewijnstadion", "Robert Koch-Institut", "Leopold
+// II-tunnel"), a word no person's name ends in. A capitalised word whose last
+// hyphenated part names such a thing (org_noun; any language but English), or
+// that ends in a compound head with kMinStem letters or more before it (German
+// and Dutch), is an organisation word. A few hash lookups a capitalised word.
+void MarkNamedThings(const ActorExtractor::CompoundHeads* heads,
+                     const internal::WordClasses& language_classes, std::vector<NameToken>* toks) {
+  constexpr size_t kMinStem = 3;
+  for (NameToken& t : *toks) {
+    if (t.shape != Shape::kCap || t.Is(kOrg)) continue;
+    const size_t space = t.key.rfind(' ');
+    const absl::string_view last = absl::string_view(t.key).substr(space + 1);
+    if (space != std::string::npos && (internal::ClassesOf(language_classes, last) & kOrgName)) {
+      t.classes |= kOrg;
+      continue;
+    }
+    if (heads == nullptr) continue;
+    for (size_t len : heads->lengths) {
+      if (last.size() < len + kMinStem) break;
+      if (heads->nouns.contains(last.substr(last.size() - len))) {
+        t.classes |= kOrg;
+        break;
+      }
+    }
+  }
+}
+
 // Body and dateline first (mixed case), the title last (headline rules).
 void ScanArticle(const core::Article& article, core::Analyzer& analyzer, const ActorExtractor& ex,
-                 const internal::NameLanguage& language, ArticleState* st) {
+                 const internal::NameLanguage& language, const LanguageWords* words,
+                 ArticleState* st) {
   struct Segment {
     absl::string_view text;
     bool headline;
@@ -972,11 +1078,16 @@ void ScanArticle(const core::Article& article, core::Analyzer& analyzer, const A
   for (const Segment& seg : segments) {
     if (seg.text.empty()) continue;
     internal::TokenizeNames(seg.text, analyzer, ex.word_classes(), &toks, language);
+    if (language.classes != nullptr && !seg.headline) {
+      MarkNamedThings(ex.compound_heads(article.language), *language.classes, &toks);
+    }
     if (seg.headline) {
       ScanHeadline(toks, ex, seg.order_base, st);
       continue;
     }
-    MixedCaseScanner(seg.text, toks, ex, seg.order_base, language, st).Run();
+    MixedCaseScanner(seg.text, toks, ex, seg.order_base, language,
+                     words != nullptr ? &words->name_adjectives : nullptr, st)
+        .Run();
   }
 }
 
@@ -1152,6 +1263,7 @@ absl::Status ActorExtractor::LoadLanguageClasses(const std::string& path) {
   NEWSDEX_RETURN_IF_ERROR(internal::AddLanguageWordKinds(
       path, kPersonCueKinds, [&](absl::string_view word) { return analyzer->FoldKey(word); },
       &language_classes_));
+  NEWSDEX_RETURN_IF_ERROR(LoadCompoundHeads(path, *analyzer));
   for (auto& [language, classes] : language_classes_) {
     for (const auto& [word, bits] : classes) {
       if (bits & internal::kTitleSuffix) language_title_suffixes_[language].push_back(word);
@@ -1171,6 +1283,33 @@ absl::Status ActorExtractor::LoadLanguageClasses(const std::string& path) {
   return absl::OkStatus();
 }
 
+// The compound_org_noun rows of `path` alone: the file is read once more
+// with every other kind marked kNonName (an unknown kind stays an error), as
+// the class bits have no room for one more kind.
+absl::Status ActorExtractor::LoadCompoundHeads(const std::string& path, core::Analyzer& analyzer) {
+  std::vector<internal::WordKind> kinds;
+  for (const internal::WordKind& kind : kPersonCueKinds) {
+    kinds.push_back({kind.name, kind.name == "compound_org_noun" ? kOrgName : kNonName});
+  }
+  absl::flat_hash_map<std::string, internal::WordClasses> rows;
+  NEWSDEX_RETURN_IF_ERROR(internal::AddLanguageWordKinds(
+      path, kinds, [&](absl::string_view word) { return analyzer.FoldKey(word); }, &rows));
+  for (const auto& [language, words] : rows) {
+    for (const auto& [word, bits] : words) {
+      if (!(bits & kOrgName)) continue;
+      CompoundHeads& heads = compound_heads_[language];
+      heads.nouns.insert(word);
+      heads.lengths.push_back(word.size());
+    }
+  }
+  for (auto& [language, heads] : compound_heads_) {
+    std::sort(heads.lengths.begin(), heads.lengths.end());
+    heads.lengths.erase(std::unique(heads.lengths.begin(), heads.lengths.end()),
+                        heads.lengths.end());
+  }
+  return absl::OkStatus();
+}
+
 std::vector<core::ActorFacet> ActorExtractor::Extract(const core::Article& article,
                                                       core::Analyzer& analyzer) const {
   const internal::WordClasses* classes = language_classes(article.language);
@@ -1184,7 +1323,7 @@ std::vector<core::ActorFacet> ActorExtractor::Extract(const core::Article& artic
     language.title_suffixes = &it->second;
   }
   ArticleState st(*this, article.date, classes);
-  ScanArticle(article, analyzer, *this, language, &st);
+  ScanArticle(article, analyzer, *this, language, words, &st);
   ResolveSingles(*this, article.date, &st);
   return Facets(*this, st);
 }

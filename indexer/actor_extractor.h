@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "core/actor_names.h"
@@ -84,6 +85,20 @@ class ActorExtractor {
   }
   const LanguageWordTable& languages() const { return *languages_; }
 
+  // The nouns German and Dutch write as the end of a word that names a thing
+  // after a person ("Boudewijnstadion", "Koch-Institut"; person_cues_intl.tsv
+  // compound_org_noun), with their lengths in bytes, for hash lookups of a
+  // word's endings.
+  struct CompoundHeads {
+    absl::flat_hash_set<std::string> nouns;
+    std::vector<size_t> lengths;  // distinct, ascending
+  };
+  // nullptr when `language` has none.
+  const CompoundHeads* compound_heads(absl::string_view language) const {
+    auto it = compound_heads_.find(language);
+    return it == compound_heads_.end() ? nullptr : &it->second;
+  }
+
   // Part of loading, before any Extract: the country names, adjectives and
   // cities of each language (the aliases of `countries` with a language) are
   // places in that language, never persons ("Regno Unito", "Stati Uniti").
@@ -93,12 +108,14 @@ class ActorExtractor {
   ActorExtractor() = default;
   // person_cues_intl.tsv, and the month and weekday names of each language.
   absl::Status LoadLanguageClasses(const std::string& path);
+  absl::Status LoadCompoundHeads(const std::string& path, core::Analyzer& analyzer);
 
   std::unique_ptr<core::ActorNames> names_;
   absl::flat_hash_map<std::string, uint16_t> classes_;
   absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, uint16_t>> language_classes_;
   // Per language, the title_suffix rows of person_cues_intl.tsv, sorted.
   absl::flat_hash_map<std::string, std::vector<std::string>> language_title_suffixes_;
+  absl::flat_hash_map<std::string, CompoundHeads> compound_heads_;
   std::shared_ptr<const LanguageWordTable> languages_;
 };
 

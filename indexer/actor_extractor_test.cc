@@ -273,6 +273,41 @@ TEST_F(ActorExtractorTest, OtherLanguagesNamesInContext) {
   ExpectPersons(kCases, absl::CivilDay(2025, 6, 1));
 }
 
+// Issue 14: things named after a person with a head noun before the name
+// (also elided, after an adjective or a particle, with a title in the name),
+// after it as a word, after a hyphen or as a word's ending (German, Dutch,
+// English); a saint's name; a known multiword place; a place after a
+// particle with a further surname is a surname. Written for these tests.
+// Published 2025-06-01.
+TEST_F(ActorExtractorTest, ThingsNamedAfterPersonsPlacesAndParticles) {
+  const LanguageCase kCases[] = {
+      {"fr", "Les blessés ont été conduits à l'hôpital Paul Brousse, a indiqué le préfet Jean "
+             "Morel.",
+       {"Jean Morel"}},
+      {"fr", "La course aura lieu sur le circuit Paul Ricard en juin.", {}},
+      {"es", "Los vuelos se desviaron al aeropuerto internacional Ministro Pérez Lagos.", {}},
+      {"es", "El tráfico se cortó en la avenida Presidente Roca y en el Autódromo Oscar Gálvez.",
+       {}},
+      {"es", "La procesión salió de Santa Teresa y llegó a San Agustín.", {}},
+      {"pt", "A procuradora Maria Luísa dos Santos Figueira pediu a prisão do autarca.",
+       {"Maria Luísa dos Santos Figueira"}},
+      {"pt", "O incêndio em Vila Franca de Xira obrigou a evacuar casas.", {}},
+      {"pt", "A gala decorreu no Liceu Gil Vicente e na estação Marquês de Pombal.", {}},
+      {"it", "Il paziente è stato trasferito all'ospedale Carlo Forlanini, ha detto l'assessore "
+             "Marco Bianchi.",
+       {"Marco Bianchi"}},
+      {"it", "I voli sono stati dirottati sull'aeroporto di Genova Cristoforo Colombo.", {}},
+      {"de", "Die Patienten kamen ins Rudolf Virchow-Klinikum, sagte Senatorin Anna Vogt.",
+       {"Anna Vogt"}},
+      {"nl", "Het duel wordt gespeeld in het Koning Albertstadion, zei trainer Pieter de Groot.",
+       {"Pieter de Groot"}},
+      {"nl", "De kinderen gingen naar het Beatrix Kinderziekenhuis en de Willem II-tunnel.", {}},
+      {"it", "La finale si è giocata alla Ken Rosewall Arena di Sydney.", {}},
+      {"en", "Traffic was stopped on the Walter Nash Highway near the Ken Rosewall Arena.", {}},
+  };
+  ExpectPersons(kCases, absl::CivilDay(2025, 6, 1));
+}
+
 TEST_F(ActorExtractorTest, LoadReportsMissingFileAndBadCueLine) {
   auto missing = ActorExtractor::Load("/nonexistent-dir");
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);

@@ -85,6 +85,10 @@ absl::Status AddRow(const std::vector<std::string>& cols, const std::string& ori
     words->articles.insert(folded);
     return absl::OkStatus();
   }
+  if (kind == "name_adjective") {
+    words->name_adjectives.insert(folded);
+    return absl::OkStatus();
+  }
   if (kind == "name_suffix") {
     words->name_suffixes.push_back(folded);
     return absl::OkStatus();

@@ -58,6 +58,9 @@ struct LanguageWords {
   // Definite articles, alone or joined to a preposition ("el", "del", "no"):
   // right before a full name they make it a place named after the person.
   absl::flat_hash_set<std::string> articles;
+  // Adjectives that stand between a noun and the person a thing is named
+  // after ("aeropuerto internacional Jorge Chávez", "ospedale civile").
+  absl::flat_hash_set<std::string> name_adjectives;
   std::vector<std::string> name_suffixes;                 // "s"
 
   uint16_t DateKinds(absl::string_view term) const {
