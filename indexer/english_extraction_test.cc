@@ -115,9 +115,10 @@ TEST(EnglishExtractionTest, LabelledArticlesScoreAboveFloors) {
 // tests/unseen: articles in seven languages written after the rules and never
 // tuned on (its README). Language and publication date must be exact; the
 // countries and persons scores must not fall below the first run of the set
-// as it is (countries F1 0.973, persons F1 0.889: session 10 moved fourteen
-// articles out and twenty-six were written, tests/unseen/README.md): a drop is
-// a regression, and a rise must not come from a rule written for these articles.
+// as it is (countries F1 0.969, persons F1 0.894 over 73 articles: session 12
+// moved nine out and added batches f and g, tests/unseen/README.md): a drop
+// is a regression, and a rise must not come from a rule written for these
+// articles.
 TEST(EnglishExtractionTest, UnseenArticlesKeepTheirFirstScores) {
   SetScore persons, countries;
   int articles = 0;
@@ -131,10 +132,10 @@ TEST(EnglishExtractionTest, UnseenArticlesKeepTheirFirstScores) {
     EXPECT_EQ(a.date ? core::FormatIsoDate(*a.date) : "", date) << file;
     AddScores(label, a, &persons, &countries);
   }
-  EXPECT_EQ(articles, 59);
+  EXPECT_EQ(articles, 73);
   std::printf("unseen: persons F1 %.3f; countries F1 %.3f\n", persons.F1(), countries.F1());
-  EXPECT_GE(countries.F1(), 0.965);
-  EXPECT_GE(persons.F1(), 0.88);
+  EXPECT_GE(countries.F1(), 0.96);
+  EXPECT_GE(persons.F1(), 0.885);
 }
 
 // Persons of one body, as FacetExtractor gives them (canonical names).
