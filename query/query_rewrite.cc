@@ -9,21 +9,6 @@ bool Positional(Xapian::Query::op type) {
   return type == Xapian::Query::OP_PHRASE || type == Xapian::Query::OP_NEAR;
 }
 
-// Operators that have no parameter: rebuilt from their subqueries alone.
-bool Rebuildable(Xapian::Query::op type) {
-  switch (type) {
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_AND_NOT:
-    case Xapian::Query::OP_FILTER:
-    case Xapian::Query::OP_AND_MAYBE:
-    case Xapian::Query::OP_XOR:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // WrapPositional, setting `*found` when `q` holds a phrase or NEAR.
 std::optional<Xapian::Query> Wrap(const Xapian::Query& q,
                                   const std::function<Xapian::Query(const Xapian::Query&)>& wrap,
@@ -58,6 +43,20 @@ bool HasPositional(const Xapian::Query& q, bool* reachable) {
 }
 
 }  // namespace
+
+bool Rebuildable(Xapian::Query::op type) {
+  switch (type) {
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_XOR:
+      return true;
+    default:
+      return false;
+  }
+}
 
 std::optional<Xapian::Query> WrapPositional(
     const Xapian::Query& query, const std::function<Xapian::Query(const Xapian::Query&)>& wrap) {

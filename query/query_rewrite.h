@@ -1,5 +1,6 @@
-// Rewrites of a Xapian query tree around its position checks. Private to
-// query/.
+// Rewrites of a Xapian query tree: which operators can be rebuilt around
+// changed subqueries (also for query/snapshot_bm25.h), and restrictions put
+// inside its position checks. Private to query/.
 //
 // Xapian 1.4 checks a phrase's or NEAR's positions lazily: under an AND (or
 // FILTER) only for documents that match the whole AND, but under an OR the
@@ -17,10 +18,14 @@
 
 namespace newsdex::query::internal {
 
+// Whether `type` has no parameter (AND, OR, AND_NOT, FILTER, AND_MAYBE and
+// XOR), so a query of it can be rebuilt from changed subqueries alone: 1.4
+// cannot read back the parameters of the others.
+bool Rebuildable(Xapian::Query::op type);
+
 // `query` with each phrase and NEAR P replaced by wrap(P); `query` itself when
-// it has none. nullopt when one sits under an operator other than AND, OR,
-// AND_NOT, FILTER, AND_MAYBE and XOR: 1.4 cannot read back the parameters of
-// the others, so they cannot be rebuilt around a changed subquery.
+// it has none. nullopt when one sits under an operator that is not
+// Rebuildable.
 std::optional<Xapian::Query> WrapPositional(
     const Xapian::Query& query, const std::function<Xapian::Query(const Xapian::Query&)>& wrap);
 

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "query/query_rewrite.h"
 
 namespace newsdex::query {
 namespace {
@@ -80,35 +81,28 @@ Xapian::Query RewriteSubqueries(const Xapian::Query& q, size_t weighted_count,
 
 Xapian::Query Rewrite(const Xapian::Query& q, const Xapian::Database& db,
                       const std::shared_ptr<const DocLengths>& lengths, bool* changed) {
-  switch (q.get_type()) {
-    case Xapian::Query::LEAF_TERM: {
-      const std::string term = *q.get_terms_begin();
-      Bm25TermStats stats;
-      stats.termfreq = db.get_termfreq(term);
-      if (stats.termfreq == 0) return q;  // matches nothing either way
-      stats.doccount = db.get_doccount();
-      stats.average_length = db.get_avlength();
-      stats.wdf_upper_bound = db.get_wdf_upper_bound(term);
-      stats.doclength_lower_bound = db.get_doclength_lower_bound();
-      stats.wqf = q.get_length();
-      *changed = true;
-      return Xapian::Query((new Bm25TermSource(term, stats, lengths))->release());
-    }
-    case Xapian::Query::OP_AND:
-    case Xapian::Query::OP_OR:
-    case Xapian::Query::OP_AND_MAYBE:
-    case Xapian::Query::OP_XOR:
-      return RewriteSubqueries(q, q.get_num_subqueries(), db, lengths, changed);
-    case Xapian::Query::OP_FILTER:
-    case Xapian::Query::OP_AND_NOT:
-      // Only the first subquery weighs; the others only select.
-      return RewriteSubqueries(q, 1, db, lengths, changed);
-    default:
-      // Phrases and NEAR (their weight is their terms', but the terms are the
-      // position checks' too), synonyms, wildcards, scaled subqueries (1.4
-      // cannot read the scale back), value ranges, posting sources, MatchAll.
-      return q;
+  const Xapian::Query::op type = q.get_type();
+  if (type != Xapian::Query::LEAF_TERM) {
+    // Phrases and NEAR (their weight is their terms', but the terms are the
+    // position checks' too), synonyms, wildcards, scaled subqueries (1.4
+    // cannot read the scale back), value ranges, posting sources, MatchAll
+    // keep Xapian's weighting. Of FILTER and AND_NOT only the first
+    // subquery weighs; the others only select.
+    if (!internal::Rebuildable(type)) return q;
+    const bool first_only = type == Xapian::Query::OP_FILTER || type == Xapian::Query::OP_AND_NOT;
+    return RewriteSubqueries(q, first_only ? 1 : q.get_num_subqueries(), db, lengths, changed);
   }
+  const std::string term = *q.get_terms_begin();
+  Bm25TermStats stats;
+  stats.termfreq = db.get_termfreq(term);
+  if (stats.termfreq == 0) return q;  // matches nothing either way
+  stats.doccount = db.get_doccount();
+  stats.average_length = db.get_avlength();
+  stats.wdf_upper_bound = db.get_wdf_upper_bound(term);
+  stats.doclength_lower_bound = db.get_doclength_lower_bound();
+  stats.wqf = q.get_length();
+  *changed = true;
+  return Xapian::Query((new Bm25TermSource(term, stats, lengths))->release());
 }
 
 }  // namespace
