@@ -222,6 +222,8 @@ TEST(CountryExtractorTest, ReadsCountryWordsOfTheArticlesLanguage) {
       {"de", "Die Türkei und die Vereinigten Staaten verhandeln.", "tr,us"},
       {"de", "Die Deutsche Bank meldete einen Gewinn.", ""},
       {"de", "Das Essen war gut.", ""},
+      // A noun that is also an alternative spelling of a country (Isle of Man).
+      {"de", "Ein Mann wurde verletzt, der Mann kam ins Krankenhaus.", ""},
       {"es", "Los presidentes de EE.UU. y de Francia se reunieron.", "fr,us"},
       {"es", "Los empresarios estadounidenses y las autoridades mexicanas firmaron.", "mx,us"},
       {"es", "La fiesta de Granada reunió a miles de personas.", "es"},

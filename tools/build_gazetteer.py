@@ -48,6 +48,11 @@ SKIP_FEATURES = {"PPLX", "PPLH", "PPLW", "PPLQ", "PPLCH", "PPLR", "PPLF"}
 STATE_COUNTRIES = {"US", "CA", "AU"}
 # Two- and three-letter codes that are safe to read as country names.
 CODE_WHITELIST = {"US", "USA", "UK", "UAE", "DRC", "PRC", "ROK", "DPRK"}
+# Alternative spellings that are everyday words of a language we read: German
+# writes its nouns with a capital, and "Mann" (a man; also an English surname)
+# read as the Isle of Man in "Ein Mann wurde verletzt". The island keeps its
+# other names.
+ALT_SPELLING_COMMON_WORDS = {"Mann"}
 
 
 def clean_alias(name):
@@ -147,7 +152,7 @@ def read_mledoze(shared, countries, taken):
             continue
         names = [r["name"]["common"], r["name"]["official"]]
         for alt in r.get("altSpellings", []):
-            if len(alt) <= 3 and alt not in CODE_WHITELIST:
+            if (len(alt) <= 3 and alt not in CODE_WHITELIST) or alt in ALT_SPELLING_COMMON_WORDS:
                 continue
             if ascii_only(alt):
                 names.append(alt)
