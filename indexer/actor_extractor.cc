@@ -1039,9 +1039,12 @@ void MarkNamedThings(const ActorExtractor::CompoundHeads* heads,
   constexpr size_t kMinStem = 3;
   for (NameToken& t : *toks) {
     if (t.shape != Shape::kCap || t.Is(kOrg)) continue;
+    // The key's last part: a hyphenated word's parts are joined by spaces.
     const size_t space = t.key.rfind(' ');
-    const absl::string_view last = absl::string_view(t.key).substr(space + 1);
-    if (space != std::string::npos && (internal::ClassesOf(language_classes, last) & kOrgName)) {
+    const bool hyphenated = space != std::string::npos;
+    const absl::string_view last =
+        hyphenated ? absl::string_view(t.key).substr(space + 1) : absl::string_view(t.key);
+    if (hyphenated && (internal::ClassesOf(language_classes, last) & kOrgName)) {
       t.classes |= kOrg;
       continue;
     }
