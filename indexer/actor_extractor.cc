@@ -1263,10 +1263,21 @@ void ActorExtractor::AddLanguagePlaces(const core::CountryNames& countries,
 
 absl::Status ActorExtractor::LoadLanguageClasses(const std::string& path) {
   NEWSDEX_ASSIGN_OR_RETURN(std::unique_ptr<core::Analyzer> analyzer, core::Analyzer::Create());
+  // compound_org_noun is the one kind with both bits (kPersonCueKinds).
   NEWSDEX_RETURN_IF_ERROR(internal::AddLanguageWordKinds(
       path, kPersonCueKinds, [&](absl::string_view word) { return analyzer->FoldKey(word); },
-      &language_classes_));
-  NEWSDEX_RETURN_IF_ERROR(LoadCompoundHeads(path, *analyzer));
+      &language_classes_,
+      [&](absl::string_view language, uint16_t bits, const std::string& word) {
+        if (bits != (kOrgName | kOrg)) return;
+        CompoundHeads& heads = compound_heads_[language];
+        heads.nouns.insert(word);
+        heads.lengths.push_back(word.size());
+      }));
+  for (auto& [language, heads] : compound_heads_) {
+    std::sort(heads.lengths.begin(), heads.lengths.end());
+    heads.lengths.erase(std::unique(heads.lengths.begin(), heads.lengths.end()),
+                        heads.lengths.end());
+  }
   for (auto& [language, classes] : language_classes_) {
     for (const auto& [word, bits] : classes) {
       if (bits & internal::kTitleSuffix) language_title_suffixes_[language].push_back(word);
@@ -1282,33 +1293,6 @@ absl::Status ActorExtractor::LoadLanguageClasses(const std::string& path) {
     for (const auto* names : {&words->months, &words->weekdays}) {
       for (const auto& [name, unused] : *names) classes[name] |= kNonName;
     }
-  }
-  return absl::OkStatus();
-}
-
-// The compound_org_noun rows of `path` alone: the file is read once more
-// with every other kind marked kNonName (an unknown kind stays an error), as
-// the class bits have no room for one more kind.
-absl::Status ActorExtractor::LoadCompoundHeads(const std::string& path, core::Analyzer& analyzer) {
-  std::vector<internal::WordKind> kinds;
-  for (const internal::WordKind& kind : kPersonCueKinds) {
-    kinds.push_back({kind.name, kind.name == "compound_org_noun" ? kOrgName : kNonName});
-  }
-  absl::flat_hash_map<std::string, internal::WordClasses> rows;
-  NEWSDEX_RETURN_IF_ERROR(internal::AddLanguageWordKinds(
-      path, kinds, [&](absl::string_view word) { return analyzer.FoldKey(word); }, &rows));
-  for (const auto& [language, words] : rows) {
-    for (const auto& [word, bits] : words) {
-      if (!(bits & kOrgName)) continue;
-      CompoundHeads& heads = compound_heads_[language];
-      heads.nouns.insert(word);
-      heads.lengths.push_back(word.size());
-    }
-  }
-  for (auto& [language, heads] : compound_heads_) {
-    std::sort(heads.lengths.begin(), heads.lengths.end());
-    heads.lengths.erase(std::unique(heads.lengths.begin(), heads.lengths.end()),
-                        heads.lengths.end());
   }
   return absl::OkStatus();
 }

@@ -108,7 +108,6 @@ class ActorExtractor {
   ActorExtractor() = default;
   // person_cues_intl.tsv, and the month and weekday names of each language.
   absl::Status LoadLanguageClasses(const std::string& path);
-  absl::Status LoadCompoundHeads(const std::string& path, core::Analyzer& analyzer);
 
   std::unique_ptr<core::ActorNames> names_;
   absl::flat_hash_map<std::string, uint16_t> classes_;

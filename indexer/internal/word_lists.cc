@@ -74,10 +74,13 @@ absl::Status AddWordKinds(const std::string& path, absl::Span<const WordKind> ki
 absl::Status AddLanguageWordKinds(
     const std::string& path, absl::Span<const WordKind> kinds,
     const std::function<std::string(absl::string_view)>& fold,
-    absl::flat_hash_map<std::string, WordClasses>* by_language) {
+    absl::flat_hash_map<std::string, WordClasses>* by_language,
+    const std::function<void(absl::string_view, uint16_t, const std::string&)>& row) {
   return ForEachKindRow(path, kinds, /*with_language=*/true,
                         [&](absl::string_view lang, uint16_t bits, absl::string_view word) {
-                          (*by_language)[lang][fold(word)] |= bits;
+                          const std::string folded = fold(word);
+                          (*by_language)[lang][folded] |= bits;
+                          if (row) row(lang, bits, folded);
                         });
 }
 

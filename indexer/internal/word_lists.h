@@ -43,12 +43,14 @@ absl::Status AddWordKinds(const std::string& path, absl::Span<const WordKind> ki
                           WordClasses* words);
 
 // Reads `path`, rows "lang<TAB>kind<TAB>word" (data/person_cues_intl.tsv), and
-// ORs the bits of the row's kind into (*by_language)[lang][fold(word)]. Errors
-// as AddWordKinds.
+// ORs the bits of the row's kind into (*by_language)[lang][fold(word)]; then
+// calls row(lang, bits of the row's kind, fold(word)) if given, for a reader
+// that keeps some kinds' rows apart as well. Errors as AddWordKinds.
 absl::Status AddLanguageWordKinds(
     const std::string& path, absl::Span<const WordKind> kinds,
     const std::function<std::string(absl::string_view)>& fold,
-    absl::flat_hash_map<std::string, WordClasses>* by_language);
+    absl::flat_hash_map<std::string, WordClasses>* by_language,
+    const std::function<void(absl::string_view, uint16_t, const std::string&)>& row = nullptr);
 
 // The classes of `word`, 0 when it is in no list.
 inline uint16_t ClassesOf(const WordClasses& words, absl::string_view word) {
